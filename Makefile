@@ -1,0 +1,50 @@
+# One command per job. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+RUN := $(UV) run --frozen --no-sync
+
+.DEFAULT_GOAL := help
+.PHONY: help install run check test lint typecheck unit openapi docker-lint clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
+
+run: install ## Serve the API on FASCIA_HOST:FASCIA_PORT (default 127.0.0.1:8000)
+	$(RUN) python -m api serve
+
+check: install ## Validate content/ and report every problem
+	$(RUN) python -m api check
+
+openapi: install ## Regenerate openapi/openapi.json from the app
+	$(RUN) python -m api openapi
+
+lint: install ## ruff format check + ruff lint
+	$(RUN) ruff format --check api tests
+	$(RUN) ruff check api tests
+
+typecheck: install ## mypy --strict on api/
+	$(RUN) mypy
+
+docker-lint: install ## hadolint on the Dockerfile
+	$(RUN) hadolint Dockerfile
+
+unit: install ## pytest only
+	$(RUN) pytest
+
+test: lint typecheck docker-lint check unit ## Everything CI runs
+
+clean: ## Remove the virtual environments and caches
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
