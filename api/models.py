@@ -1,0 +1,260 @@
+"""Content models: one frozen pydantic model per kind of content file.
+
+These models are the content schema. Every file under ``content/<locale>/<kind>/`` is validated
+against the model of its kind; the rules live in the types so that a bad file fails loudly at
+start-up, never at request time. Cross-references (fields ending in ``_ids`` or naming another
+item) are plain slugs here and are resolved by ``api.catalog``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Severity = Literal["info", "caution", "stop"]
+DiagramColour = Literal["green", "blue", "yellow"]
+Actor = Literal["you", "partner"]
+
+
+class Frozen(BaseModel):
+    """Base for every content model: immutable, and unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+OntologySystem = Literal["UBERON", "FMA", "SNOMED-CT", "TA98", "ICD-10", "ICD-11"]
+
+_CODE_PATTERNS: dict[str, str] = {
+    "UBERON": r"^UBERON:\d{7}$",
+    "FMA": r"^FMA:\d+$",
+    "SNOMED-CT": r"^\d{6,18}$",
+    "TA98": r"^A\d{2}\.\d\.\d{2}\.\d{3}$",
+    "ICD-10": r"^[A-Z]\d{2}(\.\d{1,2})?$",
+    "ICD-11": r"^[0-9A-Z]{4}(\.[0-9A-Z]{1,2})?$",
+}
+
+
+class OntologyCode(Frozen):
+    """A code for the same thing in a published terminology."""
+
+    system: OntologySystem
+    code: ShortText
+    label: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _code_matches_system(self) -> OntologyCode:
+        if not re.fullmatch(_CODE_PATTERNS[self.system], self.code):
+            raise ValueError(f"code {self.code!r} is not a well-formed {self.system} code")
+        return self
+
+
+class Item(Frozen):
+    """Fields every content item has: a stable id and the sources of its facts."""
+
+    id: Slug
+    source_ids: Annotated[tuple[Slug, ...], Field(min_length=1)]
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError("values must be unique")
+    return values
+
+
+SlugList = Annotated[tuple[Slug, ...], AfterValidator(_unique)]
+
+
+class Source(Frozen):
+    """Where facts come from: the article, a clinical guideline, a textbook."""
+
+    id: Slug
+    kind: Literal["article", "guideline", "patient-information", "textbook", "terminology"]
+    title: ShortText
+    publisher: ShortText | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    used_for: Text
+
+
+class Relation(Frozen):
+    """A named structure a muscle attaches to or works through."""
+
+    structure: ShortText
+    role: Text
+    codes: tuple[OntologyCode, ...] = ()
+
+
+class Muscle(Item):
+    name: ShortText
+    common_name: ShortText
+    size_rank: Annotated[int, Field(ge=1, description="1 is the largest in its group.")]
+    summary: Text
+    functions: Annotated[tuple[Text, ...], Field(min_length=1)]
+    nerve: ShortText | None = None
+    relations: tuple[Relation, ...] = ()
+    codes: tuple[OntologyCode, ...] = ()
+
+
+class Action(Item):
+    name: ShortText
+    description: Text
+    muscle_ids: Annotated[SlugList, Field(min_length=1)]
+    everyday_activities: Annotated[tuple[ShortText, ...], Field(min_length=1)]
+
+
+class Landmark(Item):
+    name: ShortText
+    kind: Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
+    description: Text
+    how_to_find: Text
+    diagram_colour: DiagramColour | None = None
+    avoid_pressure: bool = False
+    codes: tuple[OntologyCode, ...] = ()
+
+
+class Technique(Item):
+    name: ShortText
+    description: Text
+    how_to: Text
+    diagram_colour: DiagramColour | None = None
+
+
+class Mechanism(Frozen):
+    """One reason a condition can start somewhere other than where it is felt."""
+
+    title: ShortText
+    explanation: Text
+
+
+class Remedy(Frozen):
+    name: ShortText
+    note: Text
+
+
+class Condition(Item):
+    name: ShortText
+    summary: Text
+    sensations: Annotated[tuple[ShortText, ...], Field(min_length=1)]
+    course: Text
+    aggravating_activities: tuple[ShortText, ...] = ()
+    common_triggers: tuple[ShortText, ...] = ()
+    mechanisms: tuple[Mechanism, ...] = ()
+    common_remedies: tuple[Remedy, ...] = ()
+    related_muscle_ids: SlugList = ()
+    self_test_ids: SlugList = ()
+    codes: tuple[OntologyCode, ...] = ()
+
+
+class Step(Frozen):
+    number: Annotated[int, Field(ge=1)]
+    title: ShortText
+    instruction: Text
+    actor: Actor
+    landmark_ids: SlugList = ()
+    technique_ids: SlugList = ()
+    pressure: Literal["none", "gentle", "moderate"] = "none"
+    note: Text | None = None
+
+
+class Variant(Frozen):
+    id: Slug
+    name: ShortText
+    summary: Text
+    position: Text
+    you_need: Annotated[tuple[ShortText, ...], Field(min_length=1)]
+    pressure_guidance: Text
+    limitations: Text | None = None
+    steps: Annotated[tuple[Step, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _steps_numbered_in_order(self) -> Variant:
+        numbers = [step.number for step in self.steps]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(f"steps must be numbered 1..{len(numbers)} in order, got {numbers}")
+        return self
+
+
+class SelfTest(Item):
+    name: ShortText
+    nickname: ShortText | None = None
+    summary: Text
+    who_it_is_for: Text
+    positive_finding: Text
+    negative_finding: Text | None = None
+    default_variant: Slug
+    variants: Annotated[tuple[Variant, ...], Field(min_length=1)]
+    condition_ids: SlugList = ()
+
+    @model_validator(mode="after")
+    def _variants_unique(self) -> SelfTest:
+        # That default_variant names one of them is checked with the other references, since a
+        # response may narrow `variants` to one.
+        ids = [variant.id for variant in self.variants]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"variant ids must be unique, got {ids}")
+        return self
+
+
+class WarningTarget(Frozen):
+    """Where a warning applies: a self-test (or one variant, or some steps) or a condition."""
+
+    self_test: Slug | None = None
+    variant: Slug | None = None
+    steps: tuple[Annotated[int, Field(ge=1)], ...] = ()
+    condition: Slug | None = None
+
+    @model_validator(mode="after")
+    def _one_kind_of_target(self) -> WarningTarget:
+        if (self.self_test is None) == (self.condition is None):
+            raise ValueError("give exactly one of self_test or condition")
+        if self.condition is not None and (self.variant or self.steps):
+            raise ValueError("variant and steps only apply to a self_test target")
+        if self.steps and self.variant is None:
+            raise ValueError("steps need a variant: step numbers are per variant")
+        return self
+
+
+class SafetyWarning(Item):
+    """A warning, red flag or disclaimer, attached to the steps or conditions it guards."""
+
+    kind: Literal["safety", "red-flag", "disclaimer"] = "safety"
+    severity: Severity
+    title: ShortText
+    sign: Text
+    action: Text
+    applies_to: Annotated[tuple[WarningTarget, ...], Field(min_length=1)]
+
+
+class Section(Frozen):
+    id: Slug
+    title: ShortText
+    body: Annotated[tuple[Text, ...], Field(min_length=1)]
+
+
+class Guide(Item):
+    title: ShortText
+    subtitle: ShortText | None = None
+    summary: Text
+    audience: Text
+    disclaimer_id: Slug
+    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+    muscle_ids: SlugList = ()
+    action_ids: SlugList = ()
+    landmark_ids: SlugList = ()
+    condition_ids: SlugList = ()
+    technique_ids: SlugList = ()
+    self_test_ids: SlugList = ()
+    warning_ids: SlugList = ()

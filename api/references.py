@@ -1,0 +1,124 @@
+"""Cross-reference checks: every id a content file names must exist, and both ends are reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from api import models
+from api.diagnostics import ContentProblem
+from api.yamlfile import FieldPath
+
+if TYPE_CHECKING:
+    from api.loader import LoadedItem
+
+# Field name -> the kind folder its ids point into.
+REFERENCE_FIELDS: dict[str, str] = {
+    "source_ids": "sources",
+    "muscle_ids": "muscles",
+    "related_muscle_ids": "muscles",
+    "action_ids": "actions",
+    "landmark_ids": "landmarks",
+    "condition_ids": "conditions",
+    "technique_ids": "techniques",
+    "self_test_ids": "self-tests",
+    "warning_ids": "warnings",
+    "disclaimer_id": "warnings",
+}
+
+
+def find_broken_references(
+    items: Iterable[LoadedItem], failed_ids: frozenset[tuple[str, str]]
+) -> list[ContentProblem]:
+    """Problems for ids that name nothing; ids of files that failed to load are not repeated."""
+    items = list(items)
+    known = {(item.kind, str(getattr(item.model, "id", ""))) for item in items} | failed_ids
+    self_tests = {m.id: m for item in items if isinstance(m := item.model, models.SelfTest)}
+    problems: list[ContentProblem] = []
+    for item in items:
+        for path, kind, target in _references(item.model, ()):
+            if (kind, target) not in known:
+                message = (
+                    f"no {kind.removesuffix('s')} with id {target!r} (no {kind}/{target}.yaml)"
+                )
+                problems.append(_at(item, path, message))
+        if isinstance(item.model, models.SafetyWarning):
+            problems.extend(_target_problems(item, item.model, self_tests, failed_ids))
+        if isinstance(item.model, models.Guide):
+            problems.extend(_disclaimer_problems(item, item.model, items))
+        if isinstance(item.model, models.SelfTest):
+            problems.extend(_default_variant_problems(item, item.model))
+    return problems
+
+
+def _default_variant_problems(item: LoadedItem, self_test: models.SelfTest) -> list[ContentProblem]:
+    ids = [variant.id for variant in self_test.variants]
+    if self_test.default_variant in ids:
+        return []
+    message = f"default_variant {self_test.default_variant!r} is not one of {ids}"
+    return [_at(item, ("default_variant",), message)]
+
+
+def _references(model: BaseModel, path: FieldPath) -> Iterator[tuple[FieldPath, str, str]]:
+    for name, value in model:
+        if name in REFERENCE_FIELDS:
+            kind = REFERENCE_FIELDS[name]
+            if isinstance(value, str):
+                yield (*path, name), kind, value
+            else:
+                for index, target in enumerate(value):
+                    yield (*path, name, index), kind, target
+        elif isinstance(value, BaseModel):
+            yield from _references(value, (*path, name))
+        elif isinstance(value, tuple):
+            for index, element in enumerate(value):
+                if isinstance(element, BaseModel):
+                    yield from _references(element, (*path, name, index))
+
+
+def _target_problems(
+    item: LoadedItem,
+    warning: models.SafetyWarning,
+    self_tests: dict[str, models.SelfTest],
+    failed_ids: frozenset[tuple[str, str]],
+) -> Iterator[ContentProblem]:
+    for index, target in enumerate(warning.applies_to):
+        path: FieldPath = ("applies_to", index)
+        if target.condition is not None:
+            continue  # resolved below with the other condition ids
+        assert target.self_test is not None
+        self_test = self_tests.get(target.self_test)
+        if self_test is None:
+            if ("self-tests", target.self_test) not in failed_ids:
+                message = f"no self-test with id {target.self_test!r}"
+                yield _at(item, (*path, "self_test"), message)
+            continue
+        if target.variant is None:
+            continue
+        variants = {variant.id: variant for variant in self_test.variants}
+        variant = variants.get(target.variant)
+        if variant is None:
+            message = f"self-test {self_test.id!r} has no variant {target.variant!r}"
+            yield _at(item, (*path, "variant"), f"{message} (it has {', '.join(variants)})")
+            continue
+        for step_index, number in enumerate(target.steps):
+            if number > len(variant.steps):
+                message = f"variant {variant.id!r} of {self_test.id!r} has no step {number}"
+                yield _at(item, (*path, "steps", step_index), message)
+
+
+def _disclaimer_problems(
+    item: LoadedItem, guide: models.Guide, items: list[LoadedItem]
+) -> Iterator[ContentProblem]:
+    warnings = [other.model for other in items if isinstance(other.model, models.SafetyWarning)]
+    for warning in warnings:
+        if warning.id == guide.disclaimer_id and warning.kind != "disclaimer":
+            message = f"warning {warning.id!r} is a {warning.kind}, not a disclaimer"
+            yield _at(item, ("disclaimer_id",), message)
+
+
+def _at(item: LoadedItem, path: FieldPath, message: str) -> ContentProblem:
+    field = ".".join(str(part) for part in path)
+    return ContentProblem(item.file, item.document.line_of(path), field, message)
