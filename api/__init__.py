@@ -1,0 +1,17 @@
+"""Fascia: a read-only content API for expert bodywork guides."""
+
+from api.app import create_app
+from api.catalog import Catalog
+from api.diagnostics import ContentError, ContentProblem
+from api.loader import check_content, load_catalog
+from api.settings import Settings
+
+__all__ = [
+    "Catalog",
+    "ContentError",
+    "ContentProblem",
+    "Settings",
+    "check_content",
+    "create_app",
+    "load_catalog",
+]

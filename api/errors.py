@@ -1,0 +1,121 @@
+"""One error shape everywhere: RFC 9457 ``application/problem+json``.
+
+NotFound                 a resource or filter value that names nothing -> 404
+RequestValidationError   a bad path or query parameter                 -> 422
+HTTPException            routing errors (unknown path 404, method 405)  -> as raised
+Exception                anything unforeseen                            -> 500, no details
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+ALLOWED_METHODS = "GET, HEAD"
+# RFC 9110 phrases, fixed here so titles do not change with the Python version.
+TITLES = {
+    404: "Not Found",
+    405: "Method Not Allowed",
+    422: "Unprocessable Content",
+    500: "Internal Server Error",
+}
+logger = logging.getLogger("api")
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="Where the bad value was, e.g. 'query.severity'.")
+    reason: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(default="about:blank", description="'about:blank': the status says it all.")
+    title: str = Field(description="The HTTP status phrase.")
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(description="What was wrong with this request, in plain words.")
+    instance: str = Field(description="The path that was requested.")
+    invalid_params: list[InvalidParam] | None = Field(
+        default=None, description="For 422: each bad parameter and why."
+    )
+
+
+class NotFound(Exception):
+    """The request names an id that does not exist."""
+
+    def __init__(self, kind: str, item_id: str, parameter: str | None = None) -> None:
+        where = f" (query parameter '{parameter}')" if parameter else ""
+        super().__init__(f"There is no {kind} with id '{item_id}'{where}.")
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    invalid_params: list[InvalidParam] | None = None,
+) -> Response:
+    problem = Problem(
+        title=TITLES.get(status) or HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        invalid_params=invalid_params,
+    )
+    body = problem.model_dump_json(exclude_none=True).encode()
+    return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    return problem_response(request, 404, str(error))
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ALLOWED_METHODS
+        detail = (
+            f"{request.method} is not supported here; this API is read-only ({ALLOWED_METHODS})."
+        )
+    elif error.status_code == 404:
+        detail = f"No resource at {request.url.path}. Start at /v1 for the list of collections."
+    else:
+        detail = str(error.detail)
+    return problem_response(request, error.status_code, detail, headers)
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    params = [_invalid_param(detail) for detail in error.errors()]
+    detail = "; ".join(f"{param.name}: {param.reason}" for param in params)
+    return problem_response(request, 422, f"Invalid request: {detail}", invalid_params=params)
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(request, 500, "Something went wrong on our side; it has been logged.")
+
+
+def _invalid_param(detail: dict[str, Any]) -> InvalidParam:
+    name = ".".join(str(part) for part in detail.get("loc", ()))
+    reason = str(detail.get("msg", "invalid value"))
+    if "input" in detail and detail["input"] is not None:
+        reason += f" (got {str(detail['input'])[:80]!r})"
+    return InvalidParam(name=name, reason=reason)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error through ``problem_response``."""
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,274 @@
+"""Build every response view from the catalog, once, at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from api import models
+from api.catalog import Catalog
+from api.views import (
+    ActionView,
+    CodeView,
+    ConditionView,
+    GuideView,
+    LandmarkBrief,
+    LandmarkView,
+    Links,
+    MuscleView,
+    Ref,
+    RelationView,
+    SelfTestView,
+    SourceView,
+    StepView,
+    TechniqueBrief,
+    TechniqueView,
+    VariantView,
+    WarningBrief,
+    WarningTargetView,
+    WarningView,
+)
+
+PREFIX = "/v1"
+ViewT = TypeVar("ViewT", bound=BaseModel)
+
+
+def href(collection: str, item_id: str = "") -> str:
+    """The URL path of a collection, or of one item in it."""
+    return f"{PREFIX}/{collection}/{item_id}" if item_id else f"{PREFIX}/{collection}"
+
+
+def links(path: str) -> Links:
+    return Links(self_=path)
+
+
+@dataclass(frozen=True)
+class Views:
+    """Every item view by kind and id, in catalog order."""
+
+    locale: str
+    version: str
+    guides: Mapping[str, GuideView]
+    muscles: Mapping[str, MuscleView]
+    actions: Mapping[str, ActionView]
+    landmarks: Mapping[str, LandmarkView]
+    conditions: Mapping[str, ConditionView]
+    techniques: Mapping[str, TechniqueView]
+    self_tests: Mapping[str, SelfTestView]
+    warnings: Mapping[str, WarningView]
+    sources: Mapping[str, SourceView]
+
+
+def present(catalog: Catalog) -> Views:
+    """Turn the catalog into response views with references resolved."""
+    p = _Presenter(catalog)
+    return Views(
+        locale=catalog.locale,
+        version=catalog.version,
+        guides={key: p.guide(item) for key, item in catalog.guides.items()},
+        muscles={key: p.muscle(item) for key, item in catalog.muscles.items()},
+        actions={key: p.action(item) for key, item in catalog.actions.items()},
+        landmarks={key: p.landmark(item) for key, item in catalog.landmarks.items()},
+        conditions={key: p.condition(item) for key, item in catalog.conditions.items()},
+        techniques={key: p.technique(item) for key, item in catalog.techniques.items()},
+        self_tests={key: p.self_test(item) for key, item in catalog.self_tests.items()},
+        warnings={key: p.warning(item) for key, item in catalog.warnings.items()},
+        sources={
+            key: SourceView(**item.model_dump(), links=links(href("sources", key)))
+            for key, item in catalog.sources.items()
+        },
+    )
+
+
+def code_view(code: models.OntologyCode) -> CodeView:
+    return CodeView(**code.model_dump(), uri=code_uri(code))
+
+
+def code_uri(code: models.OntologyCode) -> str | None:
+    """The term's URI in its ontology's own namespace; TA98 and ICD have no stable one."""
+    match code.system:
+        case "UBERON":
+            return "http://purl.obolibrary.org/obo/" + code.code.replace(":", "_")
+        case "FMA":
+            return "http://purl.org/sig/ont/fma/fma" + code.code.removeprefix("FMA:")
+        case "SNOMED-CT":
+            return "http://snomed.info/id/" + code.code
+        case _:
+            return None
+
+
+class _Presenter:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def refs(self, collection: str, ids: tuple[str, ...]) -> tuple[Ref, ...]:
+        items: Mapping[str, BaseModel] = getattr(self.catalog, collection.replace("-", "_"))
+        return tuple(
+            Ref(id=item_id, name=_name(items[item_id]), href=href(collection, item_id))
+            for item_id in ids
+        )
+
+    def warning_briefs(self, ids: tuple[str, ...]) -> tuple[WarningBrief, ...]:
+        # Catalog order is severity first, so a stop warning always leads.
+        order = list(self.catalog.warnings)
+        return tuple(
+            WarningBrief(
+                **self.catalog.warnings[item_id].model_dump(include=_BRIEF),
+                href=href("warnings", item_id),
+            )
+            for item_id in sorted(ids, key=order.index)
+        )
+
+    def muscle(self, muscle: models.Muscle) -> MuscleView:
+        return MuscleView(
+            **muscle.model_dump(exclude={"codes", "relations"}),
+            codes=tuple(code_view(code) for code in muscle.codes),
+            relations=tuple(
+                RelationView(
+                    **relation.model_dump(exclude={"codes"}),
+                    codes=tuple(code_view(code) for code in relation.codes),
+                )
+                for relation in muscle.relations
+            ),
+            actions=self.refs("actions", self.catalog.actions_by_muscle.get(muscle.id, ())),
+            sources=self.refs("sources", muscle.source_ids),
+            links=links(href("muscles", muscle.id)),
+        )
+
+    def action(self, action: models.Action) -> ActionView:
+        return ActionView(
+            **action.model_dump(),
+            muscles=self.refs("muscles", action.muscle_ids),
+            sources=self.refs("sources", action.source_ids),
+            links=links(href("actions", action.id)),
+        )
+
+    def landmark(self, landmark: models.Landmark) -> LandmarkView:
+        return LandmarkView(
+            **landmark.model_dump(exclude={"codes"}),
+            codes=tuple(code_view(code) for code in landmark.codes),
+            sources=self.refs("sources", landmark.source_ids),
+            links=links(href("landmarks", landmark.id)),
+        )
+
+    def technique(self, technique: models.Technique) -> TechniqueView:
+        return TechniqueView(
+            **technique.model_dump(),
+            sources=self.refs("sources", technique.source_ids),
+            links=links(href("techniques", technique.id)),
+        )
+
+    def condition(self, condition: models.Condition) -> ConditionView:
+        return ConditionView(
+            **condition.model_dump(exclude={"codes"}),
+            codes=tuple(code_view(code) for code in condition.codes),
+            related_muscles=self.refs("muscles", condition.related_muscle_ids),
+            self_tests=self.refs("self-tests", condition.self_test_ids),
+            warnings=self.warning_briefs(self.catalog.warnings_by_condition.get(condition.id, ())),
+            sources=self.refs("sources", condition.source_ids),
+            links=links(href("conditions", condition.id)),
+        )
+
+    def step(self, self_test_id: str, variant_id: str, step: models.Step) -> StepView:
+        catalog = self.catalog
+        key = (self_test_id, variant_id, step.number)
+        return StepView(
+            **step.model_dump(),
+            self_test_id=self_test_id,
+            variant_id=variant_id,
+            landmarks=tuple(
+                LandmarkBrief(
+                    **catalog.landmarks[i].model_dump(include=_LANDMARK_BRIEF),
+                    href=href("landmarks", i),
+                )
+                for i in step.landmark_ids
+            ),
+            techniques=tuple(
+                TechniqueBrief(
+                    **catalog.techniques[i].model_dump(include={"id", "name", "how_to"}),
+                    href=href("techniques", i),
+                )
+                for i in step.technique_ids
+            ),
+            warnings=self.warning_briefs(catalog.warnings_by_step.get(key, ())),
+            links=links(step_href(self_test_id, variant_id, step.number)),
+        )
+
+    def self_test(self, self_test: models.SelfTest) -> SelfTestView:
+        variants = tuple(
+            VariantView(
+                **variant.model_dump(exclude={"steps"}),
+                steps=tuple(self.step(self_test.id, variant.id, step) for step in variant.steps),
+                warnings=self.warning_briefs(
+                    self.catalog.warnings_by_variant.get((self_test.id, variant.id), ())
+                ),
+                links=links(f"{href('self-tests', self_test.id)}?variant={variant.id}"),
+            )
+            for variant in self_test.variants
+        )
+        return SelfTestView(
+            **self_test.model_dump(exclude={"variants"}),
+            variants=variants,
+            warnings=self.warning_briefs(self.catalog.warnings_by_self_test.get(self_test.id, ())),
+            conditions=self.refs("conditions", self_test.condition_ids),
+            sources=self.refs("sources", self_test.source_ids),
+            links=links(href("self-tests", self_test.id)),
+        )
+
+    def warning(self, warning: models.SafetyWarning) -> WarningView:
+        return WarningView(
+            **warning.model_dump(exclude={"applies_to"}),
+            applies_to=tuple(
+                WarningTargetView(**target.model_dump(), href=_target_href(target))
+                for target in warning.applies_to
+            ),
+            sources=self.refs("sources", warning.source_ids),
+            links=links(href("warnings", warning.id)),
+        )
+
+    def guide(self, guide: models.Guide) -> GuideView:
+        return GuideView(
+            **guide.model_dump(),
+            disclaimer=self.warning_briefs((guide.disclaimer_id,))[0],
+            muscles=self.refs("muscles", guide.muscle_ids),
+            actions=self.refs("actions", guide.action_ids),
+            landmarks=self.refs("landmarks", guide.landmark_ids),
+            conditions=self.refs("conditions", guide.condition_ids),
+            techniques=self.refs("techniques", guide.technique_ids),
+            self_tests=self.refs("self-tests", guide.self_test_ids),
+            warnings=self.refs("warnings", guide.warning_ids),
+            sources=self.refs("sources", guide.source_ids),
+            links=links(href("guides", guide.id)),
+        )
+
+
+_BRIEF = {"id", "kind", "severity", "title", "sign", "action"}
+_LANDMARK_BRIEF = {"id", "name", "how_to_find", "diagram_colour", "avoid_pressure"}
+
+
+def step_href(self_test_id: str, variant_id: str, number: int) -> str:
+    return f"{href('self-tests', self_test_id)}/steps/{number}?variant={variant_id}"
+
+
+def _target_href(target: models.WarningTarget) -> str:
+    if target.condition is not None:
+        return href("conditions", target.condition)
+    assert target.self_test is not None
+    path = href("self-tests", target.self_test)
+    if target.variant is None:
+        return path
+    if len(target.steps) == 1:
+        return step_href(target.self_test, target.variant, target.steps[0])
+    suffix = "/steps" if target.steps else ""
+    return f"{path}{suffix}?variant={target.variant}"
+
+
+def _name(item: BaseModel) -> str:
+    for field in ("name", "title"):
+        value = getattr(item, field, None)
+        if isinstance(value, str):
+            return value
+    return str(getattr(item, "id", ""))

@@ -1,0 +1,31 @@
+"""One router per resource; ``ROUTERS`` is the order they appear in the OpenAPI document."""
+
+from fastapi import APIRouter
+
+from api.routes import (
+    actions,
+    conditions,
+    guides,
+    health,
+    index,
+    landmarks,
+    muscles,
+    self_tests,
+    sources,
+    techniques,
+    warnings,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    index.router,
+    guides.router,
+    muscles.router,
+    actions.router,
+    landmarks.router,
+    conditions.router,
+    techniques.router,
+    self_tests.router,
+    warnings.router,
+    sources.router,
+    health.router,
+)

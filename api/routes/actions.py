@@ -1,0 +1,43 @@
+"""Actions: the movements the muscles perform, and the everyday activities that use them."""
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+
+from api.routes.common import ViewsDep, collection, find, id_path, id_query, problems
+from api.views import ActionCollection, ActionView
+
+router = APIRouter(prefix="/v1/actions", tags=["actions"])
+
+
+@router.get(
+    "",
+    operation_id="listActions",
+    summary="List actions",
+    response_model=ActionCollection,
+    responses=problems(404, 422),
+)
+def list_actions(
+    request: Request,
+    views: ViewsDep,
+    muscle: Annotated[str | None, id_query("muscle", "gluteus-medius")] = None,
+) -> ActionCollection:
+    """All actions. `muscle` keeps the actions that muscle takes part in."""
+    actions: Iterable[ActionView] = views.actions.values()
+    if muscle is not None:
+        find(views.muscles, "muscle", muscle, "muscle")
+        actions = [action for action in actions if muscle in action.muscle_ids]
+    return collection(request, ActionCollection, actions)
+
+
+@router.get(
+    "/{action_id}",
+    operation_id="getAction",
+    summary="Get an action",
+    response_model=ActionView,
+    responses=problems(404, 422),
+)
+def get_action(views: ViewsDep, action_id: Annotated[str, id_path("hip-extension")]) -> ActionView:
+    """One action with the muscles doing it and the everyday movements that use it."""
+    return find(views.actions, "action", action_id)

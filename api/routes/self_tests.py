@@ -1,0 +1,109 @@
+"""Self-tests: every variant's steps in order, each with its landmarks, techniques and warnings."""
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from api.errors import NotFound
+from api.models import SLUG_PATTERN
+from api.routes.common import ViewsDep, collection, find, id_path, id_query, problems
+from api.views import SelfTestCollection, SelfTestView, StepCollection, StepView, VariantView
+
+router = APIRouter(prefix="/v1/self-tests", tags=["self-tests"])
+SelfTestId = Annotated[str, id_path("muscular-minesweeper")]
+VariantQuery = Annotated[
+    str | None,
+    Query(
+        pattern=SLUG_PATTERN,
+        max_length=80,
+        description="A variant id (for example `partner` or `ball`).",
+        examples=["ball"],
+    ),
+]
+
+
+def _variants(self_test: SelfTestView, variant: str | None) -> tuple[VariantView, ...]:
+    if variant is None:
+        return self_test.variants
+    for candidate in self_test.variants:
+        if candidate.id == variant:
+            return (candidate,)
+    raise NotFound(f"variant of self-test '{self_test.id}'", variant, "variant")
+
+
+@router.get(
+    "",
+    operation_id="listSelfTests",
+    summary="List self-tests",
+    response_model=SelfTestCollection,
+    responses=problems(404, 422),
+)
+def list_self_tests(
+    request: Request,
+    views: ViewsDep,
+    condition: Annotated[str | None, id_query("condition", "low-back-pain")] = None,
+) -> SelfTestCollection:
+    """All self-tests, whole. `condition` keeps the ones that help check for that condition."""
+    self_tests: Iterable[SelfTestView] = views.self_tests.values()
+    if condition is not None:
+        find(views.conditions, "condition", condition, "condition")
+        self_tests = [test for test in self_tests if condition in test.condition_ids]
+    return collection(request, SelfTestCollection, self_tests)
+
+
+@router.get(
+    "/{self_test_id}",
+    operation_id="getSelfTest",
+    summary="Get a self-test, whole",
+    response_model=SelfTestView,
+    responses=problems(404, 422),
+)
+def get_self_test(
+    views: ViewsDep, self_test_id: SelfTestId, variant: VariantQuery = None
+) -> SelfTestView:
+    """Everything needed to show a self-test in one request: who it is for, what you need, and
+    every variant's steps in order, each with its landmarks, techniques and warnings. Red flags
+    and the disclaimer come first, in `warnings`. `variant` narrows the answer to one variant."""
+    self_test = find(views.self_tests, "self-test", self_test_id)
+    if variant is None:
+        return self_test
+    return self_test.model_copy(update={"variants": _variants(self_test, variant)})
+
+
+@router.get(
+    "/{self_test_id}/steps",
+    operation_id="listSelfTestSteps",
+    summary="List the steps of a self-test",
+    response_model=StepCollection,
+    responses=problems(404, 422),
+)
+def list_steps(
+    request: Request, views: ViewsDep, self_test_id: SelfTestId, variant: VariantQuery = None
+) -> StepCollection:
+    """The steps in order, variant by variant; `variant` keeps one variant's steps."""
+    self_test = find(views.self_tests, "self-test", self_test_id)
+    steps = [step for chosen in _variants(self_test, variant) for step in chosen.steps]
+    return collection(request, StepCollection, steps)
+
+
+@router.get(
+    "/{self_test_id}/steps/{number}",
+    operation_id="getSelfTestStep",
+    summary="Get one step of a self-test",
+    response_model=StepView,
+    responses=problems(404, 422),
+)
+def get_step(
+    views: ViewsDep,
+    self_test_id: SelfTestId,
+    number: Annotated[int, Path(ge=1, le=1000, description="Step number, from 1.", examples=[5])],
+    variant: VariantQuery = None,
+) -> StepView:
+    """One step with its landmarks, techniques and warnings. Step numbers are per variant;
+    without `variant`, the self-test's `default_variant` is used."""
+    self_test = find(views.self_tests, "self-test", self_test_id)
+    (chosen,) = _variants(self_test, variant or self_test.default_variant)
+    if number > len(chosen.steps):
+        raise NotFound(f"step in variant '{chosen.id}' of '{self_test.id}'", str(number))
+    return chosen.steps[number - 1]

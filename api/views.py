@@ -1,0 +1,217 @@
+"""Response models: the content models plus resolved references, embedded details and links.
+
+Each view extends its content model, so a field added to the content schema reaches the API
+without a second definition. References keep their ``*_ids`` and gain ``Ref`` objects with names
+and links, so a client renders without a second request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api import models
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+class Links(View):
+    self_: Annotated[str, Field(alias="self", description="This resource's own URL path.")]
+
+
+class Ref(View):
+    """Another resource, named and linked."""
+
+    id: str
+    name: str
+    href: str
+
+
+class CodeView(models.OntologyCode):
+    uri: Annotated[str | None, Field(description="The term's URI, where the system has one.")]
+
+
+class RelationView(models.Relation):
+    codes: tuple[CodeView, ...] = ()
+
+
+class WarningBrief(View):
+    """A warning as shown beside a step: enough to render it without another request."""
+
+    id: str
+    kind: str
+    severity: models.Severity
+    title: str
+    sign: str
+    action: str
+    href: str
+
+
+class LandmarkBrief(View):
+    id: str
+    name: str
+    how_to_find: str
+    diagram_colour: models.DiagramColour | None
+    avoid_pressure: bool
+    href: str
+
+
+class TechniqueBrief(View):
+    id: str
+    name: str
+    how_to: str
+    href: str
+
+
+class SourceView(models.Source):
+    model_config = ConfigDict(serialize_by_alias=True)
+    links: Links
+
+
+class MuscleView(models.Muscle):
+    model_config = ConfigDict(serialize_by_alias=True)
+    codes: tuple[CodeView, ...] = ()
+    relations: tuple[RelationView, ...] = ()
+    actions: tuple[Ref, ...]
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+class ActionView(models.Action):
+    model_config = ConfigDict(serialize_by_alias=True)
+    muscles: tuple[Ref, ...]
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+class LandmarkView(models.Landmark):
+    model_config = ConfigDict(serialize_by_alias=True)
+    codes: tuple[CodeView, ...] = ()
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+class TechniqueView(models.Technique):
+    model_config = ConfigDict(serialize_by_alias=True)
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+class ConditionView(models.Condition):
+    model_config = ConfigDict(serialize_by_alias=True)
+    codes: tuple[CodeView, ...] = ()
+    related_muscles: tuple[Ref, ...]
+    self_tests: tuple[Ref, ...]
+    warnings: tuple[WarningBrief, ...]
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+class StepView(models.Step):
+    model_config = ConfigDict(serialize_by_alias=True)
+    self_test_id: str
+    variant_id: str
+    landmarks: tuple[LandmarkBrief, ...]
+    techniques: tuple[TechniqueBrief, ...]
+    warnings: tuple[WarningBrief, ...]
+    links: Links
+
+
+class VariantView(models.Variant):
+    model_config = ConfigDict(serialize_by_alias=True)
+    steps: tuple[StepView, ...]
+    warnings: Annotated[
+        tuple[WarningBrief, ...], Field(description="Warnings for the whole variant.")
+    ]
+    links: Links
+
+
+class SelfTestView(models.SelfTest):
+    model_config = ConfigDict(serialize_by_alias=True)
+    variants: tuple[VariantView, ...]
+    warnings: Annotated[
+        tuple[WarningBrief, ...],
+        Field(description="Read before starting: red flags and the disclaimer."),
+    ]
+    conditions: tuple[Ref, ...]
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+class WarningTargetView(models.WarningTarget):
+    href: str
+
+
+class WarningView(models.SafetyWarning):
+    model_config = ConfigDict(serialize_by_alias=True)
+    applies_to: tuple[WarningTargetView, ...]
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+class GuideView(models.Guide):
+    model_config = ConfigDict(serialize_by_alias=True)
+    disclaimer: WarningBrief
+    muscles: tuple[Ref, ...]
+    actions: tuple[Ref, ...]
+    landmarks: tuple[Ref, ...]
+    conditions: tuple[Ref, ...]
+    techniques: tuple[Ref, ...]
+    self_tests: tuple[Ref, ...]
+    warnings: tuple[Ref, ...]
+    sources: tuple[Ref, ...]
+    links: Links
+
+
+ItemView = TypeVar("ItemView", bound=BaseModel)
+
+
+class Collection(View, Generic[ItemView]):
+    """A list of resources, in a stable order, with the filters applied."""
+
+    items: tuple[ItemView, ...]
+    count: int
+    links: Links
+
+
+# Named subclasses give the OpenAPI document readable schema names.
+class GuideCollection(Collection[GuideView]): ...
+
+
+class MuscleCollection(Collection[MuscleView]): ...
+
+
+class ActionCollection(Collection[ActionView]): ...
+
+
+class LandmarkCollection(Collection[LandmarkView]): ...
+
+
+class ConditionCollection(Collection[ConditionView]): ...
+
+
+class TechniqueCollection(Collection[TechniqueView]): ...
+
+
+class SelfTestCollection(Collection[SelfTestView]): ...
+
+
+class StepCollection(Collection[StepView]): ...
+
+
+class WarningCollection(Collection[WarningView]): ...
+
+
+class SourceCollection(Collection[SourceView]): ...
+
+
+class ApiIndex(View):
+    """Where everything is, and which content version is being served."""
+
+    content_version: str
+    locale: str
+    collections: dict[str, str]
+    links: Links

@@ -1,0 +1,63 @@
+"""The committed OpenAPI document is the app's, and it documents every operation fully."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.openapi import render_openapi
+from tests.conftest import ROOT
+
+COMMITTED = ROOT / "openapi" / "openapi.json"
+
+
+def operations(app: FastAPI) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{method.upper()} {path}", operation)
+        for path, item in app.openapi()["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def test_committed_spec_matches_the_app(app: FastAPI) -> None:
+    assert COMMITTED.read_text(encoding="utf-8") == render_openapi(app), (
+        "openapi/openapi.json is stale: run `make openapi` and commit the result"
+    )
+
+
+def test_served_spec_is_the_committed_one(client: TestClient) -> None:
+    assert client.get("/openapi.json").text.encode() != b""
+    assert client.get("/openapi.json").json() == client.app.openapi()  # type: ignore[attr-defined]
+
+
+def test_every_operation_is_documented(app: FastAPI) -> None:
+    for name, operation in operations(app):
+        assert operation.get("summary"), name
+        assert operation.get("description"), name
+        assert operation.get("operationId"), name
+        assert "example" in operation["responses"]["200"]["content"]["application/json"], name
+
+
+def test_every_error_response_is_problem_json(app: FastAPI) -> None:
+    errors = [
+        (name, response)
+        for name, operation in operations(app)
+        for status, response in operation["responses"].items()
+        if status.startswith("4")
+    ]
+    assert len(errors) > 20
+    for name, response in errors:
+        assert list(response["content"]) == ["application/problem+json"], name
+        media = response["content"]["application/problem+json"]
+        assert media["schema"] == {"$ref": "#/components/schemas/Problem"}, name
+        assert media["example"]["status"] in (404, 422), name
+
+
+@pytest.mark.parametrize("path", ["/v1/muscles/{muscle_id}", "/v1/self-tests/{self_test_id}"])
+def test_examples_are_real_responses(app: FastAPI, client: TestClient, path: str) -> None:
+    operation = app.openapi()["paths"][path]["get"]
+    example = operation["responses"]["200"]["content"]["application/json"]["example"]
+    assert client.get(example["links"]["self"]).json() == example

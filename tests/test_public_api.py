@@ -1,0 +1,16 @@
+"""The package's public surface is explicit; changing it is a deliberate act."""
+
+import api
+
+
+def test_public_names() -> None:
+    assert sorted(api.__all__) == [
+        "Catalog",
+        "ContentError",
+        "ContentProblem",
+        "Settings",
+        "check_content",
+        "create_app",
+        "load_catalog",
+    ]
+    assert all(hasattr(api, name) for name in api.__all__)

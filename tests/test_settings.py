@@ -1,0 +1,38 @@
+"""Settings: documented defaults, environment overrides, and README documents every one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from api import Settings
+from tests.conftest import ROOT
+
+
+def test_defaults_listen_on_loopback() -> None:
+    settings = Settings()
+    assert (settings.host, settings.port, settings.content_dir) == (
+        "127.0.0.1",
+        8000,
+        Path("content"),
+    )
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FASCIA_PORT", "9000")
+    monkeypatch.setenv("FASCIA_CONTENT_DIR", "/srv/content")
+    assert (Settings().port, Settings().content_dir) == (9000, Path("/srv/content"))
+
+
+def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FASCIA_PORT", "70000")
+    with pytest.raises(ValidationError, match="port"):
+        Settings()
+
+
+@pytest.mark.parametrize("name", sorted(Settings.model_fields))
+def test_every_setting_is_documented_in_readme(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`FASCIA_{name.upper()}`" in readme
