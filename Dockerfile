@@ -1,0 +1,30 @@
+# Fascia: one small image, content baked in, no database.
+FROM python:3.11-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never
+RUN pip install --no-cache-dir uv==0.13.9
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+# The same lock file as `make`: runtime dependencies only.
+RUN uv sync --frozen --no-dev --no-install-project
+
+FROM python:3.11-slim
+RUN groupadd --system --gid 10001 fascia \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin fascia
+WORKDIR /app
+COPY --from=build /app/.venv /app/.venv
+COPY api/ api/
+COPY content/ content/
+ENV PATH=/app/.venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    FASCIA_HOST=0.0.0.0 \
+    FASCIA_PORT=8000 \
+    FASCIA_CONTENT_DIR=/app/content
+USER 10001:10001
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
+CMD ["python", "-m", "api", "serve"]
