@@ -38,10 +38,19 @@ class Catalog:
     warnings_by_variant: Mapping[tuple[str, str], tuple[str, ...]]
     warnings_by_self_test: Mapping[str, tuple[str, ...]]
     warnings_by_condition: Mapping[str, tuple[str, ...]]
+    untranslated: Mapping[tuple[str, str], tuple[str, ...]]
 
 
-def build_catalog(locale: str, version: str, items: Iterable[tuple[str, BaseModel]]) -> Catalog:
-    """Index validated items whose references have already been checked."""
+def build_catalog(
+    locale: str,
+    version: str,
+    items: Iterable[tuple[str, BaseModel]],
+    untranslated: Mapping[tuple[str, str], tuple[str, ...]] | None = None,
+) -> Catalog:
+    """Index validated items whose references have already been checked.
+
+    ``untranslated`` maps (kind, id) to the fields served in English in this locale.
+    """
     by_kind: dict[str, list[BaseModel]] = defaultdict(list)
     for kind, model in items:
         by_kind[kind].append(model)
@@ -69,6 +78,7 @@ def build_catalog(locale: str, version: str, items: Iterable[tuple[str, BaseMode
         warnings_by_variant=_freeze(targets.by_variant),
         warnings_by_self_test=_freeze(targets.by_self_test),
         warnings_by_condition=_freeze(targets.by_condition),
+        untranslated=MappingProxyType(dict(untranslated or {})),
     )
 
 

@@ -1,18 +1,16 @@
-"""Load ``content/<locale>/<kind>/*.yaml`` into validated models; report every problem at once."""
+"""Read the YAML files of one locale folder and validate each against the model of its kind."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from api import models
-from api.catalog import Catalog, build_catalog
-from api.diagnostics import ContentError, ContentProblem
-from api.references import find_broken_references
+from api.diagnostics import ContentProblem
 from api.yamlfile import YamlDocument, YamlFileError, parse_yaml
 
 KINDS: Mapping[str, type[BaseModel]] = {
@@ -26,130 +24,110 @@ KINDS: Mapping[str, type[BaseModel]] = {
     "warnings": models.SafetyWarning,
     "sources": models.Source,
 }
-DEFAULT_LOCALE = "en"
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """One parsed file: its kind folder, the name to show in messages, and its data."""
+
+    kind: str
+    display: str
+    document: YamlDocument
+
+    @property
+    def data(self) -> dict[str, Any]:
+        assert isinstance(self.document.data, dict)
+        return self.document.data
 
 
 @dataclass(frozen=True)
 class LoadedItem:
-    """A validated model and where it came from, kept for error messages."""
+    """A validated model and the file it came from, kept for error messages."""
 
     kind: str
     model: BaseModel
-    file: str
-    document: YamlDocument
+    file: ContentFile
+
+    @property
+    def id(self) -> str:
+        return str(getattr(self.model, "id", ""))
 
 
-@dataclass(frozen=True)
-class LoadResult:
-    items: tuple[LoadedItem, ...]
-    problems: tuple[ContentProblem, ...]
-    failed_ids: frozenset[tuple[str, str]]
-    version: str
-
-
-def load_catalog(content_dir: Path, locale: str = DEFAULT_LOCALE) -> Catalog:
-    """Load, validate and index one locale of ``content_dir``; raise ContentError on any problem."""
-    result = read_locale(content_dir, locale)
-    problems = [*result.problems, *find_broken_references(result.items, result.failed_ids)]
-    if problems:
-        raise ContentError(problems)
-    return build_catalog(locale, result.version, [(item.kind, item.model) for item in result.items])
-
-
-def check_content(content_dir: Path, locale: str = DEFAULT_LOCALE) -> list[ContentProblem]:
-    """Every problem in ``content_dir`` for ``locale``; empty when the content is sound."""
-    try:
-        load_catalog(content_dir, locale)
-    except ContentError as error:
-        return list(error.problems)
-    return []
-
-
-def read_locale(content_dir: Path, locale: str) -> LoadResult:
-    """Parse and validate every file of one locale, without resolving references."""
+def read_files(
+    content_dir: Path, locale: str
+) -> tuple[list[ContentFile], list[ContentProblem], set[tuple[str, str]]]:
+    """Parse every file of a locale folder: the files, their problems, and ids that failed."""
     root = content_dir / locale
     display_root = Path(content_dir.name) / locale
-    if not root.is_dir():
-        problem = ContentProblem(str(display_root), None, "", "locale folder not found")
-        return LoadResult((), (problem,), frozenset(), "")
-    items: list[LoadedItem] = []
+    files: list[ContentFile] = []
     problems: list[ContentProblem] = []
     failed: set[tuple[str, str]] = set()
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_dir():
-            continue
+    for path in sorted(p for p in root.rglob("*") if not p.is_dir()):
         display = str(display_root / path.relative_to(root))
-        digest.update(display.encode() + b"\0" + path.read_bytes() + b"\0")
         kind = path.parent.name if path.parent.parent == root else ""
         if kind not in KINDS:
             folders = ", ".join(KINDS)
             problems.append(ContentProblem(display, None, "", f"not in a kind folder ({folders})"))
-            continue
-        if path.suffix != ".yaml":
+        elif path.suffix != ".yaml":
             problems.append(ContentProblem(display, None, "", "content files end in .yaml"))
-            continue
-        loaded, file_problems = _read_item(kind, path, display)
-        problems.extend(file_problems)
-        if loaded is not None:
-            items.append(loaded)
-        else:  # so that references to a broken file are not reported a second time
-            failed.update((kind, name) for name in (path.stem, _raw_id(path)) if name)
-    problems.extend(_duplicate_ids(items))
-    return LoadResult(tuple(items), tuple(problems), frozenset(failed), digest.hexdigest()[:16])
+        else:
+            parsed = _parse(kind, path, display)
+            if isinstance(parsed, ContentFile):
+                files.append(parsed)
+            else:
+                problems.append(parsed)
+                failed.add((kind, path.stem))  # so references to it are not reported again
+    return files, problems, failed
 
 
-def _read_item(
-    kind: str, path: Path, display: str
-) -> tuple[LoadedItem | None, list[ContentProblem]]:
+def validate(file: ContentFile, data: Mapping[str, Any]) -> LoadedItem | list[ContentProblem]:
+    """Validate ``data`` (the file's own, or merged with English) against its kind's model."""
     try:
-        document = parse_yaml(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        return None, [ContentProblem(display, None, "", "not UTF-8 text")]
-    except YamlFileError as error:
-        return None, [ContentProblem(display, error.line, "", str(error))]
-    if not isinstance(document.data, dict):
-        found = type(document.data).__name__
-        return None, [ContentProblem(display, 1, "", f"expected a mapping of fields, got {found}")]
-    try:
-        model = KINDS[kind].model_validate(document.data)
+        model = KINDS[file.kind].model_validate(data)
     except ValidationError as error:
-        return None, [_problem_from_error(display, document, detail) for detail in error.errors()]
-    return LoadedItem(kind, model, display, document), []
+        return [
+            problem_at(file, tuple(detail["loc"]), _message(detail)) for detail in error.errors()
+        ]
+    return LoadedItem(file.kind, model, file)
 
 
-def _problem_from_error(display: str, document: YamlDocument, detail: object) -> ContentProblem:
-    assert isinstance(detail, dict)
-    location = tuple(detail["loc"])
-    message = str(detail["msg"])
-    if detail["type"] == "extra_forbidden":
-        message = "unknown field"
-    elif detail["type"] == "missing":
-        message = "required field is missing"
-    field = ".".join(str(part) for part in location)
-    return ContentProblem(display, document.line_of(location), field, message)
+def problem_at(
+    file: ContentFile, path: tuple[str | int, ...], message: str, severity: str = "error"
+) -> ContentProblem:
+    """A problem at a field of ``file``, with the line the field is on."""
+    field = ".".join(str(part) for part in path)
+    return ContentProblem(file.display, file.document.line_of(path), field, message, severity)
 
 
-def _duplicate_ids(items: list[LoadedItem]) -> list[ContentProblem]:
+def duplicate_ids(items: Iterable[LoadedItem]) -> list[ContentProblem]:
     first: dict[tuple[str, str], LoadedItem] = {}
     problems: list[ContentProblem] = []
     for item in items:
-        key = (item.kind, str(getattr(item.model, "id", "")))
+        key = (item.kind, item.id)
         if key in first:
-            other = first[key].file
-            message = f"duplicate id {key[1]!r}: also used by {other}"
-            problems.append(
-                ContentProblem(item.file, item.document.line_of(("id",)), "id", message)
-            )
+            message = f"duplicate id {item.id!r}: also used by {first[key].file.display}"
+            problems.append(problem_at(item.file, ("id",), message))
         else:
             first[key] = item
     return problems
 
 
-def _raw_id(path: Path) -> str | None:
+def _parse(kind: str, path: Path, display: str) -> ContentFile | ContentProblem:
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8")).data
-    except (UnicodeDecodeError, YamlFileError):
-        return None
-    raw_id = data.get("id") if isinstance(data, dict) else None
-    return raw_id if isinstance(raw_id, str) else None
+        document = parse_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return ContentProblem(display, None, "", "not UTF-8 text")
+    except YamlFileError as error:
+        return ContentProblem(display, error.line, "", str(error))
+    if not isinstance(document.data, dict):
+        found = type(document.data).__name__
+        return ContentProblem(display, 1, "", f"expected a mapping of fields, got {found}")
+    return ContentFile(kind, display, document)
+
+
+def _message(detail: Mapping[str, Any]) -> str:
+    if detail["type"] == "extra_forbidden":
+        return "unknown field"
+    if detail["type"] == "missing":
+        return "required field is missing"
+    return str(detail["msg"])

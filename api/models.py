@@ -22,9 +22,23 @@ from pydantic import (
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+
+class Translatable:
+    """Marks text written anew in each locale; every other field is shared by all locales."""
+
+    def __repr__(self) -> str:
+        return "Translatable()"
+
+
+TRANSLATABLE = Translatable()
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), TRANSLATABLE
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), TRANSLATABLE
+]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Severity = Literal["info", "caution", "stop"]
 DiagramColour = Literal["green", "blue", "yellow"]
 Actor = Literal["you", "partner"]
@@ -52,8 +66,8 @@ class OntologyCode(Frozen):
     """A code for the same thing in a published terminology."""
 
     system: OntologySystem
-    code: ShortText
-    label: ShortText | None = None
+    code: Label
+    label: Annotated[Label | None, Field(description="The ontology's own label.")] = None
 
     @model_validator(mode="after")
     def _code_matches_system(self) -> OntologyCode:
@@ -83,8 +97,8 @@ class Source(Frozen):
 
     id: Slug
     kind: Literal["article", "guideline", "patient-information", "textbook", "terminology"]
-    title: ShortText
-    publisher: ShortText | None = None
+    title: Annotated[Label, Field(description="The work's own title, never translated.")]
+    publisher: Label | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     used_for: Text
 
@@ -94,6 +108,7 @@ class Relation(Frozen):
 
     structure: ShortText
     role: Text
+    attachment: Literal["origin", "insertion"] | None = None
     codes: tuple[OntologyCode, ...] = ()
 
 

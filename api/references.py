@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from api import models
 from api.diagnostics import ContentProblem
+from api.loader import LoadedItem, problem_at
 from api.yamlfile import FieldPath
-
-if TYPE_CHECKING:
-    from api.loader import LoadedItem
 
 # Field name -> the kind folder its ids point into.
 REFERENCE_FIELDS: dict[str, str] = {
@@ -34,7 +31,7 @@ def find_broken_references(
 ) -> list[ContentProblem]:
     """Problems for ids that name nothing; ids of files that failed to load are not repeated."""
     items = list(items)
-    known = {(item.kind, str(getattr(item.model, "id", ""))) for item in items} | failed_ids
+    known = {(item.kind, item.id) for item in items} | failed_ids
     self_tests = {m.id: m for item in items if isinstance(m := item.model, models.SelfTest)}
     problems: list[ContentProblem] = []
     for item in items:
@@ -120,5 +117,4 @@ def _disclaimer_problems(
 
 
 def _at(item: LoadedItem, path: FieldPath, message: str) -> ContentProblem:
-    field = ".".join(str(part) for part in path)
-    return ContentProblem(item.file, item.document.line_of(path), field, message)
+    return problem_at(item.file, path, message)

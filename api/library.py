@@ -1,0 +1,182 @@
+"""Load all of ``content/``: English, checked whole, and each translation as an overlay on it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from api.catalog import Catalog, build_catalog
+from api.diagnostics import ContentError, ContentProblem
+from api.loader import (
+    KINDS,
+    ContentFile,
+    LoadedItem,
+    duplicate_ids,
+    problem_at,
+    read_files,
+    validate,
+)
+from api.locales import merge, overlay_problems, untranslated
+from api.references import find_broken_references
+
+DEFAULT_LOCALE = "en"
+LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+
+
+@dataclass(frozen=True)
+class Library:
+    """One catalog per locale; English is complete and every other locale falls back to it."""
+
+    default_locale: str
+    catalogs: Mapping[str, Catalog]
+    warnings: tuple[ContentProblem, ...]
+    translatable_fields: int  # in English; a locale's untranslated fields are in its catalog
+
+    def translated_fields(self, locale: str) -> int:
+        missing = sum(len(fields) for fields in self.catalogs[locale].untranslated.values())
+        return self.translatable_fields - missing
+
+
+def load_library(content_dir: Path) -> Library:
+    """Load every locale of ``content_dir``; raise ContentError listing every error."""
+    english, problems, failed = _load_english(content_dir)
+    version = content_version(content_dir)
+    catalogs = {DEFAULT_LOCALE: _catalog(DEFAULT_LOCALE, version, english, {})}
+    warnings: list[ContentProblem] = []
+    for locale in _translation_locales(content_dir, problems):
+        items, missing, found = _load_translation(content_dir, locale, english, failed)
+        problems.extend(p for p in found if p.severity == "error")
+        warnings.extend(p for p in found if p.severity == "warning")
+        catalogs[locale] = _catalog(locale, version, items, missing)
+    if problems:
+        raise ContentError(problems)
+    total = sum(len(untranslated(KINDS[i.kind], i.file.data, None)) for i in english)
+    return Library(DEFAULT_LOCALE, MappingProxyType(catalogs), tuple(sorted(warnings)), total)
+
+
+def load_catalog(content_dir: Path, locale: str = DEFAULT_LOCALE) -> Catalog:
+    """The catalog of one locale (English by default); raise ContentError on any problem."""
+    return load_library(content_dir).catalogs[locale]
+
+
+def check_content(content_dir: Path) -> list[ContentProblem]:
+    """Every error and warning in ``content_dir``; no errors means the server will start."""
+    try:
+        return list(load_library(content_dir).warnings)
+    except ContentError as error:
+        return list(error.problems)
+
+
+def content_version(content_dir: Path) -> str:
+    """A short hash of every content file, names included: it changes when anything does."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in content_dir.rglob("*.yaml") if p.is_file()):
+        digest.update(str(path.relative_to(content_dir)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _load_english(
+    content_dir: Path,
+) -> tuple[list[LoadedItem], list[ContentProblem], set[tuple[str, str]]]:
+    """English items, their problems, and the (kind, id) of files that failed to load."""
+    if not (content_dir / DEFAULT_LOCALE).is_dir():
+        where = str(Path(content_dir.name) / DEFAULT_LOCALE)
+        return [], [ContentProblem(where, None, "", "locale folder not found")], set()
+    files, problems, failed = read_files(content_dir, DEFAULT_LOCALE)
+    items: list[LoadedItem] = []
+    for file in files:
+        result = validate(file, file.data)
+        if isinstance(result, LoadedItem):
+            items.append(result)
+        else:
+            problems.extend(result)
+            failed.add((file.kind, Path(file.display).stem))
+            if isinstance(raw_id := file.data.get("id"), str):
+                failed.add((file.kind, raw_id))
+    problems.extend(duplicate_ids(items))
+    problems.extend(find_broken_references(items, frozenset(failed)))
+    return items, problems, failed
+
+
+def _translation_locales(content_dir: Path, problems: list[ContentProblem]) -> list[str]:
+    locales = []
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir()):
+        if folder.name == DEFAULT_LOCALE:
+            continue
+        if LOCALE_PATTERN.match(folder.name):
+            locales.append(folder.name)
+        else:
+            message = "not a locale folder (expected a language tag such as 'es' or 'pt-BR')"
+            problems.append(ContentProblem(f"{content_dir.name}/{folder.name}", None, "", message))
+    return locales
+
+
+def _load_translation(
+    content_dir: Path, locale: str, english: list[LoadedItem], failed: set[tuple[str, str]]
+) -> tuple[list[LoadedItem], dict[tuple[str, str], tuple[str, ...]], list[ContentProblem]]:
+    """English items with this locale's translations merged in, what fell back, and problems."""
+    files, problems, _ = read_files(content_dir, locale)
+    by_key = {(item.kind, item.id): item for item in english}
+    translated: dict[tuple[str, str], LoadedItem] = {}
+    missing: dict[tuple[str, str], tuple[str, ...]] = {}
+    for file in files:
+        key = (file.kind, str(file.data.get("id", "")))
+        original = by_key.get(key)
+        if key in failed:
+            continue  # the English file's own problems are already reported
+        if original is None:
+            expected = f"{content_dir.name}/{DEFAULT_LOCALE}/{file.kind}/{key[1]}.yaml"
+            problems.append(problem_at(file, ("id",), f"no English item with this id ({expected})"))
+            continue
+        item = _overlay(file, original, problems)
+        if item is not None:
+            translated[key] = item
+            missing[key] = tuple(untranslated(KINDS[file.kind], original.file.data, file.data))
+            if missing[key]:
+                problems.append(_partial_warning(file, missing[key]))
+    for key, original in by_key.items():
+        if key not in translated:
+            missing[key] = tuple(untranslated(KINDS[original.kind], original.file.data, None))
+            display = f"{content_dir.name}/{locale}/{key[0]}/{key[1]}.yaml"
+            message = "no translation: served in English"
+            problems.append(ContentProblem(display, None, "", message, "warning"))
+    items = [translated.get(key, original) for key, original in by_key.items()]
+    return items, missing, problems
+
+
+def _overlay(
+    file: ContentFile, original: LoadedItem, problems: list[ContentProblem]
+) -> LoadedItem | None:
+    model = KINDS[file.kind]
+    found = [
+        problem_at(file, p, m) for p, m in overlay_problems(model, original.file.data, file.data)
+    ]
+    if found:
+        problems.extend(found)
+        return None
+    result = validate(file, merge(model, original.file.data, file.data))
+    if isinstance(result, list):
+        problems.extend(result)
+        return None
+    return result
+
+
+def _partial_warning(file: ContentFile, fields: tuple[str, ...]) -> ContentProblem:
+    shown = ", ".join(fields[:5]) + (f" and {len(fields) - 5} more" if len(fields) > 5 else "")
+    message = f"{len(fields)} field(s) untranslated, served in English: {shown}"
+    return ContentProblem(file.display, None, "", message, "warning")
+
+
+def _catalog(
+    locale: str,
+    version: str,
+    items: list[LoadedItem],
+    missing: Mapping[tuple[str, str], tuple[str, ...]],
+) -> Catalog:
+    pairs = [(item.kind, item.model) for item in items]
+    return build_catalog(locale, version, pairs, {k: v for k, v in missing.items() if v})

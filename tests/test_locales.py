@@ -1,0 +1,89 @@
+"""Translations: overlays on English, checked for shape, falling back field by field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import Settings, check_content, create_app
+from api.diagnostics import ContentProblem
+
+MEDIUS = "muscles/gluteus-medius.yaml"
+
+
+def spanish(content: Path, relative: str) -> Path:
+    return content / "es" / relative
+
+
+def errors(content: Path) -> list[ContentProblem]:
+    return [p for p in check_content(content) if p.severity == "error"]
+
+
+def drop_line(path: Path, prefix: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith(prefix)) + "\n")
+
+
+def test_real_translation_is_complete() -> None:
+    assert check_content(Path(__file__).parent.parent / "content") == []
+
+
+def test_missing_file_and_field_are_warnings_and_fall_back(content_copy: Path) -> None:
+    spanish(content_copy, MEDIUS).unlink()
+    drop_line(spanish(content_copy, "muscles/gluteus-maximus.yaml"), "common_name:")
+    found = check_content(content_copy)
+    assert {p.severity for p in found} == {"warning"}
+    assert {Path(p.file).name for p in found} == {"gluteus-medius.yaml", "gluteus-maximus.yaml"}
+
+    client = TestClient(create_app(Settings(content_dir=content_copy)))
+    maximus = client.get("/v1/muscles/gluteus-maximus?lang=es").json()
+    assert maximus["common_name"] == "Glute max"
+    assert maximus["name"] != "Gluteus maximus"
+    assert maximus["translation"]["untranslated_fields"] == ["common_name"]
+    medius = client.get("/v1/muscles/gluteus-medius?lang=es")
+    assert medius.headers["content-language"] == "es"
+    assert medius.json()["name"] == "Gluteus medius"
+    assert (
+        "Partes de esta página aún no están traducidas"
+        in client.get("/v1/muscles/gluteus-medius.html?lang=es").text
+    )
+    locales = {i["locale"]: i for i in client.get("/v1/locales").json()["items"]}
+    assert locales["es"]["complete"] is False
+    assert "/v1/muscles/gluteus-medius" in locales["es"]["untranslated_items"]
+    assert locales["es"]["translated_fields"] < locales["es"]["total_fields"]
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "message"),
+    [
+        (MEDIUS, "id: gluteus-medius", "id: gluteus-mediocre", "no English item with this id"),
+        ("warnings/deeper-is-not-better.yaml", "title:", "severity: info\ntitle:", "not transl"),
+        (MEDIUS, "name:", "size_rank: 1\nname:", "not translatable"),
+        (MEDIUS, "name:", "colour: red\nname:", "unknown field"),
+    ],
+)
+def test_translation_that_changes_shared_fields_is_an_error(
+    content_copy: Path, relative: str, old: str, new: str, message: str
+) -> None:
+    path = spanish(content_copy, relative)
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    (problem,) = errors(content_copy)
+    assert problem.file == f"content/es/{relative}"
+    assert message in problem.message
+    assert problem.line is not None
+
+
+def test_translated_steps_must_keep_the_english_numbering(content_copy: Path) -> None:
+    path = spanish(content_copy, "self-tests/muscular-minesweeper.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("number: 2", "number: 3", 1))
+    (problem,) = errors(content_copy)
+    assert problem.field == "variants.0.steps.1.number"
+    assert "must be 2" in problem.message
+
+
+def test_a_folder_that_is_not_a_locale_is_an_error(content_copy: Path) -> None:
+    (content_copy / "spanish").mkdir()
+    (problem,) = errors(content_copy)
+    assert "not a locale folder" in problem.message
