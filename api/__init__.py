@@ -3,15 +3,17 @@
 from api.app import create_app
 from api.catalog import Catalog
 from api.diagnostics import ContentError, ContentProblem
-from api.loader import check_content, load_catalog
+from api.library import Library, check_content, load_catalog, load_library
 from api.settings import Settings
 
 __all__ = [
     "Catalog",
     "ContentError",
     "ContentProblem",
+    "Library",
     "Settings",
     "check_content",
     "create_app",
     "load_catalog",
+    "load_library",
 ]

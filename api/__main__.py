@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from api.app import create_app
 from api.diagnostics import ContentError
-from api.loader import check_content
+from api.library import check_content
 from api.openapi import render_openapi
 from api.settings import Settings
 
@@ -43,11 +43,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(content_dir: Path) -> int:
-    problems = check_content(content_dir)
-    if problems:
-        print(ContentError(problems), file=sys.stderr)
+    found = check_content(content_dir)
+    errors = [problem for problem in found if problem.severity == "error"]
+    warnings = [problem for problem in found if problem.severity == "warning"]
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if errors:
+        print(ContentError(errors), file=sys.stderr)
         return 1
-    print(f"{content_dir}: content is valid")
+    print(f"{content_dir}: content is valid ({len(warnings)} warning(s))")
     return 0
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.catalog import Catalog
 from api.errors import install_error_handlers
-from api.loader import load_catalog
+from api.library import Library, load_library
+from api.middleware import HeadAsGet, RepresentationSuffix
 from api.openapi import build_openapi
-from api.presenter import present
+from api.presenter import href, links, present
+from api.render import RenderContext
 from api.routes import ROUTERS
+from api.routes.common import Locale
 from api.settings import Settings
+from api.views import LocaleView
 
 DESCRIPTION = """\
 Fascia publishes expert bodywork guides as structured, read-only data: muscles, the actions
@@ -21,8 +25,12 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
 * Every resource has a stable id and a `links.self` path; references carry ids, names and links.
 * `GET /v1/self-tests/{id}` returns a whole self-test, with every step's warnings, landmarks
   and techniques, in one request.
+* Every resource is available as JSON (default), schema.org JSON-LD, Markdown and HTML, chosen
+  by `Accept` or by a `.json`, `.jsonld`, `.md` or `.html` suffix on the URL.
+* English and Spanish, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.
 * Errors are `application/problem+json` (RFC 9457). Only GET and HEAD are supported.
 """
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 class Fascia(FastAPI):
@@ -37,7 +45,7 @@ class Fascia(FastAPI):
 def create_app(settings: Settings | None = None) -> Fascia:
     """Load and validate the content, then build the app; a ContentError stops here."""
     settings = settings or Settings()
-    catalog = load_catalog(settings.content_dir)
+    library = load_library(settings.content_dir)
     app = Fascia(
         title="Fascia",
         version="1.0.0",
@@ -47,32 +55,36 @@ def create_app(settings: Settings | None = None) -> Fascia:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.catalog = catalog
-    app.state.views = present(catalog)
+    app.state.library = library
+    app.state.default_locale = library.default_locale
+    app.state.locales = {locale: _locale(catalog) for locale, catalog in library.catalogs.items()}
+    app.state.locale_views = _locale_views(library)
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RepresentationSuffix)
     app.openapi_document = build_openapi(app)
     return app
 
 
-class HeadAsGet:
-    """Answer HEAD exactly like GET, headers only, on every route."""
+def _locale(catalog: Catalog) -> Locale:
+    views = present(catalog)
+    disclaimer = next(w for w in views.warnings.values() if w.kind == "disclaimer")
+    return Locale(views, RenderContext(catalog.locale, disclaimer, views.sources))
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_without_body(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                if message.get("more_body", False):
-                    return
-                message = {"type": "http.response.body", "body": b"", "more_body": False}
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+def _locale_views(library: Library) -> tuple[LocaleView, ...]:
+    return tuple(
+        LocaleView(
+            locale=locale,
+            name=LANGUAGE_NAMES.get(locale, locale),
+            default=locale == library.default_locale,
+            complete=not catalog.untranslated,
+            translated_fields=library.translated_fields(locale),
+            total_fields=library.translatable_fields,
+            untranslated_items=tuple(href(kind, item) for kind, item in catalog.untranslated),
+            links=links(f"{href('locales')}?lang={locale}"),
+        )
+        for locale, catalog in library.catalogs.items()
+    )

@@ -24,6 +24,7 @@ ALLOWED_METHODS = "GET, HEAD"
 TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
+    406: "Not Acceptable",
     422: "Unprocessable Content",
     500: "Internal Server Error",
 }
@@ -46,6 +47,20 @@ class Problem(BaseModel):
     invalid_params: list[InvalidParam] | None = Field(
         default=None, description="For 422: each bad parameter and why."
     )
+    available: list[str] | None = Field(
+        default=None, description="For 406: the media types this resource is available in."
+    )
+
+
+class NotAcceptable(Exception):
+    """Nothing the client accepts is available."""
+
+    def __init__(self, available: tuple[str, ...]) -> None:
+        self.available = available
+        super().__init__(
+            "None of the media types in Accept is available here. "
+            f"Available: {', '.join(available)} (or a .json, .jsonld, .html or .md URL)."
+        )
 
 
 class NotFound(Exception):
@@ -62,6 +77,7 @@ def problem_response(
     detail: str,
     headers: dict[str, str] | None = None,
     invalid_params: list[InvalidParam] | None = None,
+    available: list[str] | None = None,
 ) -> Response:
     problem = Problem(
         title=TITLES.get(status) or HTTPStatus(status).phrase,
@@ -69,9 +85,16 @@ def problem_response(
         detail=detail,
         instance=request.url.path,
         invalid_params=invalid_params,
+        available=available,
     )
     body = problem.model_dump_json(exclude_none=True).encode()
     return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+async def _not_acceptable(request: Request, error: Exception) -> Response:
+    assert isinstance(error, NotAcceptable)
+    available = list(error.available)
+    return problem_response(request, 406, str(error), {"Vary": "Accept"}, available=available)
 
 
 async def _not_found(request: Request, error: Exception) -> Response:
@@ -116,6 +139,7 @@ def _invalid_param(detail: dict[str, Any]) -> InvalidParam:
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error through ``problem_response``."""
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(NotAcceptable, _not_acceptable)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _unexpected)

@@ -18,8 +18,21 @@ from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp, Message
 
 from api.errors import PROBLEM_MEDIA_TYPE
+from api.render import REPRESENTATIONS
 
 JSON = "application/json"
+TEXT_EXAMPLE_LIMIT = 1500  # characters of a Markdown or HTML example kept in the document
+HEADERS = {
+    "Content-Language": {
+        "description": "The locale served: the one asked for, or English when it is not available.",
+        "schema": {"type": "string", "example": "es"},
+    },
+    "Vary": {
+        "description": "`Accept, Accept-Language`; only `Accept-Language` on a URL with a "
+        "representation suffix.",
+        "schema": {"type": "string"},
+    },
+}
 PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
     "404": {
         "type": "about:blank",
@@ -27,6 +40,16 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
         "status": 404,
         "detail": "There is no muscle with id 'gluteus-maximum'.",
         "instance": "/v1/muscles/gluteus-maximum",
+    },
+    "406": {
+        "type": "about:blank",
+        "title": "Not Acceptable",
+        "status": 406,
+        "detail": "None of the media types in Accept is available here. Available: "
+        "application/json, application/ld+json, text/html, text/markdown (or a .json, .jsonld, "
+        ".html or .md URL).",
+        "instance": "/v1/muscles/gluteus-maximus",
+        "available": ["application/json", "application/ld+json", "text/html", "text/markdown"],
     },
     "422": {
         "type": "about:blank",
@@ -57,10 +80,18 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for path, operation in _operations(schema):
         _declare_problems(operation)
         example_path = _example_path(path, operation)
-        body = _call(app, example_path)
-        if isinstance(body, dict) and "items" in body:  # keep the document small: one item
-            body = {**body, "items": body["items"][:1], "count": min(body["count"], 1)}
-        operation["responses"]["200"]["content"][JSON]["example"] = body
+        ok = operation["responses"]["200"]
+        if "406" not in operation["responses"]:  # not negotiated: JSON only
+            ok["content"][JSON]["example"] = _json_example(_call(app, example_path, JSON))
+            continue
+        json_schema = ok["content"][JSON]["schema"]
+        ok["headers"] = HEADERS
+        ok["content"] = {
+            representation.media_type: _media(
+                app, example_path, representation.media_type, json_schema
+            )
+            for representation in REPRESENTATIONS
+        }
     schema["components"]["schemas"].pop("HTTPValidationError", None)
     schema["components"]["schemas"].pop("ValidationError", None)
     return schema
@@ -69,6 +100,25 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
 def render_openapi(app: FastAPI) -> str:
     """The document as committed under openapi/: stable formatting, newline at the end."""
     return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _media(app: ASGIApp, path: str, media_type: str, json_schema: Any) -> dict[str, Any]:
+    body = _call(app, path, media_type)
+    if media_type == JSON:
+        return {"schema": json_schema, "example": _json_example(body)}
+    if media_type.endswith("json"):
+        return {"schema": {"type": "object"}, "example": json.loads(body)}
+    text = body.decode()
+    if len(text) > TEXT_EXAMPLE_LIMIT:
+        text = text[:TEXT_EXAMPLE_LIMIT] + "\n[... cut short for this example ...]\n"
+    return {"schema": {"type": "string"}, "example": text}
+
+
+def _json_example(body: bytes) -> Any:
+    example = json.loads(body)
+    if isinstance(example, dict) and "items" in example:  # keep the document small: one item
+        example = {**example, "items": example["items"][:1], "count": min(example["count"], 1)}
+    return example
 
 
 def _operations(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -81,9 +131,14 @@ def _declare_problems(operation: dict[str, Any]) -> None:
     for status, response in operation["responses"].items():
         if not status.startswith(("4", "5")):
             continue
-        content = response.setdefault("content", {})
-        schema = content.pop(JSON, {}).get("schema", {"$ref": "#/components/schemas/Problem"})
-        content[PROBLEM_MEDIA_TYPE] = {"schema": schema, "example": PROBLEM_EXAMPLES[status]}
+        if status == "422":
+            response["description"] = "A path, query or header parameter is invalid."
+        response["content"] = {
+            PROBLEM_MEDIA_TYPE: {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": PROBLEM_EXAMPLES[status],
+            }
+        }
 
 
 def _example_path(path: str, operation: dict[str, Any]) -> str:
@@ -94,16 +149,16 @@ def _example_path(path: str, operation: dict[str, Any]) -> str:
     return path
 
 
-def _call(app: ASGIApp, path: str) -> Any:
-    """GET ``path`` from ``app`` in-process and return the decoded JSON body."""
+def _call(app: ASGIApp, path: str, accept: str) -> bytes:
+    """GET ``path`` from ``app`` in-process and return the body."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        status, body = pool.submit(asyncio.run, _get(app, path)).result()
+        status, body = pool.submit(asyncio.run, _get(app, path, accept)).result()
     if status != 200:
         raise RuntimeError(f"example request GET {path} answered {status}: {body[:200]!r}")
-    return json.loads(body)
+    return body
 
 
-async def _get(app: ASGIApp, path: str) -> tuple[int, bytes]:
+async def _get(app: ASGIApp, path: str, accept: str) -> tuple[int, bytes]:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -114,7 +169,7 @@ async def _get(app: ASGIApp, path: str) -> tuple[int, bytes]:
         "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"example.test")],
+        "headers": [(b"host", b"example.test"), (b"accept", accept.encode())],
         "client": ("127.0.0.1", 0),
         "server": ("127.0.0.1", 80),
     }

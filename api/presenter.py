@@ -26,6 +26,7 @@ from api.views import (
     StepView,
     TechniqueBrief,
     TechniqueView,
+    Translation,
     VariantView,
     WarningBrief,
     WarningTargetView,
@@ -77,7 +78,11 @@ def present(catalog: Catalog) -> Views:
         self_tests={key: p.self_test(item) for key, item in catalog.self_tests.items()},
         warnings={key: p.warning(item) for key, item in catalog.warnings.items()},
         sources={
-            key: SourceView(**item.model_dump(), links=links(href("sources", key)))
+            key: SourceView(
+                **item.model_dump(),
+                translation=p.translation("sources", key),
+                links=links(href("sources", key)),
+            )
             for key, item in catalog.sources.items()
         },
     )
@@ -103,6 +108,13 @@ def code_uri(code: models.OntologyCode) -> str | None:
 class _Presenter:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+
+    def translation(self, collection: str, item_id: str, prefix: str = "") -> Translation:
+        """The locale served and the fields (under ``prefix``) that fell back to English."""
+        fields = self.catalog.untranslated.get((collection, item_id), ())
+        if prefix:
+            fields = tuple(f.removeprefix(prefix) for f in fields if f.startswith(prefix))
+        return Translation(locale=self.catalog.locale, untranslated_fields=fields)
 
     def refs(self, collection: str, ids: tuple[str, ...]) -> tuple[Ref, ...]:
         items: Mapping[str, BaseModel] = getattr(self.catalog, collection.replace("-", "_"))
@@ -135,6 +147,7 @@ class _Presenter:
             ),
             actions=self.refs("actions", self.catalog.actions_by_muscle.get(muscle.id, ())),
             sources=self.refs("sources", muscle.source_ids),
+            translation=self.translation("muscles", muscle.id),
             links=links(href("muscles", muscle.id)),
         )
 
@@ -143,6 +156,7 @@ class _Presenter:
             **action.model_dump(),
             muscles=self.refs("muscles", action.muscle_ids),
             sources=self.refs("sources", action.source_ids),
+            translation=self.translation("actions", action.id),
             links=links(href("actions", action.id)),
         )
 
@@ -151,6 +165,7 @@ class _Presenter:
             **landmark.model_dump(exclude={"codes"}),
             codes=tuple(code_view(code) for code in landmark.codes),
             sources=self.refs("sources", landmark.source_ids),
+            translation=self.translation("landmarks", landmark.id),
             links=links(href("landmarks", landmark.id)),
         )
 
@@ -158,6 +173,7 @@ class _Presenter:
         return TechniqueView(
             **technique.model_dump(),
             sources=self.refs("sources", technique.source_ids),
+            translation=self.translation("techniques", technique.id),
             links=links(href("techniques", technique.id)),
         )
 
@@ -169,12 +185,14 @@ class _Presenter:
             self_tests=self.refs("self-tests", condition.self_test_ids),
             warnings=self.warning_briefs(self.catalog.warnings_by_condition.get(condition.id, ())),
             sources=self.refs("sources", condition.source_ids),
+            translation=self.translation("conditions", condition.id),
             links=links(href("conditions", condition.id)),
         )
 
-    def step(self, self_test_id: str, variant_id: str, step: models.Step) -> StepView:
+    def step(self, self_test_id: str, variant: int, variant_id: str, step: models.Step) -> StepView:
         catalog = self.catalog
         key = (self_test_id, variant_id, step.number)
+        prefix = f"variants.{variant}.steps.{step.number - 1}."
         return StepView(
             **step.model_dump(),
             self_test_id=self_test_id,
@@ -194,6 +212,7 @@ class _Presenter:
                 for i in step.technique_ids
             ),
             warnings=self.warning_briefs(catalog.warnings_by_step.get(key, ())),
+            translation=self.translation("self-tests", self_test_id, prefix),
             links=links(step_href(self_test_id, variant_id, step.number)),
         )
 
@@ -201,13 +220,15 @@ class _Presenter:
         variants = tuple(
             VariantView(
                 **variant.model_dump(exclude={"steps"}),
-                steps=tuple(self.step(self_test.id, variant.id, step) for step in variant.steps),
+                steps=tuple(
+                    self.step(self_test.id, index, variant.id, step) for step in variant.steps
+                ),
                 warnings=self.warning_briefs(
                     self.catalog.warnings_by_variant.get((self_test.id, variant.id), ())
                 ),
                 links=links(f"{href('self-tests', self_test.id)}?variant={variant.id}"),
             )
-            for variant in self_test.variants
+            for index, variant in enumerate(self_test.variants)
         )
         return SelfTestView(
             **self_test.model_dump(exclude={"variants"}),
@@ -215,6 +236,7 @@ class _Presenter:
             warnings=self.warning_briefs(self.catalog.warnings_by_self_test.get(self_test.id, ())),
             conditions=self.refs("conditions", self_test.condition_ids),
             sources=self.refs("sources", self_test.source_ids),
+            translation=self.translation("self-tests", self_test.id),
             links=links(href("self-tests", self_test.id)),
         )
 
@@ -226,6 +248,7 @@ class _Presenter:
                 for target in warning.applies_to
             ),
             sources=self.refs("sources", warning.source_ids),
+            translation=self.translation("warnings", warning.id),
             links=links(href("warnings", warning.id)),
         )
 
@@ -241,6 +264,7 @@ class _Presenter:
             self_tests=self.refs("self-tests", guide.self_test_ids),
             warnings=self.refs("warnings", guide.warning_ids),
             sources=self.refs("sources", guide.source_ids),
+            translation=self.translation("guides", guide.id),
             links=links(href("guides", guide.id)),
         )
 

@@ -38,6 +38,16 @@ class RelationView(models.Relation):
     codes: tuple[CodeView, ...] = ()
 
 
+class Translation(View):
+    """The locale an item is served in, and which of its fields fell back to English."""
+
+    locale: str
+    untranslated_fields: Annotated[
+        tuple[str, ...],
+        Field(description="Dotted paths of fields shown in English; empty when complete."),
+    ] = ()
+
+
 class WarningBrief(View):
     """A warning as shown beside a step: enough to render it without another request."""
 
@@ -68,6 +78,7 @@ class TechniqueBrief(View):
 
 class SourceView(models.Source):
     model_config = ConfigDict(serialize_by_alias=True)
+    translation: Translation
     links: Links
 
 
@@ -77,6 +88,7 @@ class MuscleView(models.Muscle):
     relations: tuple[RelationView, ...] = ()
     actions: tuple[Ref, ...]
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
@@ -84,6 +96,7 @@ class ActionView(models.Action):
     model_config = ConfigDict(serialize_by_alias=True)
     muscles: tuple[Ref, ...]
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
@@ -91,12 +104,14 @@ class LandmarkView(models.Landmark):
     model_config = ConfigDict(serialize_by_alias=True)
     codes: tuple[CodeView, ...] = ()
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
 class TechniqueView(models.Technique):
     model_config = ConfigDict(serialize_by_alias=True)
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
@@ -107,6 +122,7 @@ class ConditionView(models.Condition):
     self_tests: tuple[Ref, ...]
     warnings: tuple[WarningBrief, ...]
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
@@ -117,6 +133,7 @@ class StepView(models.Step):
     landmarks: tuple[LandmarkBrief, ...]
     techniques: tuple[TechniqueBrief, ...]
     warnings: tuple[WarningBrief, ...]
+    translation: Translation
     links: Links
 
 
@@ -138,6 +155,7 @@ class SelfTestView(models.SelfTest):
     ]
     conditions: tuple[Ref, ...]
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
@@ -149,6 +167,7 @@ class WarningView(models.SafetyWarning):
     model_config = ConfigDict(serialize_by_alias=True)
     applies_to: tuple[WarningTargetView, ...]
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
@@ -163,6 +182,7 @@ class GuideView(models.Guide):
     self_tests: tuple[Ref, ...]
     warnings: tuple[Ref, ...]
     sources: tuple[Ref, ...]
+    translation: Translation
     links: Links
 
 
@@ -206,6 +226,24 @@ class WarningCollection(Collection[WarningView]): ...
 
 
 class SourceCollection(Collection[SourceView]): ...
+
+
+class LocaleView(View):
+    """One locale and how much of the content is translated into it."""
+
+    locale: str
+    name: str
+    default: bool
+    complete: bool
+    translated_fields: int
+    total_fields: int
+    untranslated_items: Annotated[
+        tuple[str, ...], Field(description="Paths of items with any field shown in English.")
+    ]
+    links: Links
+
+
+class LocaleCollection(Collection[LocaleView]): ...
 
 
 class ApiIndex(View):

@@ -43,17 +43,28 @@ def test_every_operation_is_documented(app: FastAPI) -> None:
 
 def test_every_error_response_is_problem_json(app: FastAPI) -> None:
     errors = [
-        (name, response)
+        (name, int(status), response)
         for name, operation in operations(app)
         for status, response in operation["responses"].items()
         if status.startswith("4")
     ]
     assert len(errors) > 20
-    for name, response in errors:
+    for name, status, response in errors:
         assert list(response["content"]) == ["application/problem+json"], name
         media = response["content"]["application/problem+json"]
         assert media["schema"] == {"$ref": "#/components/schemas/Problem"}, name
-        assert media["example"]["status"] in (404, 422), name
+        assert media["example"]["status"] == status, name
+
+
+def test_every_v1_operation_documents_each_representation(app: FastAPI) -> None:
+    media_types = ["application/json", "application/ld+json", "text/html", "text/markdown"]
+    v1 = [(name, op) for name, op in operations(app) if name.startswith("GET /v1")]
+    assert len(v1) == 22
+    for name, operation in v1:
+        content = operation["responses"]["200"]["content"]
+        assert list(content) == media_types, name
+        assert all(content[media]["example"] for media in media_types), name
+        assert "406" in operation["responses"], name
 
 
 @pytest.mark.parametrize("path", ["/v1/muscles/{muscle_id}", "/v1/self-tests/{self_test_id}"])

@@ -8,9 +8,11 @@ def test_public_names() -> None:
         "Catalog",
         "ContentError",
         "ContentProblem",
+        "Library",
         "Settings",
         "check_content",
         "create_app",
         "load_catalog",
+        "load_library",
     ]
     assert all(hasattr(api, name) for name in api.__all__)

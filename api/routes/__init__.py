@@ -9,6 +9,7 @@ from api.routes import (
     health,
     index,
     landmarks,
+    locales,
     muscles,
     self_tests,
     sources,
@@ -27,5 +28,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     self_tests.router,
     warnings.router,
     sources.router,
+    locales.router,
     health.router,
 )

@@ -3,9 +3,10 @@
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
+from fastapi.responses import Response
 
-from api.routes.common import ViewsDep, collection, find, id_path, id_query, problems
+from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
 from api.views import ActionCollection, ActionView
 
 router = APIRouter(prefix="/v1/actions", tags=["actions"])
@@ -16,19 +17,18 @@ router = APIRouter(prefix="/v1/actions", tags=["actions"])
     operation_id="listActions",
     summary="List actions",
     response_model=ActionCollection,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def list_actions(
-    request: Request,
-    views: ViewsDep,
+    ctx: ContextDep,
     muscle: Annotated[str | None, id_query("muscle", "gluteus-medius")] = None,
-) -> ActionCollection:
+) -> Response:
     """All actions. `muscle` keeps the actions that muscle takes part in."""
-    actions: Iterable[ActionView] = views.actions.values()
+    actions: Iterable[ActionView] = ctx.views.actions.values()
     if muscle is not None:
-        find(views.muscles, "muscle", muscle, "muscle")
+        find(ctx.views.muscles, "muscle", muscle, "muscle")
         actions = [action for action in actions if muscle in action.muscle_ids]
-    return collection(request, ActionCollection, actions)
+    return collection(ctx, ActionCollection, actions)
 
 
 @router.get(
@@ -36,8 +36,8 @@ def list_actions(
     operation_id="getAction",
     summary="Get an action",
     response_model=ActionView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
-def get_action(views: ViewsDep, action_id: Annotated[str, id_path("hip-extension")]) -> ActionView:
+def get_action(ctx: ContextDep, action_id: Annotated[str, id_path("hip-extension")]) -> Response:
     """One action with the muscles doing it and the everyday movements that use it."""
-    return find(views.actions, "action", action_id)
+    return ctx.respond(find(ctx.views.actions, "action", action_id))

@@ -1,27 +1,93 @@
-"""What every resource router shares: the views dependency, id parameters, errors, collections."""
+"""What every resource router shares: negotiation, id parameters, errors and collections."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
 
-from api.errors import NotFound, Problem
+from api.errors import NotAcceptable, NotFound, Problem
 from api.models import SLUG_PATTERN
+from api.negotiation import choose_locale, choose_media_type
 from api.presenter import Views, links
+from api.render import MEDIA_TYPES, RenderContext, Representation, by_media_type
 from api.views import Collection
 
 ViewT = TypeVar("ViewT", bound=BaseModel)
+CollectionT = TypeVar("CollectionT", bound=Collection[Any])
+SUFFIX_SCOPE_KEY = "fascia.representation"
+LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"
 
 
-def get_views(request: Request) -> Views:
-    views: Views = request.app.state.views
-    return views
+@dataclass(frozen=True)
+class Locale:
+    """Everything served in one locale, built once at start-up."""
+
+    views: Views
+    render_context: RenderContext
 
 
-ViewsDep = Annotated[Views, Depends(get_views)]
+@dataclass(frozen=True)
+class Context:
+    """The request's negotiated representation and locale, and how to answer in them."""
+
+    request: Request
+    locale: Locale
+    representation: Representation
+    vary: str
+
+    @property
+    def views(self) -> Views:
+        return self.locale.views
+
+    def respond(self, view: BaseModel) -> Response:
+        """``view`` rendered in the negotiated representation and locale."""
+        body = self.representation.render(view, self.locale.render_context)
+        headers = {
+            "Content-Language": self.locale.render_context.locale,
+            "Vary": self.vary,
+        }
+        return Response(body, headers=headers, media_type=self.representation.content_type)
+
+
+def get_context(
+    request: Request,
+    lang: Annotated[
+        str | None,
+        Query(
+            pattern=LANGUAGE_PATTERN,
+            max_length=35,
+            description="Language to answer in (overrides Accept-Language); an unknown one "
+            "falls back to English, and Content-Language says what was served.",
+            examples=["es"],
+        ),
+    ] = None,
+    accept_language: Annotated[
+        str | None,
+        Header(
+            description="Preferred languages with q-values; regional variants match their "
+            "language (es-MX gets es).",
+            examples=["es-MX,es;q=0.9,en;q=0.5"],
+        ),
+    ] = None,
+) -> Context:
+    """Negotiate from the URL suffix or Accept, and from lang or Accept-Language."""
+    locales: Mapping[str, Locale] = request.app.state.locales
+    locale = choose_locale(accept_language, lang, list(locales), request.app.state.default_locale)
+    forced: Representation | None = request.scope.get(SUFFIX_SCOPE_KEY)
+    if forced is not None:
+        return Context(request, locales[locale], forced, "Accept-Language")
+    media_type = choose_media_type(request.headers.get("accept"), MEDIA_TYPES)
+    if media_type is None:
+        raise NotAcceptable(MEDIA_TYPES)
+    return Context(request, locales[locale], by_media_type(media_type), "Accept, Accept-Language")
+
+
+ContextDep = Annotated[Context, Depends(get_context)]
 
 
 def id_path(example: str) -> Any:
@@ -45,28 +111,19 @@ def find(
     return item
 
 
-CollectionT = TypeVar("CollectionT", bound=Collection[Any])
-
-
-def collection(request: Request, kind: type[CollectionT], items: Iterable[Any]) -> CollectionT:
-    """A ``kind`` collection of ``items`` whose self link is the request's own path and query."""
+def collection(context: Context, kind: type[CollectionT], items: Iterable[Any]) -> Response:
+    """A ``kind`` collection of ``items`` whose self link is the request's path and query."""
     chosen = tuple(items)
-    query = request.url.query
-    path = f"{request.url.path}?{query}" if query else request.url.path
-    return kind(items=chosen, count=len(chosen), links=links(path))
+    url = context.request.url
+    path = f"{url.path}?{url.query}" if url.query else url.path
+    return context.respond(kind(items=chosen, count=len(chosen), links=links(path)))
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses an operation can answer."""
     descriptions = {
         404: "No resource with that id (or a filter names an unknown id).",
-        405: "Method not allowed: the API is read-only.",
+        406: "None of the media types in Accept is available; the problem lists those that are.",
         422: "A path or query parameter is invalid.",
     }
-    return {
-        status: {
-            "model": Problem,
-            "description": descriptions[status],
-        }
-        for status in statuses
-    }
+    return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}

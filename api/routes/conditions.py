@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
+from fastapi.responses import Response
 
-from api.routes.common import ViewsDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, collection, find, id_path, problems
 from api.views import ConditionCollection, ConditionView
 
 router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
@@ -15,10 +16,11 @@ router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
     operation_id="listConditions",
     summary="List conditions",
     response_model=ConditionCollection,
+    responses=problems(406),
 )
-def list_conditions(request: Request, views: ViewsDep) -> ConditionCollection:
+def list_conditions(ctx: ContextDep) -> Response:
     """All conditions, by id, each with its red flags."""
-    return collection(request, ConditionCollection, views.conditions.values())
+    return collection(ctx, ConditionCollection, ctx.views.conditions.values())
 
 
 @router.get(
@@ -26,10 +28,10 @@ def list_conditions(request: Request, views: ViewsDep) -> ConditionCollection:
     operation_id="getCondition",
     summary="Get a condition",
     response_model=ConditionView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def get_condition(
-    views: ViewsDep, condition_id: Annotated[str, id_path("low-back-pain")]
-) -> ConditionView:
+    ctx: ContextDep, condition_id: Annotated[str, id_path("low-back-pain")]
+) -> Response:
     """One condition: sensations, triggers, why the glutes are suspects, remedies, red flags."""
-    return find(views.conditions, "condition", condition_id)
+    return ctx.respond(find(ctx.views.conditions, "condition", condition_id))

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
+from fastapi.responses import Response
 
-from api.routes.common import ViewsDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, collection, find, id_path, problems
 from api.views import GuideCollection, GuideView
 
 router = APIRouter(prefix="/v1/guides", tags=["guides"])
@@ -15,10 +16,11 @@ router = APIRouter(prefix="/v1/guides", tags=["guides"])
     operation_id="listGuides",
     summary="List guides",
     response_model=GuideCollection,
+    responses=problems(406),
 )
-def list_guides(request: Request, views: ViewsDep) -> GuideCollection:
+def list_guides(ctx: ContextDep) -> Response:
     """All guides, by id."""
-    return collection(request, GuideCollection, views.guides.values())
+    return collection(ctx, GuideCollection, ctx.views.guides.values())
 
 
 @router.get(
@@ -26,10 +28,10 @@ def list_guides(request: Request, views: ViewsDep) -> GuideCollection:
     operation_id="getGuide",
     summary="Get a guide",
     response_model=GuideView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def get_guide(
-    views: ViewsDep, guide_id: Annotated[str, id_path("glutes-and-low-back-pain")]
-) -> GuideView:
+    ctx: ContextDep, guide_id: Annotated[str, id_path("glutes-and-low-back-pain")]
+) -> Response:
     """One guide: sections in order, its disclaimer, and links to everything it uses."""
-    return find(views.guides, "guide", guide_id)
+    return ctx.respond(find(ctx.views.guides, "guide", guide_id))

@@ -1,9 +1,7 @@
-"""Liveness and readiness probes, outside /v1 and never cached."""
+"""Liveness and readiness probes: outside /v1, JSON only, never negotiated."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
-
-from api.routes.common import ViewsDep
 
 router = APIRouter(tags=["health"])
 
@@ -20,6 +18,7 @@ def get_health() -> Health:
 
 
 @router.get("/readyz", operation_id="getReadiness", summary="Readiness", response_model=Health)
-def get_readiness(views: ViewsDep) -> Health:
+def get_readiness(request: Request) -> Health:
     """200 once the content is loaded and validated (it is loaded before the server listens)."""
-    return Health(status="ready", content_version=views.version)
+    version = request.app.state.library.catalogs[request.app.state.default_locale].version
+    return Health(status="ready", content_version=version)

@@ -1,9 +1,10 @@
 """The API's front door: every collection and the content version being served."""
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from api.presenter import href, links
-from api.routes.common import ViewsDep
+from api.routes.common import ContextDep, problems
 from api.views import ApiIndex
 
 router = APIRouter(tags=["index"])
@@ -17,15 +18,24 @@ COLLECTIONS = (
     "self-tests",
     "warnings",
     "sources",
+    "locales",
 )
 
 
-@router.get("/v1", operation_id="getIndex", summary="List the collections", response_model=ApiIndex)
-def get_index(views: ViewsDep) -> ApiIndex:
+@router.get(
+    "/v1",
+    operation_id="getIndex",
+    summary="List the collections",
+    response_model=ApiIndex,
+    responses=problems(406),
+)
+def get_index(ctx: ContextDep) -> Response:
     """Links to every collection, with the locale and the version of the content served."""
-    return ApiIndex(
-        content_version=views.version,
-        locale=views.locale,
-        collections={name: href(name) for name in COLLECTIONS},
-        links=links("/v1"),
+    return ctx.respond(
+        ApiIndex(
+            content_version=ctx.views.version,
+            locale=ctx.views.locale,
+            collections={name: href(name) for name in COLLECTIONS},
+            links=links("/v1"),
+        )
     )

@@ -2,10 +2,11 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api.models import DiagramColour
-from api.routes.common import ViewsDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, collection, find, id_path, problems
 from api.views import LandmarkCollection, LandmarkView
 
 router = APIRouter(prefix="/v1/landmarks", tags=["landmarks"])
@@ -17,11 +18,10 @@ LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
     operation_id="listLandmarks",
     summary="List landmarks",
     response_model=LandmarkCollection,
-    responses=problems(422),
+    responses=problems(406, 422),
 )
 def list_landmarks(
-    request: Request,
-    views: ViewsDep,
+    ctx: ContextDep,
     kind: Annotated[LandmarkKind | None, Query(description="Only this kind.")] = None,
     diagram_colour: Annotated[
         DiagramColour | None, Query(description="Only landmarks drawn in this colour.")
@@ -29,16 +29,16 @@ def list_landmarks(
     avoid_pressure: Annotated[
         bool | None, Query(description="true: only what must not be pressed on.")
     ] = None,
-) -> LandmarkCollection:
+) -> Response:
     """All landmarks, by id, optionally filtered by kind, diagram colour or pressure rule."""
     landmarks = [
         landmark
-        for landmark in views.landmarks.values()
+        for landmark in ctx.views.landmarks.values()
         if kind in (None, landmark.kind)
         and diagram_colour in (None, landmark.diagram_colour)
         and avoid_pressure in (None, landmark.avoid_pressure)
     ]
-    return collection(request, LandmarkCollection, landmarks)
+    return collection(ctx, LandmarkCollection, landmarks)
 
 
 @router.get(
@@ -46,10 +46,10 @@ def list_landmarks(
     operation_id="getLandmark",
     summary="Get a landmark",
     response_model=LandmarkView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def get_landmark(
-    views: ViewsDep, landmark_id: Annotated[str, id_path("sciatic-nerve")]
-) -> LandmarkView:
+    ctx: ContextDep, landmark_id: Annotated[str, id_path("sciatic-nerve")]
+) -> Response:
     """One landmark: how to find it, its colour in the diagram and whether to avoid pressing it."""
-    return find(views.landmarks, "landmark", landmark_id)
+    return ctx.respond(find(ctx.views.landmarks, "landmark", landmark_id))

@@ -3,9 +3,10 @@
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
+from fastapi.responses import Response
 
-from api.routes.common import ViewsDep, collection, find, id_path, id_query, problems
+from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
 from api.views import MuscleCollection, MuscleView
 
 router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
@@ -16,19 +17,18 @@ router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
     operation_id="listMuscles",
     summary="List muscles",
     response_model=MuscleCollection,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def list_muscles(
-    request: Request,
-    views: ViewsDep,
+    ctx: ContextDep,
     action: Annotated[str | None, id_query("action", "hip-abduction")] = None,
-) -> MuscleCollection:
+) -> Response:
     """All muscles, largest first. `action` keeps the muscles that perform that action."""
-    muscles: Iterable[MuscleView] = views.muscles.values()
+    muscles: Iterable[MuscleView] = ctx.views.muscles.values()
     if action is not None:
-        performing = find(views.actions, "action", action, "action").muscle_ids
+        performing = find(ctx.views.actions, "action", action, "action").muscle_ids
         muscles = [muscle for muscle in muscles if muscle.id in performing]
-    return collection(request, MuscleCollection, muscles)
+    return collection(ctx, MuscleCollection, muscles)
 
 
 @router.get(
@@ -36,10 +36,8 @@ def list_muscles(
     operation_id="getMuscle",
     summary="Get a muscle",
     response_model=MuscleView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
-def get_muscle(
-    views: ViewsDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]
-) -> MuscleView:
+def get_muscle(ctx: ContextDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]) -> Response:
     """One muscle with its actions, relations (such as the iliotibial tract) and ontology codes."""
-    return find(views.muscles, "muscle", muscle_id)
+    return ctx.respond(find(ctx.views.muscles, "muscle", muscle_id))

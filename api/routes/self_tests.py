@@ -3,11 +3,12 @@
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from api.errors import NotFound
 from api.models import SLUG_PATTERN
-from api.routes.common import ViewsDep, collection, find, id_path, id_query, problems
+from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
 from api.views import SelfTestCollection, SelfTestView, StepCollection, StepView, VariantView
 
 router = APIRouter(prefix="/v1/self-tests", tags=["self-tests"])
@@ -37,19 +38,18 @@ def _variants(self_test: SelfTestView, variant: str | None) -> tuple[VariantView
     operation_id="listSelfTests",
     summary="List self-tests",
     response_model=SelfTestCollection,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def list_self_tests(
-    request: Request,
-    views: ViewsDep,
+    ctx: ContextDep,
     condition: Annotated[str | None, id_query("condition", "low-back-pain")] = None,
-) -> SelfTestCollection:
+) -> Response:
     """All self-tests, whole. `condition` keeps the ones that help check for that condition."""
-    self_tests: Iterable[SelfTestView] = views.self_tests.values()
+    self_tests: Iterable[SelfTestView] = ctx.views.self_tests.values()
     if condition is not None:
-        find(views.conditions, "condition", condition, "condition")
+        find(ctx.views.conditions, "condition", condition, "condition")
         self_tests = [test for test in self_tests if condition in test.condition_ids]
-    return collection(request, SelfTestCollection, self_tests)
+    return collection(ctx, SelfTestCollection, self_tests)
 
 
 @router.get(
@@ -57,18 +57,18 @@ def list_self_tests(
     operation_id="getSelfTest",
     summary="Get a self-test, whole",
     response_model=SelfTestView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def get_self_test(
-    views: ViewsDep, self_test_id: SelfTestId, variant: VariantQuery = None
-) -> SelfTestView:
+    ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None
+) -> Response:
     """Everything needed to show a self-test in one request: who it is for, what you need, and
     every variant's steps in order, each with its landmarks, techniques and warnings. Red flags
     and the disclaimer come first, in `warnings`. `variant` narrows the answer to one variant."""
-    self_test = find(views.self_tests, "self-test", self_test_id)
-    if variant is None:
-        return self_test
-    return self_test.model_copy(update={"variants": _variants(self_test, variant)})
+    self_test = find(ctx.views.self_tests, "self-test", self_test_id)
+    if variant is not None:
+        self_test = self_test.model_copy(update={"variants": _variants(self_test, variant)})
+    return ctx.respond(self_test)
 
 
 @router.get(
@@ -76,15 +76,13 @@ def get_self_test(
     operation_id="listSelfTestSteps",
     summary="List the steps of a self-test",
     response_model=StepCollection,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
-def list_steps(
-    request: Request, views: ViewsDep, self_test_id: SelfTestId, variant: VariantQuery = None
-) -> StepCollection:
+def list_steps(ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None) -> Response:
     """The steps in order, variant by variant; `variant` keeps one variant's steps."""
-    self_test = find(views.self_tests, "self-test", self_test_id)
+    self_test = find(ctx.views.self_tests, "self-test", self_test_id)
     steps = [step for chosen in _variants(self_test, variant) for step in chosen.steps]
-    return collection(request, StepCollection, steps)
+    return collection(ctx, StepCollection, steps)
 
 
 @router.get(
@@ -92,18 +90,18 @@ def list_steps(
     operation_id="getSelfTestStep",
     summary="Get one step of a self-test",
     response_model=StepView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def get_step(
-    views: ViewsDep,
+    ctx: ContextDep,
     self_test_id: SelfTestId,
     number: Annotated[int, Path(ge=1, le=1000, description="Step number, from 1.", examples=[5])],
     variant: VariantQuery = None,
-) -> StepView:
+) -> Response:
     """One step with its landmarks, techniques and warnings. Step numbers are per variant;
     without `variant`, the self-test's `default_variant` is used."""
-    self_test = find(views.self_tests, "self-test", self_test_id)
+    self_test = find(ctx.views.self_tests, "self-test", self_test_id)
     (chosen,) = _variants(self_test, variant or self_test.default_variant)
     if number > len(chosen.steps):
         raise NotFound(f"step in variant '{chosen.id}' of '{self_test.id}'", str(number))
-    return chosen.steps[number - 1]
+    return ctx.respond(chosen.steps[number - 1])

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
+from fastapi.responses import Response
 
-from api.routes.common import ViewsDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, collection, find, id_path, problems
 from api.views import SourceCollection, SourceView
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
@@ -15,10 +16,11 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"])
     operation_id="listSources",
     summary="List sources",
     response_model=SourceCollection,
+    responses=problems(406),
 )
-def list_sources(request: Request, views: ViewsDep) -> SourceCollection:
+def list_sources(ctx: ContextDep) -> Response:
     """Every cited source, by id."""
-    return collection(request, SourceCollection, views.sources.values())
+    return collection(ctx, SourceCollection, ctx.views.sources.values())
 
 
 @router.get(
@@ -26,8 +28,8 @@ def list_sources(request: Request, views: ViewsDep) -> SourceCollection:
     operation_id="getSource",
     summary="Get a source",
     response_model=SourceView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
-def get_source(views: ViewsDep, source_id: Annotated[str, id_path("nice-ng59")]) -> SourceView:
+def get_source(ctx: ContextDep, source_id: Annotated[str, id_path("nice-ng59")]) -> Response:
     """One source: its title, publisher, address and what it is cited for."""
-    return find(views.sources, "source", source_id)
+    return ctx.respond(find(ctx.views.sources, "source", source_id))

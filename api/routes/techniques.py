@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
+from fastapi.responses import Response
 
-from api.routes.common import ViewsDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, collection, find, id_path, problems
 from api.views import TechniqueCollection, TechniqueView
 
 router = APIRouter(prefix="/v1/techniques", tags=["techniques"])
@@ -15,10 +16,11 @@ router = APIRouter(prefix="/v1/techniques", tags=["techniques"])
     operation_id="listTechniques",
     summary="List techniques",
     response_model=TechniqueCollection,
+    responses=problems(406),
 )
-def list_techniques(request: Request, views: ViewsDep) -> TechniqueCollection:
+def list_techniques(ctx: ContextDep) -> Response:
     """All techniques, by id."""
-    return collection(request, TechniqueCollection, views.techniques.values())
+    return collection(ctx, TechniqueCollection, ctx.views.techniques.values())
 
 
 @router.get(
@@ -26,10 +28,10 @@ def list_techniques(request: Request, views: ViewsDep) -> TechniqueCollection:
     operation_id="getTechnique",
     summary="Get a technique",
     response_model=TechniqueView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def get_technique(
-    views: ViewsDep, technique_id: Annotated[str, id_path("hook-and-push")]
-) -> TechniqueView:
+    ctx: ContextDep, technique_id: Annotated[str, id_path("hook-and-push")]
+) -> Response:
     """One technique and how to do it."""
-    return find(views.techniques, "technique", technique_id)
+    return ctx.respond(find(ctx.views.techniques, "technique", technique_id))

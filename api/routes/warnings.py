@@ -2,10 +2,11 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api.models import Severity
-from api.routes.common import ViewsDep, collection, find, id_path, id_query, problems
+from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
 from api.views import WarningCollection, WarningView
 
 router = APIRouter(prefix="/v1/warnings", tags=["warnings"])
@@ -17,30 +18,29 @@ WarningKind = Literal["safety", "red-flag", "disclaimer"]
     operation_id="listWarnings",
     summary="List warnings",
     response_model=WarningCollection,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def list_warnings(
-    request: Request,
-    views: ViewsDep,
+    ctx: ContextDep,
     severity: Annotated[Severity | None, Query(description="Only this severity.")] = None,
     kind: Annotated[WarningKind | None, Query(description="Only this kind.")] = None,
     self_test: Annotated[str | None, id_query("self-test", "muscular-minesweeper")] = None,
     condition: Annotated[str | None, id_query("condition", "low-back-pain")] = None,
-) -> WarningCollection:
+) -> Response:
     """All warnings, `stop` first, then `caution`, then `info`; filters combine with AND."""
     if self_test is not None:
-        find(views.self_tests, "self-test", self_test, "self_test")
+        find(ctx.views.self_tests, "self-test", self_test, "self_test")
     if condition is not None:
-        find(views.conditions, "condition", condition, "condition")
+        find(ctx.views.conditions, "condition", condition, "condition")
     warnings = [
         warning
-        for warning in views.warnings.values()
+        for warning in ctx.views.warnings.values()
         if severity in (None, warning.severity)
         and kind in (None, warning.kind)
         and (self_test is None or any(t.self_test == self_test for t in warning.applies_to))
         and (condition is None or any(t.condition == condition for t in warning.applies_to))
     ]
-    return collection(request, WarningCollection, warnings)
+    return collection(ctx, WarningCollection, warnings)
 
 
 @router.get(
@@ -48,10 +48,10 @@ def list_warnings(
     operation_id="getWarning",
     summary="Get a warning",
     response_model=WarningView,
-    responses=problems(404, 422),
+    responses=problems(404, 406, 422),
 )
 def get_warning(
-    views: ViewsDep, warning_id: Annotated[str, id_path("sciatic-nerve-electric-sensation")]
-) -> WarningView:
+    ctx: ContextDep, warning_id: Annotated[str, id_path("sciatic-nerve-electric-sensation")]
+) -> Response:
     """One warning: its severity, the sign to watch for, what to do, and where it applies."""
-    return find(views.warnings, "warning", warning_id)
+    return ctx.respond(find(ctx.views.warnings, "warning", warning_id))

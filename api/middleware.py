@@ -1,0 +1,57 @@
+"""ASGI middleware that rewrites requests before routing: HEAD as GET, URL suffixes as Accept."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.render import REPRESENTATIONS
+from api.routes.common import SUFFIX_SCOPE_KEY
+
+API_PREFIX = "/v1"
+
+
+class HeadAsGet:
+    """Answer HEAD exactly like GET, headers only, on every route."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+
+
+class RepresentationSuffix:
+    """``/v1/muscles/gluteus-maximus.md`` is ``/v1/muscles/gluteus-maximus`` as Markdown.
+
+    The suffix is removed before routing and the chosen representation is put in the scope,
+    where it takes precedence over the Accept header.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith(API_PREFIX):
+            for representation in REPRESENTATIONS:
+                stem = path.removesuffix(representation.suffix)
+                if stem != path and not stem.endswith("/"):
+                    scope = {
+                        **scope,
+                        "path": stem,
+                        "raw_path": stem.encode(),
+                        SUFFIX_SCOPE_KEY: representation,
+                    }
+                    break
+        await self.app(scope, receive, send)

@@ -1,0 +1,50 @@
+"""Representations: one module per media type, each a pure function from a view to bytes.
+
+Adding a representation means adding a module here and a line to ``REPRESENTATIONS``; no route
+changes. The first entry is the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from pydantic import BaseModel
+
+from api.render import html, jsonld, jsonview, markdown
+from api.render.context import RenderContext
+
+__all__ = ["REPRESENTATIONS", "RenderContext", "Representation", "by_suffix"]
+
+
+@dataclass(frozen=True)
+class Representation:
+    media_type: str
+    suffix: str
+    render: Callable[[BaseModel, RenderContext], bytes]
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header: text types say their charset."""
+        if self.media_type.startswith("text/"):
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+
+def _representation(module: ModuleType) -> Representation:
+    return Representation(module.MEDIA_TYPE, module.SUFFIX, module.render)
+
+
+REPRESENTATIONS: tuple[Representation, ...] = tuple(
+    _representation(module) for module in (jsonview, jsonld, html, markdown)
+)
+MEDIA_TYPES: tuple[str, ...] = tuple(r.media_type for r in REPRESENTATIONS)
+
+
+def by_suffix(suffix: str) -> Representation | None:
+    return next((r for r in REPRESENTATIONS if r.suffix == suffix), None)
+
+
+def by_media_type(media_type: str) -> Representation:
+    return next(r for r in REPRESENTATIONS if r.media_type == media_type)

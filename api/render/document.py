@@ -1,0 +1,84 @@
+"""A small document model shared by the Markdown and HTML handouts.
+
+Builders turn views into a ``Document``; the Markdown and HTML renderers only serialise it, so
+both handouts always carry the same headings, steps, warnings, disclaimer and attribution.
+Texts here are plain: each renderer escapes them for its own syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from api.models import Severity
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 2..6; the document title is the only level 1
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    untranslated: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label: value pairs."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class LinkList:
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A warning, set apart by severity: a stop warning cannot be missed."""
+
+    severity: Severity
+    label: str  # "Stop", "Caution", "Note" in the document's language
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    instruction: str
+    details: tuple[tuple[str, str], ...] = ()
+    callouts: tuple[Callout, ...] = ()
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A numbered list of steps, in order."""
+
+    steps: tuple[Step, ...]
+
+
+Block = Heading | Paragraph | Facts | Bullets | LinkList | Callout | Steps
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    lang: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+    notice: str | None = None  # shown at the top, e.g. that parts fell back to English

@@ -1,0 +1,329 @@
+"""Build the client-facing handout ``Document`` of any view: item, collection or index.
+
+Every handout ends with the disclaimer and the sources it draws on, and every warning is a
+``Callout`` carrying its severity, stop warnings first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from api import views as v
+from api.render.context import RenderContext
+from api.render.document import (
+    Block,
+    Bullets,
+    Callout,
+    Document,
+    Facts,
+    Heading,
+    Link,
+    LinkList,
+    Paragraph,
+    Step,
+    Steps,
+)
+
+Builder = Callable[[Any, RenderContext, int], list[Block]]
+
+
+def build_document(view: BaseModel, context: RenderContext) -> Document:
+    """The handout for ``view``, titled, with the disclaimer and attribution at the end."""
+    if isinstance(view, v.Collection):
+        title, blocks = _collection(view, context)
+    else:
+        title, blocks = _title(view, context), _body(view, context, 2)
+    blocks += _footer(view, context)
+    untranslated = any(_untranslated(item) for item in _items(view))
+    notice = context.label("fallback") if untranslated else None
+    return Document(title=title, lang=context.locale, blocks=tuple(blocks), notice=notice)
+
+
+def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, list[Block]]:
+    kind = _COLLECTION_LABELS.get(type(view).__name__, "items")
+    blocks: list[Block] = [Paragraph(f"{view.count} {context.label('items')}")]
+    for item in view.items:
+        blocks.append(Heading(2, _title(item, context)))
+        blocks += _body(item, context, 3)
+    return context.label(kind), blocks
+
+
+def _title(view: BaseModel, context: RenderContext) -> str:
+    if isinstance(view, v.StepView):
+        return f"{view.number}. {view.title}"
+    if isinstance(view, v.ApiIndex):
+        return "Fascia"
+    for name in ("title", "name", "locale"):
+        value = getattr(view, name, None)
+        if isinstance(value, str):
+            return value
+    return str(getattr(view, "id", ""))
+
+
+def _body(view: BaseModel, context: RenderContext, level: int) -> list[Block]:
+    builder = _BUILDERS.get(type(view))
+    return builder(view, context, level) if builder else []
+
+
+def _guide(view: v.GuideView, context: RenderContext, level: int) -> list[Block]:
+    blocks: list[Block] = []
+    if view.subtitle:
+        blocks.append(Paragraph(view.subtitle))
+    blocks += [Paragraph(view.summary), Facts(((context.label("audience"), view.audience),))]
+    for section in view.sections:
+        blocks.append(Heading(level, section.title))
+        blocks += [Paragraph(text) for text in section.body]
+    blocks += _links(context.label("self-tests"), view.self_tests, level)
+    return blocks
+
+
+def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list[Block]:
+    blocks: list[Block] = [
+        Paragraph(view.summary),
+        Facts(
+            _rows(
+                context,
+                (
+                    ("who_it_is_for", view.who_it_is_for),
+                    ("positive_finding", view.positive_finding),
+                    ("negative_finding", view.negative_finding),
+                ),
+            )
+        ),
+    ]
+    if view.warnings:
+        blocks.append(Heading(level, context.label("warnings.before")))
+        blocks += _callouts(view.warnings, context)
+    for variant in view.variants:
+        blocks.append(Heading(level, variant.name))
+        blocks += [Paragraph(variant.summary), Facts(_variant_rows(variant, context))]
+        blocks += _callouts(variant.warnings, context)
+        blocks.append(Steps(tuple(_step(step, context) for step in variant.steps)))
+    return blocks
+
+
+def _variant_rows(variant: v.VariantView, context: RenderContext) -> tuple[tuple[str, str], ...]:
+    return _rows(
+        context,
+        (
+            ("position", variant.position),
+            ("you_need", "; ".join(variant.you_need)),
+            ("pressure_guidance", variant.pressure_guidance),
+            ("limitations", variant.limitations),
+        ),
+    )
+
+
+def _step(step: v.StepView, context: RenderContext) -> Step:
+    details = [
+        (context.label("actor"), context.label(f"actor.{step.actor}")),
+        (context.label("pressure"), context.label(f"pressure.{step.pressure}")),
+    ]
+    if step.landmarks:
+        details.append((context.label("landmarks"), _landmark_names(step.landmarks, context)))
+    if step.techniques:
+        names = ", ".join(technique.name for technique in step.techniques)
+        details.append((context.label("techniques"), names))
+    if step.note:
+        details.append((context.label("severity.info"), step.note))
+    return Step(
+        number=step.number,
+        title=step.title,
+        instruction=step.instruction,
+        details=tuple(details),
+        callouts=tuple(_callouts(step.warnings, context)),
+    )
+
+
+def _step_view(view: v.StepView, context: RenderContext, level: int) -> list[Block]:
+    step = _step(view, context)
+    return [Paragraph(step.instruction), Facts(step.details), *step.callouts]
+
+
+def _landmark_names(landmarks: Iterable[v.LandmarkBrief], context: RenderContext) -> str:
+    names = []
+    for landmark in landmarks:
+        suffix = f" ({context.label('avoid_pressure').lower()})" if landmark.avoid_pressure else ""
+        names.append(landmark.name + suffix)
+    return ", ".join(names)
+
+
+def _muscle(view: v.MuscleView, context: RenderContext, level: int) -> list[Block]:
+    rows = (
+        ("common_name", view.common_name),
+        ("size_rank", str(view.size_rank)),
+        ("nerve", view.nerve),
+    )
+    blocks: list[Block] = [Paragraph(view.summary), Facts(_rows(context, rows))]
+    blocks += [Heading(level, context.label("functions")), Bullets(view.functions)]
+    if view.relations:
+        blocks.append(Heading(level, context.label("relations")))
+        blocks.append(Facts(tuple((r.structure, r.role) for r in view.relations)))
+    blocks += _links(context.label("actions"), view.actions, level)
+    return blocks + _codes(view.codes, context, level)
+
+
+def _action(view: v.ActionView, context: RenderContext, level: int) -> list[Block]:
+    blocks: list[Block] = [Paragraph(view.description)]
+    blocks += _links(context.label("muscles"), view.muscles, level)
+    label = context.label("everyday_activities")
+    return [*blocks, Heading(level, label), Bullets(view.everyday_activities)]
+
+
+def _landmark(view: v.LandmarkView, context: RenderContext, level: int) -> list[Block]:
+    rows = (("how_to_find", view.how_to_find), ("diagram_colour", view.diagram_colour))
+    blocks: list[Block] = [Paragraph(view.description), Facts(_rows(context, rows))]
+    if view.avoid_pressure:
+        label = context.label("severity.stop")
+        blocks.append(Callout("stop", label, context.label("avoid_pressure"), view.how_to_find))
+    return blocks + _codes(view.codes, context, level)
+
+
+def _technique(view: v.TechniqueView, context: RenderContext, level: int) -> list[Block]:
+    rows = (("how_to", view.how_to), ("diagram_colour", view.diagram_colour))
+    return [Paragraph(view.description), Facts(_rows(context, rows))]
+
+
+def _condition(view: v.ConditionView, context: RenderContext, level: int) -> list[Block]:
+    blocks: list[Block] = [Paragraph(view.summary)]
+    lists = (
+        ("sensations", view.sensations),
+        ("aggravating_activities", view.aggravating_activities),
+        ("common_triggers", view.common_triggers),
+    )
+    blocks.append(Facts(_rows(context, (("course", view.course),))))
+    for key, values in lists:
+        if values:
+            blocks += [Heading(level, context.label(key)), Bullets(values)]
+    if view.mechanisms:
+        blocks.append(Heading(level, context.label("mechanisms")))
+        blocks.append(Facts(tuple((m.title, m.explanation) for m in view.mechanisms)))
+    if view.common_remedies:
+        blocks.append(Heading(level, context.label("common_remedies")))
+        blocks.append(Facts(tuple((r.name, r.note) for r in view.common_remedies)))
+    if view.warnings:
+        blocks.append(Heading(level, context.label("warnings")))
+        blocks += _callouts(view.warnings, context)
+    return blocks + _codes(view.codes, context, level)
+
+
+def _warning(view: v.WarningView, context: RenderContext, level: int) -> list[Block]:
+    label = context.label(f"severity.{view.severity}")
+    blocks: list[Block] = [Callout(view.severity, label, view.title, f"{view.sign} {view.action}")]
+    targets = tuple(Link(target.href, target.href) for target in view.applies_to)
+    return [*blocks, Heading(level, context.label("applies_to")), LinkList(targets)]
+
+
+def _source(view: v.SourceView, context: RenderContext, level: int) -> list[Block]:
+    rows = (("publisher", view.publisher), ("used_for", view.used_for))
+    blocks: list[Block] = [Facts(_rows(context, rows))]
+    if view.url:
+        blocks.append(LinkList((Link(view.url, view.url),)))
+    return blocks
+
+
+def _index(view: v.ApiIndex, context: RenderContext, level: int) -> list[Block]:
+    links = tuple(Link(context.label(name), href) for name, href in view.collections.items())
+    return [Heading(level, context.label("collections")), LinkList(links)]
+
+
+def _locale(view: v.LocaleView, context: RenderContext, level: int) -> list[Block]:
+    share = f"{view.translated_fields}/{view.total_fields}"
+    return [Paragraph(f"{view.name}: {share} ({context.label('complete')}: {view.complete})")]
+
+
+def _callouts(warnings: Iterable[v.WarningBrief], context: RenderContext) -> list[Callout]:
+    return [
+        Callout(
+            w.severity, context.label(f"severity.{w.severity}"), w.title, f"{w.sign} {w.action}"
+        )
+        for w in warnings
+    ]
+
+
+def _links(label: str, refs: Iterable[v.Ref], level: int) -> list[Block]:
+    links = tuple(Link(ref.name, ref.href) for ref in refs)
+    return [Heading(level, label), LinkList(links)] if links else []
+
+
+def _codes(codes: Iterable[v.CodeView], context: RenderContext, level: int) -> list[Block]:
+    rows = tuple(
+        f"{code.system} {code.code}" + (f" ({code.label})" if code.label else "") for code in codes
+    )
+    return [Heading(level, context.label("codes")), Bullets(rows)] if rows else []
+
+
+def _rows(
+    context: RenderContext, pairs: Iterable[tuple[str, str | None]]
+) -> tuple[tuple[str, str], ...]:
+    return tuple((context.label(key), value) for key, value in pairs if value)
+
+
+def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
+    disclaimer = context.disclaimer
+    # The works the guides adapt are credited on every handout, with whatever this one cites.
+    adapted = [key for key, source in context.sources.items() if source.kind == "article"]
+    cited = list(dict.fromkeys([*_cited_sources(view), *adapted]))
+    attributions = tuple(
+        Link(source.title + (f" ({source.publisher})" if source.publisher else ""), source.url)
+        if source.url
+        else Link(source.title, source.links.self_)
+        for source in (context.sources[i] for i in cited if i in context.sources)
+    )
+    return [
+        Heading(2, context.label("disclaimer")),
+        Callout("info", context.label("severity.info"), disclaimer.title, disclaimer.action),
+        Heading(2, context.label("sources")),
+        LinkList(attributions),
+    ]
+
+
+def _cited_sources(view: BaseModel) -> list[str]:
+    cited: dict[str, None] = {}
+    for item in _items(view):
+        for source_id in getattr(item, "source_ids", ()):
+            cited[source_id] = None
+        if isinstance(item, v.SourceView):
+            cited[item.id] = None
+    return list(cited)
+
+
+def _items(view: BaseModel) -> list[BaseModel]:
+    return list(view.items) if isinstance(view, v.Collection) else [view]
+
+
+def _untranslated(view: BaseModel) -> bool:
+    translation = getattr(view, "translation", None)
+    return bool(translation and translation.untranslated_fields)
+
+
+_BUILDERS: dict[type, Builder] = {
+    v.GuideView: _guide,
+    v.SelfTestView: _self_test,
+    v.StepView: _step_view,
+    v.MuscleView: _muscle,
+    v.ActionView: _action,
+    v.LandmarkView: _landmark,
+    v.TechniqueView: _technique,
+    v.ConditionView: _condition,
+    v.WarningView: _warning,
+    v.SourceView: _source,
+    v.ApiIndex: _index,
+    v.LocaleView: _locale,
+}
+_COLLECTION_LABELS = {
+    "GuideCollection": "guides",
+    "MuscleCollection": "muscles",
+    "ActionCollection": "actions",
+    "LandmarkCollection": "landmarks",
+    "ConditionCollection": "conditions",
+    "TechniqueCollection": "techniques",
+    "SelfTestCollection": "self-tests",
+    "StepCollection": "steps",
+    "WarningCollection": "warnings",
+    "SourceCollection": "sources",
+    "LocaleCollection": "locales",
+}

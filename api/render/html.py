@@ -1,0 +1,110 @@
+"""HTML handouts: a complete, printable, accessible page with no script. ``text/html``."""
+
+from __future__ import annotations
+
+from html import escape
+
+from pydantic import BaseModel
+
+from api.render.context import RenderContext
+from api.render.document import (
+    Block,
+    Bullets,
+    Callout,
+    Document,
+    Facts,
+    Heading,
+    LinkList,
+    Paragraph,
+    Step,
+    Steps,
+)
+from api.render.handout import build_document
+
+MEDIA_TYPE = "text/html"
+SUFFIX = ".html"
+# Served with the page so it needs no other request; print-friendly, warnings stand out in
+# black and white as well as in colour.
+STYLE = """\
+body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#111}
+h1,h2,h3,h4{line-height:1.2}dt{font-weight:600}dd{margin:0 0 .5rem 1rem}
+.warning{border-left:.5rem solid;padding:.5rem 1rem;margin:1rem 0}
+.warning-stop{border-color:#b00020;background:#fdecee;border-width:.25rem .25rem .25rem .75rem;\
+border-style:solid}
+.warning-caution{border-color:#b35c00;background:#fff4e5}
+.warning-info{border-color:#1a5fb4;background:#eef4fb}
+.notice{font-style:italic}
+@media print{body{margin:0;max-width:none}.warning{break-inside:avoid}a{color:inherit}}
+"""
+
+
+def render(view: BaseModel, context: RenderContext) -> bytes:
+    """The view as a complete HTML page."""
+    return render_document(build_document(view, context)).encode("utf-8")
+
+
+def render_document(document: Document) -> str:
+    body = [f"<h1>{escape(document.title)}</h1>"]
+    if document.notice:
+        body.append(f'<p class="notice">{escape(document.notice)}</p>')
+    body += [_block(block) for block in document.blocks]
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{escape(document.lang)}">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(document.title)}</title>\n"
+        f"<style>\n{STYLE}</style>\n"
+        "</head>\n"
+        "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _block(block: Block) -> str:
+    match block:
+        case Heading(level=level, text=text):
+            return f"<h{level}>{escape(text)}</h{level}>"
+        case Paragraph(text=text):
+            return f"<p>{escape(text)}</p>"
+        case Facts(rows=rows):
+            items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+            return f"<dl>{items}</dl>"
+        case Bullets(items=items):
+            return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
+        case LinkList(links=links):
+            return (
+                "<ul>"
+                + "".join(
+                    f'<li><a href="{escape(link.href)}">{escape(link.text)}</a></li>'
+                    for link in links
+                )
+                + "</ul>"
+            )
+        case Callout():
+            return _callout(block)
+        case Steps(steps=steps):
+            return "<ol>\n" + "\n".join(_step(step) for step in steps) + "\n</ol>"
+    raise TypeError(f"no HTML for {block!r}")
+
+
+def _callout(callout: Callout) -> str:
+    label = callout.label.upper() if callout.severity == "stop" else callout.label
+    return (
+        f'<div class="warning warning-{callout.severity}" role="note">'
+        f"<p><strong>{escape(label)}: {escape(callout.title)}</strong></p>"
+        f"<p>{escape(callout.text)}</p></div>"
+    )
+
+
+def _step(step: Step) -> str:
+    parts = [
+        f'<li value="{step.number}">',
+        f"<p><strong>{escape(step.title)}</strong></p>",
+        f"<p>{escape(step.instruction)}</p>",
+    ]
+    if step.details:
+        parts.append(_block(Facts(step.details)))
+    parts += [_callout(callout) for callout in step.callouts]
+    parts.append("</li>")
+    return "".join(parts)

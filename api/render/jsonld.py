@@ -1,0 +1,249 @@
+"""schema.org JSON-LD: ``application/ld+json``.
+
+The guide is a ``MedicalWebPage``, a self-test a ``HowTo`` (variants as ``HowToSection``, steps as
+``HowToStep`` holding a ``HowToDirection`` and a ``HowToTip`` per warning), muscles ``Muscle``,
+landmarks ``AnatomicalStructure`` (``Bone``, ``Nerve``), codes ``MedicalCode`` with ``sameAs``
+links to the ontologies. Only types and properties of the schema.org vocabulary are used; a test
+checks every one against schema.org's release files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from api import views as v
+from api.render.context import RenderContext
+
+MEDIA_TYPE = "application/ld+json"
+SUFFIX = ".jsonld"
+Node = dict[str, Any]
+
+
+def render(view: BaseModel, context: RenderContext) -> bytes:
+    """The view as a JSON-LD document with the schema.org context."""
+    node = {"@context": "https://schema.org", **to_node(view, context)}
+    return json.dumps(_prune(node), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _prune(value: Any) -> Any:
+    """Drop properties with no value (None or an empty list): JSON-LD has no use for them."""
+    if isinstance(value, dict):
+        return {k: _prune(item) for k, item in value.items() if item is not None and item != []}
+    if isinstance(value, list):
+        return [_prune(item) for item in value]
+    return value
+
+
+def to_node(view: BaseModel, context: RenderContext) -> Node:
+    if isinstance(view, v.Collection):
+        return _item_list(view.links.self_, [to_node(item, context) for item in view.items])
+    builder = _BUILDERS[type(view)]
+    return builder(view, context)
+
+
+def _guide(view: v.GuideView, context: RenderContext) -> Node:
+    return {
+        "@type": "MedicalWebPage",
+        "@id": view.links.self_,
+        "name": view.title,
+        "headline": view.title,
+        "alternativeHeadline": view.subtitle,
+        "description": view.summary,
+        "inLanguage": context.locale,
+        "audience": {"@type": "PeopleAudience", "audienceType": view.audience},
+        "about": [
+            {"@type": "MedicalCondition", "@id": r.href, "name": r.name} for r in view.conditions
+        ],
+        "mainEntity": [{"@type": "HowTo", "@id": r.href, "name": r.name} for r in view.self_tests],
+        "hasPart": [
+            {"@type": "WebPageElement", "name": section.title, "text": "\n\n".join(section.body)}
+            for section in view.sections
+        ],
+        "citation": _citations(view.source_ids, context),
+    }
+
+
+def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
+    tools = dict.fromkeys(need for variant in view.variants for need in variant.you_need)
+    return {
+        "@type": "HowTo",
+        "@id": view.links.self_,
+        "name": view.name,
+        "alternateName": view.nickname,
+        "description": view.summary,
+        "inLanguage": context.locale,
+        "about": [
+            {"@type": "MedicalCondition", "@id": r.href, "name": r.name} for r in view.conditions
+        ],
+        "tool": [{"@type": "HowToTool", "name": name} for name in tools],
+        "step": [_section(variant) for variant in view.variants],
+        "hasPart": [_tip(warning) for warning in view.warnings],
+        "citation": _citations(view.source_ids, context),
+    }
+
+
+def _section(variant: v.VariantView) -> Node:
+    return {
+        "@type": "HowToSection",
+        "@id": variant.links.self_,
+        "name": variant.name,
+        "description": f"{variant.summary} {variant.position}",
+        "itemListElement": [
+            *(_tip(warning) for warning in variant.warnings),
+            *(_step(step) for step in variant.steps),
+        ],
+    }
+
+
+def _step(step: v.StepView, context: RenderContext | None = None) -> Node:
+    return {
+        "@type": "HowToStep",
+        "@id": step.links.self_,
+        "position": step.number,
+        "name": step.title,
+        "itemListElement": [
+            {"@type": "HowToDirection", "text": step.instruction},
+            *(_tip(warning) for warning in step.warnings),
+        ],
+    }
+
+
+def _tip(warning: v.WarningBrief | v.WarningView) -> Node:
+    return {
+        "@type": "HowToTip",
+        "@id": warning.links.self_ if isinstance(warning, v.WarningView) else warning.href,
+        "name": f"{warning.severity.upper()}: {warning.title}",
+        "text": f"{warning.sign} {warning.action}",
+    }
+
+
+def _warning(view: v.WarningView, context: RenderContext) -> Node:
+    return {**_tip(view), "inLanguage": context.locale}
+
+
+def _muscle(view: v.MuscleView, context: RenderContext) -> Node:
+    insertions = [r for r in view.relations if r.attachment == "insertion"]
+    return {
+        "@type": "Muscle",
+        "@id": view.links.self_,
+        "name": view.name,
+        "alternateName": view.common_name,
+        "description": view.summary,
+        "muscleAction": " ".join(view.functions),
+        "nerve": {"@type": "Nerve", "name": view.nerve} if view.nerve else None,
+        "insertion": [_structure(r.structure, r.codes) for r in insertions],
+        **_codes(view.codes),
+    }
+
+
+def _landmark(view: v.LandmarkView, context: RenderContext) -> Node:
+    kind = {"bone": "Bone", "nerve": "Nerve"}.get(view.kind, "AnatomicalStructure")
+    return {
+        **_structure(view.name, view.codes, kind),
+        "@id": view.links.self_,
+        "description": f"{view.description} {view.how_to_find}",
+    }
+
+
+def _condition(view: v.ConditionView, context: RenderContext) -> Node:
+    return {
+        "@type": "MedicalCondition",
+        "@id": view.links.self_,
+        "name": view.name,
+        "description": view.summary,
+        "naturalProgression": view.course,
+        "signOrSymptom": [{"@type": "MedicalSymptom", "name": s} for s in view.sensations],
+        "possibleTreatment": [
+            {"@type": "MedicalTherapy", "name": r.name, "description": r.note}
+            for r in view.common_remedies
+        ],
+        **_codes(view.codes),
+    }
+
+
+def _term(view: v.ActionView | v.TechniqueView, context: RenderContext) -> Node:
+    text = (
+        view.description if isinstance(view, v.ActionView) else f"{view.description} {view.how_to}"
+    )
+    return {"@type": "DefinedTerm", "@id": view.links.self_, "name": view.name, "description": text}
+
+
+def _source(view: v.SourceView, context: RenderContext) -> Node:
+    return {**_citation(view), "@id": view.links.self_, "description": view.used_for}
+
+
+def _index(view: v.ApiIndex, context: RenderContext) -> Node:
+    items = [
+        {"@type": "WebPage", "@id": href, "name": name} for name, href in view.collections.items()
+    ]
+    return {**_item_list(view.links.self_, items), "name": "Fascia"}
+
+
+def _locale(view: v.LocaleView, context: RenderContext) -> Node:
+    return {
+        "@type": "Language",
+        "@id": view.links.self_,
+        "name": view.name,
+        "alternateName": view.locale,
+    }
+
+
+def _item_list(path: str, items: list[Node]) -> Node:
+    return {
+        "@type": "ItemList",
+        "@id": path,
+        "numberOfItems": len(items),
+        "itemListElement": [
+            {"@type": "ListItem", "position": index, "item": item}
+            for index, item in enumerate(items, start=1)
+        ],
+    }
+
+
+def _structure(name: str, codes: Iterable[v.CodeView], kind: str = "AnatomicalStructure") -> Node:
+    return {"@type": kind, "name": name, **_codes(codes)}
+
+
+def _codes(codes: Iterable[v.CodeView]) -> Node:
+    codes = list(codes)
+    return {
+        "code": [
+            {"@type": "MedicalCode", "codeValue": code.code, "codingSystem": code.system}
+            for code in codes
+        ],
+        "sameAs": [code.uri for code in codes if code.uri],
+    }
+
+
+def _citations(source_ids: Iterable[str], context: RenderContext) -> list[Node]:
+    return [_citation(context.sources[i]) for i in source_ids if i in context.sources]
+
+
+def _citation(source: v.SourceView) -> Node:
+    kind = {"article": "Article", "textbook": "Book", "patient-information": "WebPage"}
+    node: Node = {"@type": kind.get(source.kind, "CreativeWork"), "name": source.title}
+    if source.publisher:
+        node["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.url:
+        node["url"] = source.url
+    return node
+
+
+_BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
+    v.GuideView: _guide,
+    v.SelfTestView: _self_test,
+    v.StepView: _step,
+    v.MuscleView: _muscle,
+    v.ActionView: _term,
+    v.LandmarkView: _landmark,
+    v.TechniqueView: _term,
+    v.ConditionView: _condition,
+    v.WarningView: _warning,
+    v.SourceView: _source,
+    v.ApiIndex: _index,
+    v.LocaleView: _locale,
+}

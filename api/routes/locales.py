@@ -1,0 +1,22 @@
+"""Locales: the languages the content is served in, and how complete each translation is."""
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.routes.common import ContextDep, collection, problems
+from api.views import LocaleCollection
+
+router = APIRouter(prefix="/v1/locales", tags=["locales"])
+
+
+@router.get(
+    "",
+    operation_id="listLocales",
+    summary="List locales",
+    response_model=LocaleCollection,
+    responses=problems(406),
+)
+def list_locales(ctx: ContextDep) -> Response:
+    """Every locale with how much is translated; what is missing is served in English."""
+    locales = ctx.request.app.state.locale_views
+    return collection(ctx, LocaleCollection, locales)

@@ -1,0 +1,217 @@
+"""Every collection and item, in each representation and both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import jsonschema
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api import Settings, create_app
+from tests import vocabulary
+from tests.conftest import CONTENT
+
+LOCALES = ("en", "es")
+REPRESENTATIONS = {
+    "application/json": ".json",
+    "application/ld+json": ".jsonld",
+    "text/html": ".html",
+    "text/markdown": ".md",
+}
+
+
+def v1_examples() -> list[tuple[str, str]]:
+    """(operation id, example path) for every /v1 operation, from the app's own document."""
+    spec = create_app(Settings(content_dir=CONTENT)).openapi()
+    cases = []
+    for template, item in spec["paths"].items():
+        if not template.startswith("/v1"):
+            continue
+        operation = item["get"]
+        path = template
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                example = parameter["schema"]["examples"][0]
+                path = path.replace("{" + parameter["name"] + "}", str(example))
+        cases.append((operation["operationId"], path))
+    return cases
+
+
+CASES = v1_examples()
+
+
+def get(client: TestClient, path: str, media_type: str, locale: str) -> Any:
+    response = client.get(path, params={"lang": locale}, headers={"Accept": media_type})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-language"] == locale
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert response.headers["vary"] == "Accept, Accept-Language"
+    return response
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(("operation", "path"), CASES)
+def test_json_conforms_to_the_schema(
+    app: FastAPI, client: TestClient, operation: str, path: str, locale: str
+) -> None:
+    spec = app.openapi()
+    body = get(client, path, "application/json", locale).json()
+    template = next(
+        t for t, item in spec["paths"].items() if item["get"]["operationId"] == operation
+    )
+    schema = spec["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]
+    jsonschema.validate(body, {**spec, **schema["schema"]})
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(("operation", "path"), CASES)
+def test_json_ld_uses_only_schema_org_terms(
+    client: TestClient, operation: str, path: str, locale: str
+) -> None:
+    document = get(client, path, "application/ld+json", locale).json()
+    assert document["@context"] == "https://schema.org"
+    assert vocabulary.problems(document) == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(("operation", "path"), CASES)
+def test_html_is_a_valid_accessible_page(
+    client: TestClient, operation: str, path: str, locale: str
+) -> None:
+    page = get(client, path, "text/html", locale).text
+    html5lib.HTMLParser(strict=True).parse(page)  # raises on any parse error
+    assert f'<html lang="{locale}">' in page
+    assert "<script" not in page.lower()
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
+    assert levels[0] == 1
+    assert levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in pairwise(levels)), levels
+    assert_handout_footer(client, page, locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(("operation", "path"), CASES)
+def test_markdown_is_a_structured_handout(
+    client: TestClient, operation: str, path: str, locale: str
+) -> None:
+    text = get(client, path, "text/markdown", locale).text
+    lines = text.splitlines()
+    assert lines[0].startswith("# ")
+    assert sum(line.startswith("# ") for line in lines) == 1
+    assert any(line.startswith("## ") for line in lines)
+    assert_handout_footer(client, text, locale)
+
+
+def assert_handout_footer(client: TestClient, text: str, locale: str) -> None:
+    disclaimer = client.get("/v1/warnings/disclaimer", params={"lang": locale}).json()
+    assert disclaimer["title"] in text
+    assert "A Real Pain in the Butt" in text
+
+
+@pytest.mark.parametrize("suffix", REPRESENTATIONS.values())
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1",
+        "/v1/muscles",
+        "/v1/self-tests/muscular-minesweeper",
+        "/v1/locales",
+        "/v1/self-tests/muscular-minesweeper/steps/5",
+    ],
+)
+def test_suffix_url_equals_accept(client: TestClient, path: str, suffix: str) -> None:
+    media_type = next(m for m, s in REPRESENTATIONS.items() if s == suffix)
+    by_suffix = client.get(path + suffix, headers={"Accept": "image/png"})
+    by_accept = client.get(path, headers={"Accept": media_type})
+    assert by_suffix.status_code == 200
+    assert by_suffix.content == by_accept.content
+    assert by_suffix.headers["vary"] == "Accept-Language"
+
+
+def test_unacceptable_accept_is_406_listing_what_is(client: TestClient) -> None:
+    response = client.get("/v1/muscles", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["available"] == list(REPRESENTATIONS)
+
+
+def test_stop_warnings_cannot_be_missed(client: TestClient) -> None:
+    path = "/v1/self-tests/muscular-minesweeper/steps/5"
+    html = client.get(path + ".html").text
+    markdown = client.get(path + ".md").text
+    assert '<div class="warning warning-stop" role="note"><p><strong>STOP:' in html
+    assert "> ⛔ **STOP: Electric feeling down the leg**" in markdown
+
+
+def test_partner_self_test_handout_has_numbered_steps_in_order(client: TestClient) -> None:
+    text = client.get("/v1/self-tests/muscular-minesweeper.md?variant=partner").text
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. \*\*", text, flags=re.MULTILINE)]
+    assert numbers == list(range(1, 10))
+
+
+def test_spanish_is_spanish(client: TestClient) -> None:
+    english = client.get("/v1/self-tests/muscular-minesweeper").json()
+    spanish = client.get("/v1/self-tests/muscular-minesweeper?lang=es").json()
+    assert spanish["name"] != english["name"]
+    assert spanish["translation"] == {"locale": "es", "untranslated_fields": []}
+    assert [s["number"] for s in spanish["variants"][0]["steps"]] == list(range(1, 10))
+    assert json.dumps(spanish).count("sciatic-nerve-electric-sensation") == json.dumps(
+        english
+    ).count("sciatic-nerve-electric-sensation")
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "expected"),
+    [
+        ({"Accept-Language": "es-MX"}, "", "es"),
+        ({"Accept-Language": "fr, es;q=0.4"}, "", "es"),
+        ({"Accept-Language": "fr"}, "", "en"),
+        ({"Accept-Language": "es"}, "?lang=en", "en"),
+        ({}, "?lang=fr", "en"),
+    ],
+)
+def test_content_language_says_what_was_served(
+    client: TestClient, headers: dict[str, str], query: str, expected: str
+) -> None:
+    response = client.get(f"/v1/muscles/gluteus-medius{query}", headers=headers)
+    assert response.headers["content-language"] == expected
+    assert response.json()["translation"]["locale"] == expected
+
+
+def test_locales_report_completeness(client: TestClient) -> None:
+    items = {item["locale"]: item for item in client.get("/v1/locales").json()["items"]}
+    assert items["en"]["default"] is True
+    assert items["es"]["complete"] is True
+    assert items["es"]["translated_fields"] == items["es"]["total_fields"] > 100
+
+
+def test_the_checks_themselves_can_fail() -> None:
+    assert vocabulary.problems({"@type": "Muscle", "muscleActions": "x"}) == [
+        "$: Muscle has no property 'muscleActions'"
+    ]
+    assert vocabulary.problems([{"@type": "Musle"}]) == ["$[0]: no schema.org type 'Musle'"]
+    with pytest.raises(html5lib.html5parser.ParseError):
+        html5lib.HTMLParser(strict=True).parse("<!DOCTYPE html><p>a</div>")
+
+
+def test_every_content_string_is_escaped(content_copy: Path) -> None:
+    hostile = '<script>alert("x")</script> & [link](javascript:alert(1)) *bold* # title'
+    muscle = content_copy / "en" / "muscles" / "gluteus-minimus.yaml"
+    text = muscle.read_text(encoding="utf-8")
+    muscle.write_text(text.replace("common_name: Glute min", f"common_name: '{hostile}'"))
+    client = TestClient(create_app(Settings(content_dir=content_copy)))
+    html = client.get("/v1/muscles/gluteus-minimus.html").text
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; [link]" in html
+    markdown = client.get("/v1/muscles/gluteus-minimus.md").text
+    assert "\\[link\\](javascript:alert(1)) \\*bold\\* # title" in markdown
+    assert "\\<script\\>" in markdown
+    jsonld = client.get("/v1/muscles/gluteus-minimus.jsonld").json()
+    assert jsonld["alternateName"] == hostile
