@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install run check test lint typecheck unit openapi docker-lint clean
+.PHONY: help install system-tools run check test lint typecheck unit openapi docker-lint bench export clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,6 +21,12 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	@touch $@
 
 install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
+
+# nginx serves the static export in a test and in the benchmark; wrk is the load generator.
+system-tools: ## Install nginx and wrk from Debian if missing (needs root)
+	@if ! command -v wrk >/dev/null 2>&1 || ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk; \
+	fi
 
 run: install ## Serve the API on FASCIA_HOST:FASCIA_PORT (default 127.0.0.1:8000)
 	$(RUN) python -m api serve
@@ -41,10 +47,16 @@ typecheck: install ## mypy --strict on api/
 docker-lint: install ## hadolint on the Dockerfile
 	$(RUN) hadolint Dockerfile
 
-unit: install ## pytest only
+unit: install system-tools ## pytest only
 	$(RUN) pytest
 
 test: lint typecheck docker-lint check unit ## Everything CI runs
+
+bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 4 minutes)
+	$(RUN) python -m tests.bench
+
+export: install ## Write the static export to dist/ (DIR=... to choose)
+	$(RUN) python -m api export $(or $(DIR),dist)
 
 clean: ## Remove the virtual environments and caches
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

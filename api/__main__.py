@@ -1,8 +1,9 @@
-"""Command line: ``python -m api check|serve|openapi``."""
+"""Command line: ``python -m api check|serve|openapi|export``."""
 
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.app import create_app
+from api.caching import cache_control
 from api.diagnostics import ContentError
+from api.export import export
 from api.library import check_content
 from api.openapi import render_openapi
 from api.settings import Settings
@@ -25,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="validate the content folder and report problems")
     check.add_argument("content_dir", nargs="?", type=Path, help="default: FASCIA_CONTENT_DIR")
     commands.add_parser("serve", help="serve the API with uvicorn (FASCIA_HOST, FASCIA_PORT)")
+    export = commands.add_parser("export", help="write every content response as static files")
+    export.add_argument("directory", type=Path, help="folder to write (created if missing)")
+    export.add_argument(
+        "--listen", default="127.0.0.1:8080", help="nginx listen address (default %(default)s)"
+    )
     spec = commands.add_parser("openapi", help="write the OpenAPI document")
     spec.add_argument("--output", type=Path, default=OPENAPI_PATH, help=f"default: {OPENAPI_PATH}")
     args = parser.parse_args(argv)
@@ -34,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.content_dir or settings.content_dir)
         if args.command == "openapi":
             return _write_openapi(settings, args.output)
+        if args.command == "export":
+            return _export(settings, args.directory, args.listen)
         return _serve(settings)
     except ValidationError as error:
         print(f"invalid settings:\n{error}", file=sys.stderr)
@@ -62,16 +72,39 @@ def _write_openapi(settings: Settings, output: Path) -> int:
     return 0
 
 
+def _export(settings: Settings, directory: Path, listen: str) -> int:
+    app = create_app(settings)
+    version = app.state.library.catalogs[app.state.default_locale].version
+    control = cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)
+    count = export(app.state.compiled, directory, version, control, listen)
+    print(f"wrote {count} files and {directory / 'nginx' / 'fascia.conf'}")
+    return 0
+
+
 def _serve(settings: Settings) -> int:
     app = create_app(settings)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        access_log=False,
         server_header=False,
+        timeout_graceful_shutdown=10,
     )
+    server = uvicorn.Server(config)
+    server.run(sockets=[_reusable_socket(settings)] if settings.reuse_port else None)
     return 0
+
+
+def _reusable_socket(settings: Settings) -> socket.socket:
+    """A listening socket other processes can bind too (Linux spreads connections among them)."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((settings.host, settings.port))
+    return sock
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api.caching import cache_control
 from api.catalog import Catalog
+from api.compiled import CompiledResponses, Table, compile_table
 from api.errors import install_error_handlers
 from api.library import Library, load_library
 from api.middleware import HeadAsGet, RepresentationSuffix
@@ -34,11 +36,13 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 class Fascia(FastAPI):
-    """FastAPI with an OpenAPI document computed once, at start-up, by ``api.openapi``."""
+    """FastAPI with its OpenAPI document computed once, on first use, by ``api.openapi``."""
 
-    openapi_document: dict[str, Any]
+    openapi_document: dict[str, Any] | None = None
 
     def openapi(self) -> dict[str, Any]:
+        if self.openapi_document is None:
+            self.openapi_document = build_openapi(self)
         return self.openapi_document
 
 
@@ -57,21 +61,30 @@ def create_app(settings: Settings | None = None) -> Fascia:
     app.state.settings = settings
     app.state.library = library
     app.state.default_locale = library.default_locale
-    app.state.locales = {locale: _locale(catalog) for locale, catalog in library.catalogs.items()}
+    control = cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)
+    app.state.locales = {
+        locale: _locale(catalog, control) for locale, catalog in library.catalogs.items()
+    }
     app.state.locale_views = _locale_views(library)
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RepresentationSuffix)
-    app.openapi_document = build_openapi(app)
+    table = Table(library.default_locale, tuple(library.catalogs))
+    if settings.compiled_responses:
+        app.add_middleware(CompiledResponses, table=table)
+    if settings.compiled_responses:
+        compile_table(app, table, app.state.locales[library.default_locale].views)
+        table.memo.clear()  # compiling went through the app, which remembers filtered answers
+    app.state.compiled = table
     return app
 
 
-def _locale(catalog: Catalog) -> Locale:
+def _locale(catalog: Catalog, control: str) -> Locale:
     views = present(catalog)
     disclaimer = next(w for w in views.warnings.values() if w.kind == "disclaimer")
-    return Locale(views, RenderContext(catalog.locale, disclaimer, views.sources))
+    return Locale(views, RenderContext(catalog.locale, disclaimer, views.sources), control)
 
 
 def _locale_views(library: Library) -> tuple[LocaleView, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.render import REPRESENTATIONS
+from api.render import REPRESENTATIONS, Representation
 from api.routes.common import SUFFIX_SCOPE_KEY
 
 API_PREFIX = "/v1"
@@ -42,16 +42,19 @@ class RepresentationSuffix:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path.startswith(API_PREFIX):
-            for representation in REPRESENTATIONS:
-                stem = path.removesuffix(representation.suffix)
-                if stem != path and not stem.endswith("/"):
-                    scope = {
-                        **scope,
-                        "path": stem,
-                        "raw_path": stem.encode(),
-                        SUFFIX_SCOPE_KEY: representation,
-                    }
-                    break
+        if scope["type"] == "http":
+            stem, representation = split_suffix(scope["path"])
+            if representation is not None:
+                scope = {**scope, "path": stem, "raw_path": stem.encode()}
+                scope[SUFFIX_SCOPE_KEY] = representation
         await self.app(scope, receive, send)
+
+
+def split_suffix(path: str) -> tuple[str, Representation | None]:
+    """``/v1/x.md`` -> (``/v1/x``, Markdown); paths without a known suffix are unchanged."""
+    if path.startswith(API_PREFIX):
+        for representation in REPRESENTATIONS:
+            stem = path.removesuffix(representation.suffix)
+            if stem != path and not stem.endswith("/"):
+                return stem, representation
+    return path, None

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp, Message
 
+from api.caching import VERSION_HEADER
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.render import REPRESENTATIONS
 
@@ -32,6 +33,26 @@ HEADERS = {
         "representation suffix.",
         "schema": {"type": "string"},
     },
+    "ETag": {
+        "description": "Strong entity tag derived from the bytes of this representation; send "
+        "it back in If-None-Match to revalidate.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "`public, max-age=<FASCIA_CACHE_MAX_AGE>, "
+        "stale-while-revalidate=<FASCIA_CACHE_STALE_WHILE_REVALIDATE>`.",
+        "schema": {"type": "string"},
+    },
+    VERSION_HEADER: {
+        "description": "The version of the content served: a hash that changes with any "
+        "content file.",
+        "schema": {"type": "string"},
+    },
+}
+NOT_MODIFIED = {
+    "description": "Not Modified: If-None-Match matched the current ETag. No body; the same "
+    "ETag, Cache-Control, Vary, Content-Language and content version headers as a 200.",
+    "headers": {name: HEADERS[name] for name in ("ETag", "Cache-Control", "Vary")},
 }
 PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
     "404": {
@@ -86,6 +107,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             continue
         json_schema = ok["content"][JSON]["schema"]
         ok["headers"] = HEADERS
+        operation["responses"]["304"] = NOT_MODIFIED
+        operation["responses"] = dict(sorted(operation["responses"].items()))
         ok["content"] = {
             representation.media_type: _media(
                 app, example_path, representation.media_type, json_schema

@@ -19,6 +19,23 @@ class Settings(BaseSettings):
     content_dir: Annotated[
         Path, Field(description="Folder holding content/<locale>/<kind>/*.yaml.")
     ] = Path("content")
+    cache_max_age: Annotated[
+        int, Field(ge=0, description="Seconds caches may reuse a response (Cache-Control max-age).")
+    ] = 300
+    cache_stale_while_revalidate: Annotated[
+        int,
+        Field(ge=0, description="Seconds a stale response may be served while revalidating."),
+    ] = 86400
+    compiled_responses: Annotated[
+        bool, Field(description="Serve content from responses compiled at start-up.")
+    ] = True
+    reuse_port: Annotated[
+        bool,
+        Field(
+            description="Listen with SO_REUSEPORT, so several processes can share the port "
+            "and the kernel spreads connections across them."
+        ),
+    ] = False
     log_level: Annotated[
         Literal["critical", "error", "warning", "info", "debug"],
         Field(description="Server log level."),

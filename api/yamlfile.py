@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import yaml
 
 FieldPath = tuple[str | int, ...]
+# libyaml's parser when PyYAML was built with it (its wheels are); the same safe subset either way.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlFileError(ValueError):
@@ -37,15 +39,18 @@ class YamlDocument:
 
 def parse_yaml(text: str) -> YamlDocument:
     """Parse one YAML document; duplicate keys and non-string keys are errors."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         raise YamlFileError(f"invalid YAML: {error.problem or error}", line) from None
     except yaml.YAMLError as error:
         raise YamlFileError(f"invalid YAML: {error}", None) from None
+    finally:
+        loader.dispose()
     lines: dict[FieldPath, int] = {}
     if node is not None:
         _record_lines(node, (), lines)

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/actions", tags=["actions"])
     response_model=ActionCollection,
     responses=problems(404, 406, 422),
 )
-def list_actions(
+async def list_actions(
     ctx: ContextDep,
     muscle: Annotated[str | None, id_query("muscle", "gluteus-medius")] = None,
 ) -> Response:
@@ -38,6 +38,8 @@ def list_actions(
     response_model=ActionView,
     responses=problems(404, 406, 422),
 )
-def get_action(ctx: ContextDep, action_id: Annotated[str, id_path("hip-extension")]) -> Response:
+async def get_action(
+    ctx: ContextDep, action_id: Annotated[str, id_path("hip-extension")]
+) -> Response:
     """One action with the muscles doing it and the everyday movements that use it."""
     return ctx.respond(find(ctx.views.actions, "action", action_id))

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
     response_model=ConditionCollection,
     responses=problems(406),
 )
-def list_conditions(ctx: ContextDep) -> Response:
+async def list_conditions(ctx: ContextDep) -> Response:
     """All conditions, by id, each with its red flags."""
     return collection(ctx, ConditionCollection, ctx.views.conditions.values())
 
@@ -30,7 +30,7 @@ def list_conditions(ctx: ContextDep) -> Response:
     response_model=ConditionView,
     responses=problems(404, 406, 422),
 )
-def get_condition(
+async def get_condition(
     ctx: ContextDep, condition_id: Annotated[str, id_path("low-back-pain")]
 ) -> Response:
     """One condition: sensations, triggers, why the glutes are suspects, remedies, red flags."""

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/guides", tags=["guides"])
     response_model=GuideCollection,
     responses=problems(406),
 )
-def list_guides(ctx: ContextDep) -> Response:
+async def list_guides(ctx: ContextDep) -> Response:
     """All guides, by id."""
     return collection(ctx, GuideCollection, ctx.views.guides.values())
 
@@ -30,7 +30,7 @@ def list_guides(ctx: ContextDep) -> Response:
     response_model=GuideView,
     responses=problems(404, 406, 422),
 )
-def get_guide(
+async def get_guide(
     ctx: ContextDep, guide_id: Annotated[str, id_path("glutes-and-low-back-pain")]
 ) -> Response:
     """One guide: sections in order, its disclaimer, and links to everything it uses."""

@@ -12,13 +12,13 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", operation_id="getHealth", summary="Liveness", response_model=Health)
-def get_health() -> Health:
+async def get_health() -> Health:
     """200 while the process is serving requests."""
     return Health(status="ok")
 
 
 @router.get("/readyz", operation_id="getReadiness", summary="Readiness", response_model=Health)
-def get_readiness(request: Request) -> Health:
+async def get_readiness(request: Request) -> Health:
     """200 once the content is loaded and validated (it is loaded before the server listens)."""
     version = request.app.state.library.catalogs[request.app.state.default_locale].version
     return Health(status="ready", content_version=version)

@@ -29,7 +29,7 @@ COLLECTIONS = (
     response_model=ApiIndex,
     responses=problems(406),
 )
-def get_index(ctx: ContextDep) -> Response:
+async def get_index(ctx: ContextDep) -> Response:
     """Links to every collection, with the locale and the version of the content served."""
     return ctx.respond(
         ApiIndex(

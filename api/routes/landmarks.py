@@ -20,7 +20,7 @@ LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
     response_model=LandmarkCollection,
     responses=problems(406, 422),
 )
-def list_landmarks(
+async def list_landmarks(
     ctx: ContextDep,
     kind: Annotated[LandmarkKind | None, Query(description="Only this kind.")] = None,
     diagram_colour: Annotated[
@@ -48,7 +48,7 @@ def list_landmarks(
     response_model=LandmarkView,
     responses=problems(404, 406, 422),
 )
-def get_landmark(
+async def get_landmark(
     ctx: ContextDep, landmark_id: Annotated[str, id_path("sciatic-nerve")]
 ) -> Response:
     """One landmark: how to find it, its colour in the diagram and whether to avoid pressing it."""

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/locales", tags=["locales"])
     response_model=LocaleCollection,
     responses=problems(406),
 )
-def list_locales(ctx: ContextDep) -> Response:
+async def list_locales(ctx: ContextDep) -> Response:
     """Every locale with how much is translated; what is missing is served in English."""
     locales = ctx.request.app.state.locale_views
     return collection(ctx, LocaleCollection, locales)

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
     response_model=MuscleCollection,
     responses=problems(404, 406, 422),
 )
-def list_muscles(
+async def list_muscles(
     ctx: ContextDep,
     action: Annotated[str | None, id_query("action", "hip-abduction")] = None,
 ) -> Response:
@@ -38,6 +38,8 @@ def list_muscles(
     response_model=MuscleView,
     responses=problems(404, 406, 422),
 )
-def get_muscle(ctx: ContextDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]) -> Response:
+async def get_muscle(
+    ctx: ContextDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]
+) -> Response:
     """One muscle with its actions, relations (such as the iliotibial tract) and ontology codes."""
     return ctx.respond(find(ctx.views.muscles, "muscle", muscle_id))

@@ -40,7 +40,7 @@ def _variants(self_test: SelfTestView, variant: str | None) -> tuple[VariantView
     response_model=SelfTestCollection,
     responses=problems(404, 406, 422),
 )
-def list_self_tests(
+async def list_self_tests(
     ctx: ContextDep,
     condition: Annotated[str | None, id_query("condition", "low-back-pain")] = None,
 ) -> Response:
@@ -59,7 +59,7 @@ def list_self_tests(
     response_model=SelfTestView,
     responses=problems(404, 406, 422),
 )
-def get_self_test(
+async def get_self_test(
     ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None
 ) -> Response:
     """Everything needed to show a self-test in one request: who it is for, what you need, and
@@ -78,7 +78,9 @@ def get_self_test(
     response_model=StepCollection,
     responses=problems(404, 406, 422),
 )
-def list_steps(ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None) -> Response:
+async def list_steps(
+    ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None
+) -> Response:
     """The steps in order, variant by variant; `variant` keeps one variant's steps."""
     self_test = find(ctx.views.self_tests, "self-test", self_test_id)
     steps = [step for chosen in _variants(self_test, variant) for step in chosen.steps]
@@ -92,7 +94,7 @@ def list_steps(ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery 
     response_model=StepView,
     responses=problems(404, 406, 422),
 )
-def get_step(
+async def get_step(
     ctx: ContextDep,
     self_test_id: SelfTestId,
     number: Annotated[int, Path(ge=1, le=1000, description="Step number, from 1.", examples=[5])],

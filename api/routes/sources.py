@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"])
     response_model=SourceCollection,
     responses=problems(406),
 )
-def list_sources(ctx: ContextDep) -> Response:
+async def list_sources(ctx: ContextDep) -> Response:
     """Every cited source, by id."""
     return collection(ctx, SourceCollection, ctx.views.sources.values())
 
@@ -30,6 +30,6 @@ def list_sources(ctx: ContextDep) -> Response:
     response_model=SourceView,
     responses=problems(404, 406, 422),
 )
-def get_source(ctx: ContextDep, source_id: Annotated[str, id_path("nice-ng59")]) -> Response:
+async def get_source(ctx: ContextDep, source_id: Annotated[str, id_path("nice-ng59")]) -> Response:
     """One source: its title, publisher, address and what it is cited for."""
     return ctx.respond(find(ctx.views.sources, "source", source_id))

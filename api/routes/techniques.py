@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/techniques", tags=["techniques"])
     response_model=TechniqueCollection,
     responses=problems(406),
 )
-def list_techniques(ctx: ContextDep) -> Response:
+async def list_techniques(ctx: ContextDep) -> Response:
     """All techniques, by id."""
     return collection(ctx, TechniqueCollection, ctx.views.techniques.values())
 
@@ -30,7 +30,7 @@ def list_techniques(ctx: ContextDep) -> Response:
     response_model=TechniqueView,
     responses=problems(404, 406, 422),
 )
-def get_technique(
+async def get_technique(
     ctx: ContextDep, technique_id: Annotated[str, id_path("hook-and-push")]
 ) -> Response:
     """One technique and how to do it."""

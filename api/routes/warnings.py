@@ -20,7 +20,7 @@ WarningKind = Literal["safety", "red-flag", "disclaimer"]
     response_model=WarningCollection,
     responses=problems(404, 406, 422),
 )
-def list_warnings(
+async def list_warnings(
     ctx: ContextDep,
     severity: Annotated[Severity | None, Query(description="Only this severity.")] = None,
     kind: Annotated[WarningKind | None, Query(description="Only this kind.")] = None,
@@ -50,7 +50,7 @@ def list_warnings(
     response_model=WarningView,
     responses=problems(404, 406, 422),
 )
-def get_warning(
+async def get_warning(
     ctx: ContextDep, warning_id: Annotated[str, id_path("sciatic-nerve-electric-sensation")]
 ) -> Response:
     """One warning: its severity, the sign to watch for, what to do, and where it applies."""

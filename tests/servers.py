@@ -1,0 +1,97 @@
+"""Real servers on 127.0.0.1 for tests and the benchmark: uvicorn running Fascia, and nginx."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 15.0) -> float:
+    """Seconds until ``url`` answers 200; fails if the process exits or time runs out."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.02)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@contextmanager
+def fascia(port: int, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m api serve`` on 127.0.0.1:``port``, stopped (SIGTERM) on exit."""
+    environment = {**os.environ, "FASCIA_HOST": "127.0.0.1", "FASCIA_PORT": str(port)}
+    environment |= {"FASCIA_LOG_LEVEL": "warning", **(env or {})}
+    process = subprocess.Popen([sys.executable, "-m", "api", "serve"], cwd=ROOT, env=environment)
+    try:
+        process.startup_seconds = wait_until_up(  # type: ignore[attr-defined]
+            f"http://127.0.0.1:{port}/readyz", process
+        )
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+NGINX_MAIN = """\
+{user}worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {site};
+}}
+"""
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if found is None:
+        raise RuntimeError("nginx is not installed: `make test` installs it (apt-get nginx-light)")
+    return found
+
+
+@contextmanager
+def nginx(site_config: Path, port: int, prefix: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """nginx serving ``site_config`` (a static export's fascia.conf) on 127.0.0.1:``port``."""
+    prefix.mkdir(parents=True, exist_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    main = prefix / "nginx.conf"
+    main.write_text(NGINX_MAIN.format(user=user, prefix=prefix, site=site_config))
+    process = subprocess.Popen([nginx_binary(), "-p", str(prefix), "-c", str(main)])
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/v1", process)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,48 @@
+"""Static export: a real nginx serving the exported files answers the app's bytes."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from api.caching import cache_control
+from api.export import export
+from tests.servers import free_port, nginx
+
+SUFFIXES = {
+    "application/json": ".json",
+    "application/ld+json": ".jsonld",
+    "text/html": ".html",
+    "text/markdown": ".md",
+}
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.read(), {k.lower(): v for k, v in response.headers.items()}
+
+
+def test_nginx_serves_the_same_bytes_for_every_path(app: FastAPI, tmp_path: Path) -> None:
+    port = free_port()
+    version = app.state.library.catalogs["en"].version
+    control = cache_control(300, 86400)
+    written = export(app.state.compiled, tmp_path / "site", version, control, f"127.0.0.1:{port}")
+    entries = [(k, v) for k, v in app.state.compiled.entries.items() if not k[1]]
+    assert written == len(entries) > 400
+    with nginx(tmp_path / "site" / "nginx" / "fascia.conf", port, tmp_path / "nginx"):
+        base = f"http://127.0.0.1:{port}"
+        for (path, _, media_type, locale), compiled in entries:
+            expected = compiled.body["body"]
+            headers = dict(compiled.start["headers"])
+            body, got = fetch(f"{base}{path}?lang={locale}", {"Accept": media_type})
+            assert body == expected, (path, media_type, locale)
+            assert got["content-type"].encode() == headers[b"content-type"], path
+            assert got["content-language"] == locale
+            assert got["cache-control"] == control
+            language = {"Accept-Language": f"{locale};q=1"}
+            body, got = fetch(f"{base}{path}{SUFFIXES[media_type]}", language)
+            assert body == expected, (path, media_type, locale)
+            assert got["vary"] == "Accept-Language"
