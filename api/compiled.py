@@ -12,11 +12,9 @@ Filtered collections are pure functions of their query too: the first answer to 
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,6 +22,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.caching import none_match
+from api.inprocess import get_all
 from api.middleware import split_suffix
 from api.negotiation import choose_locale, choose_media_type
 from api.presenter import Views
@@ -237,51 +236,19 @@ def content_paths(views: Views) -> Iterator[tuple[str, str]]:
 
 def compile_table(app: ASGIApp, table: Table, views: Views) -> None:
     """Fill ``table`` by asking ``app`` for every content path, representation and locale."""
-    requests = [
+    keys = [
         (path, query, representation.media_type, locale)
         for path, query in content_paths(views)
         for representation in REPRESENTATIONS
         for locale in table.locales
     ]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        answers = pool.submit(asyncio.run, _ask_all(app, requests)).result()
-    for key, (start, body) in zip(requests, answers, strict=True):
+    requests = [
+        (path, f"{query}&lang={locale}" if query else f"lang={locale}", media_type)
+        for path, query, media_type, locale in keys
+    ]
+    for key, (start, body) in zip(keys, get_all(app, requests), strict=True):
         if start["status"] != 200:
             raise RuntimeError(f"compiling {key} answered {start['status']}")
         compiled = compile_messages(start, body, by_suffix=False)
         assert compiled is not None, key
         table.entries[key] = compiled
-
-
-async def _ask_all(app: ASGIApp, requests: list[Key]) -> list[tuple[Message, Message]]:
-    return [await _ask(app, *request) for request in requests]
-
-
-async def _ask(
-    app: ASGIApp, path: str, query: str, media_type: str, locale: str
-) -> tuple[Message, Message]:
-    query_string = f"{query}&lang={locale}" if query else f"lang={locale}"
-    scope: Scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query_string.encode(),
-        "root_path": "",
-        "headers": [(b"accept", media_type.encode())],
-        "client": ("127.0.0.1", 0),
-        "server": ("127.0.0.1", 80),
-    }
-    messages: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        messages.append(message)
-
-    await app(scope, receive, send)
-    return messages[0], messages[1]

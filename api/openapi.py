@@ -7,18 +7,17 @@ so the examples can never drift from the API (collections are cut to their first
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
 
 from api.caching import VERSION_HEADER
 from api.errors import PROBLEM_MEDIA_TYPE
+from api.inprocess import get_all
 from api.render import REPRESENTATIONS
 
 JSON = "application/json"
@@ -174,37 +173,8 @@ def _example_path(path: str, operation: dict[str, Any]) -> str:
 
 def _call(app: ASGIApp, path: str, accept: str) -> bytes:
     """GET ``path`` from ``app`` in-process and return the body."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        status, body = pool.submit(asyncio.run, _get(app, path, accept)).result()
-    if status != 200:
-        raise RuntimeError(f"example request GET {path} answered {status}: {body[:200]!r}")
-    return body
-
-
-async def _get(app: ASGIApp, path: str, accept: str) -> tuple[int, bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"example.test"), (b"accept", accept.encode())],
-        "client": ("127.0.0.1", 0),
-        "server": ("127.0.0.1", 80),
-    }
-    received: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        received.append(message)
-
-    await app(scope, receive, send)
-    status = next(m["status"] for m in received if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in received if m["type"] == "http.response.body")
-    return status, body
+    ((start, body),) = get_all(app, [(path, "", accept)])
+    if start["status"] != 200:
+        raise RuntimeError(f"example request GET {path} answered {start['status']}")
+    body_bytes: bytes = body["body"]
+    return body_bytes
