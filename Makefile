@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools run check test lint typecheck unit openapi docker-lint bench export clean
+.PHONY: help install system-tools run check test lint typecheck unit openapi docker-lint bench soak export new-key clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,10 +22,13 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 
 install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
 
-# nginx serves the static export in a test and in the benchmark; wrk is the load generator.
-system-tools: ## Install nginx and wrk from Debian if missing (needs root)
-	@if ! command -v wrk >/dev/null 2>&1 || ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk; \
+# nginx serves the static export (a test, the benchmark); wrk is the load generator; Redis
+# holds shared quotas in a test. Tests start and stop each of them on 127.0.0.1 themselves.
+system-tools: ## Install nginx, wrk and redis-server from Debian if missing (needs root)
+	@if ! command -v wrk >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 \
+		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			nginx-light wrk redis-server; \
 	fi
 
 run: install ## Serve the API on FASCIA_HOST:FASCIA_PORT (default 127.0.0.1:8000)
@@ -54,6 +57,12 @@ test: lint typecheck docker-lint check unit ## Everything CI runs
 
 bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 4 minutes)
 	$(RUN) python -m tests.bench
+
+soak: install system-tools ## 60 s of mixed load on one worker: 5xx, failed connections, memory growth
+	$(RUN) python -m tests.soak
+
+new-key: install ## Make an API key and the digest to configure for it
+	$(RUN) python -m api new-key
 
 export: install ## Write the static export to dist/ (DIR=... to choose)
 	$(RUN) python -m api export $(or $(DIR),dist)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m api check|serve|openapi|export``."""
+"""Command line: ``python -m api check|serve|openapi|export|new-key``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 import uvicorn
 from pydantic import ValidationError
 
-from api.app import create_app
+from api import logs
+from api.access import new_key
+from api.app import content_items, create_app
 from api.caching import cache_control
 from api.diagnostics import ContentError
 from api.export import export
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument(
         "--listen", default="127.0.0.1:8080", help="nginx listen address (default %(default)s)"
     )
+    commands.add_parser("new-key", help="print a new API key and its digest for the settings")
     spec = commands.add_parser("openapi", help="write the OpenAPI document")
     spec.add_argument("--output", type=Path, default=OPENAPI_PATH, help=f"default: {OPENAPI_PATH}")
     args = parser.parse_args(argv)
@@ -42,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.content_dir or settings.content_dir)
         if args.command == "openapi":
             return _write_openapi(settings, args.output)
+        if args.command == "new-key":
+            key, key_digest = new_key()
+            print(f"API key (give to the client): {key}")
+            print(f"digest (add to FASCIA_API_KEY_DIGESTS): {key_digest}")
+            return 0
         if args.command == "export":
             return _export(settings, args.directory, args.listen)
         return _serve(settings)
@@ -82,13 +90,23 @@ def _export(settings: Settings, directory: Path, listen: str) -> int:
 
 
 def _serve(settings: Settings) -> int:
+    logs.configure(settings.log_level)
     app = create_app(settings)
+    catalog = app.state.library.catalogs[app.state.default_locale]
+    logs.event(
+        "content loaded",
+        content_version=catalog.version,
+        locales=list(app.state.library.catalogs),
+        items=content_items(catalog),
+        compiled_responses=len(app.state.compiled.entries),
+    )
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        access_log=False,
+        log_config=None,  # logs.configure: JSON lines, uvicorn's included
+        access_log=False,  # the gateway writes the access log
         server_header=False,
         timeout_graceful_shutdown=10,
     )

@@ -198,7 +198,9 @@ def _with_vary(headers: list[tuple[bytes, bytes]], vary: bytes) -> list[tuple[by
 
 
 def _not_modified(headers: list[tuple[bytes, bytes]]) -> Message:
-    kept = [(k, v) for k, v in headers if k not in (b"content-type", b"content-length")]
+    """The 304 of a 200: the same headers less those about a body (as SecurityHeaders does)."""
+    dropped = (b"content-type", b"content-length", b"content-security-policy")
+    kept = [(k, v) for k, v in headers if k not in dropped]
     return {"type": "http.response.start", "status": 304, "headers": kept}
 
 

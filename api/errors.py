@@ -19,13 +19,18 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-ALLOWED_METHODS = "GET, HEAD"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # RFC 9110 phrases, fixed here so titles do not change with the Python version.
 TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    414: "URI Too Long",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
 }
 logger = logging.getLogger("api")
@@ -79,16 +84,27 @@ def problem_response(
     invalid_params: list[InvalidParam] | None = None,
     available: list[str] | None = None,
 ) -> Response:
+    body = problem_body(status, detail, request.url.path, invalid_params, available)
+    return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def problem_body(
+    status: int,
+    detail: str,
+    instance: str,
+    invalid_params: list[InvalidParam] | None = None,
+    available: list[str] | None = None,
+) -> bytes:
+    """The bytes of a problem detail: the one error shape, wherever the error is found."""
     problem = Problem(
         title=TITLES.get(status) or HTTPStatus(status).phrase,
         status=status,
         detail=detail,
-        instance=request.url.path,
+        instance=instance,
         invalid_params=invalid_params,
         available=available,
     )
-    body = problem.model_dump_json(exclude_none=True).encode()
-    return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    return problem.model_dump_json(exclude_none=True).encode()
 
 
 async def _not_acceptable(request: Request, error: Exception) -> Response:

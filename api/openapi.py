@@ -53,7 +53,49 @@ NOT_MODIFIED = {
     "ETag, Cache-Control, Vary, Content-Language and content version headers as a 200.",
     "headers": {name: HEADERS[name] for name in ("ETag", "Cache-Control", "Vary")},
 }
+
+
+def _problem(status: int, title: str, detail: str, instance: str) -> dict[str, Any]:
+    return {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+
+
+# Errors the gateway can answer on any operation, before it reaches the app.
+GATEWAY_ERRORS = {
+    "400": "Malformed request: more than 16 query parameters, or one given twice.",
+    "414": "The URL is longer than 4096 bytes.",
+    "431": "More than 64 headers, or more than 16 KB of them.",
+}
+# Only when API keys or quotas are configured (FASCIA_API_KEY_DIGESTS, FASCIA_RATE_LIMIT).
+ACCESS_ERRORS = {
+    "401": "API keys are on and the X-API-Key header is missing or wrong.",
+    "429": "The quota is used up; Retry-After says when to try again.",
+}
 PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
+    "400": _problem(
+        400,
+        "Bad Request",
+        "The query parameter 'severity' is given more than once.",
+        "/v1/warnings",
+    ),
+    "401": _problem(
+        401, "Unauthorized", "A valid API key is required in the X-API-Key header.", "/v1/muscles"
+    ),
+    "414": _problem(414, "URI Too Long", "The URL is longer than 4096 bytes.", "/v1/muscles"),
+    "429": _problem(
+        429, "Too Many Requests", "Too many requests; try again in 12 s.", "/v1/muscles"
+    ),
+    "431": _problem(
+        431,
+        "Request Header Fields Too Large",
+        "Send at most 64 headers and 16384 bytes of them.",
+        "/v1/muscles",
+    ),
     "404": {
         "type": "about:blank",
         "title": "Not Found",
@@ -98,6 +140,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
     )
     for path, operation in _operations(schema):
+        errors = GATEWAY_ERRORS | (ACCESS_ERRORS if path.startswith("/v1") else {})
+        for status, description in errors.items():
+            operation["responses"][status] = {"description": description}
         _declare_problems(operation)
         example_path = _example_path(path, operation)
         ok = operation["responses"]["200"]
@@ -107,13 +152,25 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         json_schema = ok["content"][JSON]["schema"]
         ok["headers"] = HEADERS
         operation["responses"]["304"] = NOT_MODIFIED
-        operation["responses"] = dict(sorted(operation["responses"].items()))
         ok["content"] = {
             representation.media_type: _media(
                 app, example_path, representation.media_type, json_schema
             )
             for representation in REPRESENTATIONS
         }
+    for path, operation in _operations(schema):
+        operation["responses"] = dict(sorted(operation["responses"].items()))
+        if path.startswith("/v1"):
+            operation["security"] = [{}, {"ApiKey": []}]  # a key only when keys are configured
+    schema["components"]["securitySchemes"] = {
+        "ApiKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "Needed on /v1 only when the server has API keys configured "
+            "(FASCIA_API_KEY_DIGESTS); FASCIA_API_KEY_HEADER can rename the header.",
+        }
+    }
     schema["components"]["schemas"].pop("HTTPValidationError", None)
     schema["components"]["schemas"].pop("ValidationError", None)
     return schema

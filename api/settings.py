@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from limits import parse
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -36,7 +37,58 @@ class Settings(BaseSettings):
             "and the kernel spreads connections across them."
         ),
     ] = False
+    api_key_digests: Annotated[
+        tuple[str, ...],
+        NoDecode,
+        Field(
+            description="SHA-256 digests (hex, comma-separated) of the API keys accepted on /v1; "
+            "empty: no key needed. `python -m api new-key` makes a key and its digest."
+        ),
+    ] = ()
+    api_key_header: Annotated[str, Field(description="Header carrying the API key.")] = "X-API-Key"
+    rate_limit: Annotated[
+        str | None,
+        Field(
+            description="Quota per API key (or per client address when keys are off), such as "
+            "`600/minute`; empty: no quota."
+        ),
+    ] = None
+    rate_limit_storage: Annotated[
+        str,
+        Field(
+            description="Where quotas are counted: `memory://`, or `redis://host:port` to share "
+            "them across replicas."
+        ),
+    ] = "memory://"
+    cors_origins: Annotated[
+        tuple[str, ...],
+        NoDecode,
+        Field(description="Origins allowed to read from browsers (comma-separated); `*`: any."),
+    ] = ("*",)
+    access_log: Annotated[bool, Field(description="Log every request as a JSON line.")] = True
     log_level: Annotated[
         Literal["critical", "error", "warning", "info", "debug"],
         Field(description="Server log level."),
     ] = "info"
+
+    @field_validator("api_key_digests", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("api_key_digests")
+    @classmethod
+    def _digests_are_sha256(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for digest in value:
+            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+                raise ValueError("each digest is 64 lower-case hex characters (SHA-256)")
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str | None) -> str | None:
+        if value:
+            parse(value)
+        return value or None

@@ -39,11 +39,19 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 1
 
 
 @contextmanager
-def fascia(port: int, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m api serve`` on 127.0.0.1:``port``, stopped (SIGTERM) on exit."""
+def fascia(
+    port: int, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m api serve`` on 127.0.0.1:``port``, stopped (SIGTERM) on exit.
+
+    Quiet unless ``log`` is given: then everything it logs (JSON lines) goes to that file.
+    """
     environment = {**os.environ, "FASCIA_HOST": "127.0.0.1", "FASCIA_PORT": str(port)}
-    environment |= {"FASCIA_LOG_LEVEL": "warning", **(env or {})}
-    process = subprocess.Popen([sys.executable, "-m", "api", "serve"], cwd=ROOT, env=environment)
+    quiet = {"FASCIA_LOG_LEVEL": "warning", "FASCIA_ACCESS_LOG": "false"}
+    environment |= (quiet if log is None else {}) | (env or {})
+    stderr = log.open("wb") if log is not None else None
+    command = [sys.executable, "-m", "api", "serve"]
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stderr=stderr)
     try:
         process.startup_seconds = wait_until_up(  # type: ignore[attr-defined]
             f"http://127.0.0.1:{port}/readyz", process
@@ -52,6 +60,8 @@ def fascia(port: int, env: dict[str, str] | None = None) -> Iterator[subprocess.
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if stderr is not None:
+            stderr.close()
 
 
 NGINX_MAIN = """\
@@ -91,6 +101,30 @@ def nginx(site_config: Path, port: int, prefix: Path) -> Iterator[subprocess.Pop
     process = subprocess.Popen([nginx_binary(), "-p", str(prefix), "-c", str(main)])
     try:
         wait_until_up(f"http://127.0.0.1:{port}/v1", process)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def redis(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """A throwaway Redis on 127.0.0.1:``port``: no persistence, stopped on exit."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly"]
+    process = subprocess.Popen([*command, "no"], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.perf_counter() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.perf_counter() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.05)
         yield process
     finally:
         process.terminate()

@@ -78,7 +78,7 @@ def test_errors_are_problem_json(client: TestClient, path: str, status: int, det
 def test_writes_are_405_with_allow(client: TestClient, method: str) -> None:
     response = client.request(method, "/v1/muscles/gluteus-maximus")
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, HEAD"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
     assert response.headers["content-type"] == "application/problem+json"
 
 

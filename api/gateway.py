@@ -1,0 +1,277 @@
+"""The outermost layer: what every request goes through, compiled or not.
+
+In order: a request id; limits on URL, query and header sizes; methods (OPTIONS answers CORS
+preflights, anything but GET/HEAD/OPTIONS is 405); ``/metrics``; API keys and quotas when
+configured; then the app. Afterwards the request is counted, timed and logged as one JSON line.
+Everything it refuses is ``application/problem+json``, like the app's own errors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.access import KeyCheck, Quota
+from api.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
+from api.inprocess import INTERNAL
+from api.logs import ACCESS, EVENTS
+from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from api.metrics import Metrics
+from api.middleware import split_suffix
+from api.security import EXPOSED_HEADERS, security_headers
+
+MAX_URL = 4096  # bytes of path and query
+MAX_HEADERS = 64
+MAX_HEADER_BYTES = 16_384
+MAX_QUERY_PARAMETERS = 16
+_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+_PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, X-API-Key, X-Request-ID"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the gateway enforces, from the settings."""
+
+    keys: KeyCheck | None
+    quota: Quota | None
+    origins: frozenset[bytes] | None  # None: any origin (the headers are in every response)
+    access_log: bool
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, detail: str, headers: Iterable[tuple[bytes, bytes]] = ()):
+        super().__init__(detail)
+        self.status = status
+        self.headers = list(headers)
+
+
+class RouteTemplates:
+    """The route template a path belongs to (``/v1/muscles/{muscle_id}``), for metrics."""
+
+    def __init__(self, routers: Iterable[APIRouter]) -> None:
+        routes = [route for router in routers for route in router.routes]
+        self.routes = [(r.path_regex, r.path) for r in routes if isinstance(r, APIRoute)]
+        self.routes.append((re.compile("^/metrics$"), "/metrics"))
+        self.routes.append((re.compile("^/openapi.json$"), "/openapi.json"))
+        self.known: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        template = self.known.get(path)
+        if template is None:
+            stem, _ = split_suffix(path)
+            template = next((t for regex, t in self.routes if regex.match(stem)), "unmatched")
+            if len(self.known) > 4096:
+                self.known.clear()
+            self.known[path] = template
+        return template
+
+
+class Gateway:
+    def __init__(
+        self, app: ASGIApp, policy: Policy, metrics: Metrics, templates: RouteTemplates
+    ) -> None:
+        self.app = app
+        self.policy = policy
+        self.metrics = metrics
+        self.templates = templates
+        self.any_origin = policy.origins is None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or INTERNAL in scope:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id, origin, header_bytes = _scan(scope["headers"])
+        observed = _Observed(send, request_id)
+        try:
+            await self._handle(scope, receive, observed, origin, header_bytes)
+        except Refusal as refusal:
+            await _refuse(scope, observed, refusal, self.any_origin)
+        except Exception:
+            EVENTS.exception("unhandled error", extra={"fields": {"path": scope["path"]}})
+            if not observed.status:
+                failure = Refusal(500, "Something went wrong on our side; it has been logged.")
+                await _refuse(scope, observed, failure, self.any_origin)
+        self._observe(scope, observed, time.perf_counter() - started)
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: _Observed, origin: bytes | None, size: int
+    ) -> None:
+        _check_limits(scope, size)
+        method = scope["method"]
+        if self.policy.origins is not None:
+            send.extra = self._cors(origin)
+        if method == "OPTIONS":
+            await self._options(scope, send)
+            return
+        if method not in ("GET", "HEAD"):
+            detail = f"{method} is not supported: this API is read-only ({ALLOWED_METHODS})."
+            raise Refusal(405, detail, [(b"allow", ALLOWED_METHODS.encode())])
+        path = scope["path"]
+        if path == "/metrics":
+            body = self.metrics.exposition()
+            await _respond(send, 200, METRICS_CONTENT_TYPE.encode(), body, (), any_origin=False)
+            return
+        if (self.policy.keys or self.policy.quota) and path.startswith("/v1"):
+            send.extra = send.extra + self._admit(scope, dict(scope["headers"]))
+        await self.app(scope, receive, send)
+
+    def _admit(self, scope: Scope, headers: dict[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+        """Check the API key and the quota; the quota headers to add to the response."""
+        identity = scope["client"][0] if scope.get("client") else "unknown"
+        keys = self.policy.keys
+        if keys is not None:
+            digest = keys.identify(headers.get(keys.header, b""))
+            if digest is None:
+                name = keys.header.decode()
+                challenge = f'ApiKey header="{name}"'.encode()
+                detail = f"A valid API key is required in the {name} header."
+                raise Refusal(401, detail, [(b"www-authenticate", challenge)])
+            identity = digest
+        if self.policy.quota is None:
+            return []
+        verdict = self.policy.quota.check(identity)
+        if not verdict.allowed:
+            retry = [(b"retry-after", str(verdict.retry_after).encode())]
+            detail = f"Too many requests; try again in {verdict.retry_after} s."
+            raise Refusal(429, detail, verdict.headers + retry)
+        return verdict.headers
+
+    def _cors(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
+        """Headers for an allowed Origin when origins are a list (any-origin ones are built in)."""
+        allowed = self.policy.origins
+        if allowed is None or origin is None or origin not in allowed:
+            return [(b"vary", b"Origin")]
+        return [
+            (b"access-control-allow-origin", origin),
+            (b"access-control-expose-headers", EXPOSED_HEADERS.encode()),
+            (b"vary", b"Origin"),
+        ]
+
+    async def _options(self, scope: Scope, send: Send) -> None:
+        extra = [(b"allow", ALLOWED_METHODS.encode())]
+        if any(name == b"access-control-request-method" for name, _ in scope["headers"]):
+            if self.policy.origins is None:
+                extra.append((b"access-control-allow-origin", b"*"))
+            extra += [
+                (b"access-control-allow-methods", ALLOWED_METHODS.encode()),
+                (b"access-control-allow-headers", _PREFLIGHT_HEADERS),
+                (b"access-control-max-age", b"86400"),
+            ]
+        await _respond(send, 204, b"", b"", extra, any_origin=False)
+
+    def _observe(self, scope: Scope, outcome: _Observed, seconds: float) -> None:
+        route = self.templates(scope["path"])
+        self.metrics.observe(route, outcome.status, outcome.content_type, seconds)
+        if self.policy.access_log and ACCESS.isEnabledFor(logging.INFO):
+            client = scope.get("client")
+            ACCESS.info(
+                {
+                    "event": "request",
+                    "request_id": outcome.request_id.decode(),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "query": scope["query_string"].decode("latin-1"),
+                    "route": route,
+                    "status": outcome.status,
+                    "bytes": outcome.size,
+                    "duration_ms": round(seconds * 1000, 3),
+                    "client": client[0] if client else None,
+                }
+            )
+
+
+class _Observed:
+    """The ``send`` the app gets: adds the request id and extra headers, notes what was sent."""
+
+    __slots__ = ("content_type", "extra", "request_id", "send", "size", "status")
+
+    def __init__(self, send: Send, request_id: bytes) -> None:
+        self.send = send
+        self.request_id = request_id
+        self.extra: list[tuple[bytes, bytes]] = []
+        self.status = 0
+        self.content_type = b""
+        self.size = 0
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = message["headers"]
+            for name, value in headers:
+                if name == b"content-type":
+                    self.content_type = value
+                    break
+            self.status = message["status"]
+            headers = [*headers, (b"x-request-id", self.request_id), *self.extra]
+            message = {"type": "http.response.start", "status": self.status, "headers": headers}
+        else:
+            self.size += len(message.get("body", b""))
+        await self.send(message)
+
+
+_REQUEST_IDS = itertools.count(1)
+_PROCESS = secrets.token_hex(4)
+
+
+def _scan(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes | None, int]:
+    """The request id (the client's when sane, else a new one), Origin, and header bytes."""
+    request_id = origin = None
+    size = 0
+    for name, value in headers:
+        size += len(name) + len(value)
+        if name == b"x-request-id":
+            request_id = value
+        elif name == b"origin":
+            origin = value
+    if request_id is None or not _REQUEST_ID.match(request_id):
+        request_id = b"%s-%x" % (_PROCESS.encode(), next(_REQUEST_IDS))
+    return request_id, origin, size
+
+
+def _check_limits(scope: Scope, header_bytes: int) -> None:
+    if len(scope.get("raw_path", b"")) + len(scope["query_string"]) > MAX_URL:
+        raise Refusal(414, f"The URL is longer than {MAX_URL} bytes.")
+    if len(scope["headers"]) > MAX_HEADERS or header_bytes > MAX_HEADER_BYTES:
+        detail = f"Send at most {MAX_HEADERS} headers and {MAX_HEADER_BYTES} bytes of them."
+        raise Refusal(431, detail)
+    query = scope["query_string"]
+    if query:
+        names = [part.split(b"=", 1)[0] for part in query.split(b"&") if part]
+        if len(names) > MAX_QUERY_PARAMETERS:
+            raise Refusal(400, f"At most {MAX_QUERY_PARAMETERS} query parameters are accepted.")
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            name = repeated[0].decode("latin-1")
+            raise Refusal(400, f"The query parameter '{name}' is given more than once.")
+
+
+async def _refuse(scope: Scope, send: Send, refusal: Refusal, any_origin: bool) -> None:
+    body = problem_body(refusal.status, str(refusal), scope["path"])
+    media = PROBLEM_MEDIA_TYPE.encode()
+    await _respond(send, refusal.status, media, body, refusal.headers, any_origin)
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    content_type: bytes,
+    body: bytes,
+    extra: Iterable[tuple[bytes, bytes]],
+    any_origin: bool,
+) -> None:
+    headers = [(b"content-length", str(len(body)).encode())]
+    if content_type:
+        headers.append((b"content-type", content_type))
+    headers += security_headers(content_type, any_origin)
+    headers += extra
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -1,0 +1,71 @@
+"""API keys and quotas: off by default, one setting each to turn on."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from api import Settings, create_app
+from api.access import new_key
+from tests.conftest import CONTENT
+
+KEY, DIGEST = new_key()
+
+
+@pytest.fixture(scope="module")
+def keyed() -> TestClient:
+    return TestClient(create_app(Settings(content_dir=CONTENT, api_key_digests=(DIGEST,))))
+
+
+@pytest.mark.parametrize("path", ["/v1/muscles", "/v1/warnings?severity=stop", "/v1/nothing"])
+@pytest.mark.parametrize("key", [None, "", "fascia_wrong", KEY + "x"])
+def test_v1_needs_a_valid_key(keyed: TestClient, path: str, key: str | None) -> None:
+    headers = {"X-API-Key": key} if key is not None else {}
+    response = keyed.get(path, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["www-authenticate"] == 'ApiKey header="x-api-key"'
+
+
+def test_right_key_is_let_through(keyed: TestClient) -> None:
+    response = keyed.get("/v1/muscles/gluteus-maximus", headers={"X-API-Key": KEY})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/openapi.json"])
+def test_health_and_metrics_stay_open(keyed: TestClient, path: str) -> None:
+    assert keyed.get(path).status_code == 200
+
+
+def test_preflight_needs_no_key(keyed: TestClient) -> None:
+    preflight = {"Origin": "https://a.example", "Access-Control-Request-Method": "GET"}
+    assert keyed.options("/v1/muscles", headers=preflight).status_code == 204
+
+
+def test_digests_must_be_sha256() -> None:
+    with pytest.raises(ValidationError, match="SHA-256"):
+        Settings(api_key_digests=("not-a-digest",))
+
+
+def test_quota_per_client_with_headers() -> None:
+    client = TestClient(create_app(Settings(content_dir=CONTENT, rate_limit="3/minute")))
+    answers = [client.get("/v1/muscles") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[0].headers["ratelimit-policy"] == '"default";q=3;w=60'
+    assert answers[1].headers["ratelimit"].startswith('"default";r=1;t=')
+    refused = answers[3]
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert client.get("/healthz").status_code == 200
+
+
+def test_quota_is_counted_per_key() -> None:
+    other_key, other_digest = new_key()
+    settings = Settings(
+        content_dir=CONTENT, api_key_digests=(DIGEST, other_digest), rate_limit="2/minute"
+    )
+    client = TestClient(create_app(settings))
+    first = [client.get("/v1", headers={"X-API-Key": KEY}).status_code for _ in range(3)]
+    second = client.get("/v1", headers={"X-API-Key": other_key}).status_code
+    assert (first, second) == ([200, 200, 429], 200)

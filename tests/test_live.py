@@ -1,0 +1,155 @@
+"""Against a live uvicorn on 127.0.0.1: the schemathesis CLI, a generated client, logs, SIGTERM."""
+
+from __future__ import annotations
+
+import http.client
+import importlib
+import json
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers import ROOT, fascia, free_port
+
+SEED = 20261126
+EXAMPLES = 100
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with fascia(port, log=log):
+        yield f"http://127.0.0.1:{port}", log
+
+
+def test_schemathesis_cli_finds_nothing(server: tuple[str, Path], tmp_path: Path) -> None:
+    base, _ = server
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "run",
+        f"{base}/openapi.json",
+        "--checks", "all",
+        "--mode", "all",
+        "--seed", str(SEED),
+        "--max-examples", str(EXAMPLES),
+        "--phases", "examples,coverage,fuzzing",
+        "--report", "junit",
+        "--report-dir", str(tmp_path),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "No issues found" in result.stdout
+    cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    assert cases is not None
+    assert int(cases.group(1)) == int(cases.group(2)) > 1000
+    assert "Tested: 24" in result.stdout
+
+
+def test_generated_client_fetches_the_partner_self_test_and_a_muscle(
+    server: tuple[str, Path], tmp_path: Path
+) -> None:
+    base, _ = server
+    package = tmp_path / "fascia_generated_client"
+    generator = Path(sys.executable).parent / "openapi-python-client"
+    spec = ROOT / "openapi" / "openapi.json"
+    subprocess.run(
+        [str(generator), "generate", "--path", str(spec), "--output-path", str(package),
+         "--meta", "none"],
+        cwd=tmp_path, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    client_module = _import(tmp_path, "fascia_generated_client")
+    self_tests = _import(tmp_path, "fascia_generated_client.api.self_tests.get_self_test")
+    muscles = _import(tmp_path, "fascia_generated_client.api.muscles.get_muscle")
+    with client_module.Client(base_url=base) as client:
+        partner = self_tests.sync(
+            client=client, self_test_id="muscular-minesweeper", variant="partner"
+        )
+        muscle = muscles.sync(client=client, muscle_id="gluteus-maximus")
+    (variant,) = partner.variants
+    assert [step.number for step in variant.steps] == list(range(1, 10))
+    assert "sciatic-nerve-electric-sensation" in {w.id for w in variant.steps[4].warnings}
+    assert muscle.name == "Gluteus maximus"
+    assert "UBERON:0001370" in {code.code for code in muscle.codes}
+
+
+def _import(folder: Path, name: str) -> Any:
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(folder))
+
+
+def test_start_up_logs_content_version_and_counts(server: tuple[str, Path]) -> None:
+    base, log = server
+    version = json.loads(_get(base, "/readyz")[1])["content_version"]
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    loaded = next(line for line in lines if line.get("message") == "content loaded")
+    assert loaded["content_version"] == version
+    assert loaded["items"] > 30
+    assert loaded["locales"] == ["en", "es"]
+
+
+def test_access_log_lines_carry_the_request_id(server: tuple[str, Path]) -> None:
+    base, log = server
+    _get(base, "/v1/muscles", {"X-Request-ID": "live-test-7"})
+    time.sleep(0.2)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert any(line.get("request_id") == "live-test-7" for line in lines)
+
+
+def _get(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_sigterm_lets_in_flight_requests_finish() -> None:
+    port = free_port()
+    outcomes: list[str] = []
+    stop = threading.Event()
+    slow = "/v1/self-tests.html?lang=es&condition=low-back-pain"  # not compiled: real work
+
+    def load() -> None:
+        while not stop.is_set():
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}", slow)
+                outcomes.append("ok" if status == 200 and body.endswith(b"</html>\n") else "bad")
+            except http.client.IncompleteRead:
+                outcomes.append("truncated")
+            except OSError:
+                outcomes.append("refused")  # after the listener closed: never started
+                return
+
+    env = {"FASCIA_COMPILED_RESPONSES": "false"}
+    with fascia(port, env) as process:
+        workers = [threading.Thread(target=load) for _ in range(8)]
+        for worker in workers:
+            worker.start()
+        time.sleep(1.0)
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=15)
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=15)
+    # uvicorn finishes what is in flight, then re-raises the signal so supervisors see it.
+    assert code in (0, -signal.SIGTERM)
+    assert outcomes.count("ok") > 50
+    assert "truncated" not in outcomes
+    assert "bad" not in outcomes

@@ -1,0 +1,67 @@
+"""Metrics in Prometheus format and JSON access logs with request ids."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from api import Settings, create_app
+from api.logs import JsonFormatter
+from tests.conftest import CONTENT
+
+
+def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    text = client.get("/metrics").text
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def test_requests_are_counted_by_route_status_and_representation() -> None:
+    client = TestClient(create_app(Settings(content_dir=CONTENT)))
+    client.get("/v1/muscles/gluteus-maximus")
+    client.get("/v1/muscles/gluteus-medius.html")
+    client.get("/v1/muscles/nobody")
+    found = samples(client)
+    route = ("route", "/v1/muscles/{muscle_id}")
+    ok_json = frozenset({route, ("status", "200"), ("representation", "json")})
+    ok_html = frozenset({route, ("status", "200"), ("representation", "html")})
+    missing = frozenset({route, ("status", "404"), ("representation", "problem")})
+    assert found[("fascia_requests_total", ok_json)] == 1
+    assert found[("fascia_requests_total", ok_html)] == 1
+    assert found[("fascia_requests_total", missing)] == 1
+    count = found[("fascia_request_duration_seconds_count", frozenset({route}))]
+    assert count == 3
+
+
+def test_content_version_is_an_info_metric(client: TestClient) -> None:
+    version = client.get("/readyz").json()["content_version"]
+    info = [key for key in samples(client) if key[0] == "fascia_content_info"]
+    assert ("version", version) in info[0][1]
+
+
+def test_access_log_is_one_json_line_with_the_request_id(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="fascia.access"):
+        client.get("/v1/warnings?severity=stop", headers={"X-Request-ID": "trace-42"})
+    (record,) = [r for r in caplog.records if r.name == "fascia.access"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "trace-42"
+    assert (line["method"], line["path"], line["query"]) == ("GET", "/v1/warnings", "severity=stop")
+    assert (line["route"], line["status"]) == ("/v1/warnings", 200)
+    assert line["duration_ms"] > 0
+    assert line["level"] == "info"
+
+
+def test_access_log_can_be_turned_off(caplog: pytest.LogCaptureFixture) -> None:
+    client = TestClient(create_app(Settings(content_dir=CONTENT, access_log=False)))
+    with caplog.at_level(logging.INFO, logger="fascia.access"):
+        client.get("/v1")
+    assert [r for r in caplog.records if r.name == "fascia.access"] == []
