@@ -77,13 +77,11 @@ class TechniqueBrief(View):
 
 
 class SourceView(models.Source):
-    model_config = ConfigDict(serialize_by_alias=True)
     translation: Translation
     links: Links
 
 
 class MuscleView(models.Muscle):
-    model_config = ConfigDict(serialize_by_alias=True)
     codes: tuple[CodeView, ...] = ()
     relations: tuple[RelationView, ...] = ()
     actions: tuple[Ref, ...]
@@ -93,7 +91,6 @@ class MuscleView(models.Muscle):
 
 
 class ActionView(models.Action):
-    model_config = ConfigDict(serialize_by_alias=True)
     muscles: tuple[Ref, ...]
     sources: tuple[Ref, ...]
     translation: Translation
@@ -101,7 +98,6 @@ class ActionView(models.Action):
 
 
 class LandmarkView(models.Landmark):
-    model_config = ConfigDict(serialize_by_alias=True)
     codes: tuple[CodeView, ...] = ()
     sources: tuple[Ref, ...]
     translation: Translation
@@ -109,14 +105,12 @@ class LandmarkView(models.Landmark):
 
 
 class TechniqueView(models.Technique):
-    model_config = ConfigDict(serialize_by_alias=True)
     sources: tuple[Ref, ...]
     translation: Translation
     links: Links
 
 
 class ConditionView(models.Condition):
-    model_config = ConfigDict(serialize_by_alias=True)
     codes: tuple[CodeView, ...] = ()
     related_muscles: tuple[Ref, ...]
     self_tests: tuple[Ref, ...]
@@ -127,7 +121,6 @@ class ConditionView(models.Condition):
 
 
 class StepView(models.Step):
-    model_config = ConfigDict(serialize_by_alias=True)
     self_test_id: str
     variant_id: str
     landmarks: tuple[LandmarkBrief, ...]
@@ -138,7 +131,6 @@ class StepView(models.Step):
 
 
 class VariantView(models.Variant):
-    model_config = ConfigDict(serialize_by_alias=True)
     steps: tuple[StepView, ...]
     warnings: Annotated[
         tuple[WarningBrief, ...], Field(description="Warnings for the whole variant.")
@@ -147,7 +139,6 @@ class VariantView(models.Variant):
 
 
 class SelfTestView(models.SelfTest):
-    model_config = ConfigDict(serialize_by_alias=True)
     variants: tuple[VariantView, ...]
     warnings: Annotated[
         tuple[WarningBrief, ...],
@@ -164,7 +155,6 @@ class WarningTargetView(models.WarningTarget):
 
 
 class WarningView(models.SafetyWarning):
-    model_config = ConfigDict(serialize_by_alias=True)
     applies_to: tuple[WarningTargetView, ...]
     sources: tuple[Ref, ...]
     translation: Translation
@@ -172,7 +162,6 @@ class WarningView(models.SafetyWarning):
 
 
 class GuideView(models.Guide):
-    model_config = ConfigDict(serialize_by_alias=True)
     disclaimer: WarningBrief
     muscles: tuple[Ref, ...]
     actions: tuple[Ref, ...]

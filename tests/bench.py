@@ -166,6 +166,22 @@ def two_processes(seconds: int, path: str) -> list[str]:
     ]
 
 
+def with_access_log(seconds: int, path: str) -> list[str]:
+    """The small item again, with the access log on (the default), written to /dev/null."""
+    port = free_port()
+    with fascia(port, {"FASCIA_ACCESS_LOG": "true"}, log=Path("/dev/null")):
+        run = wrk(f"http://127.0.0.1:{port}{path}", seconds, {})
+    return [
+        "small item, access log on",
+        "fascia",
+        f"{run.requests_per_second:,.0f}",
+        f"{run.p50_ms:.2f}",
+        f"{run.p99_ms:.2f}",
+        "",
+        "JSON line per request",
+    ]
+
+
 def print_table(rows: list[list[str]]) -> None:
     header = ["scenario", "server", "requests/s", "p50 ms", "p99 ms", "vs nginx", "note"]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -186,7 +202,9 @@ def main() -> int:
     started = time.perf_counter()
     rows = measure(args.seconds, args.rounds, scenarios)
     if not args.smoke:
-        rows.append(two_processes(args.seconds, SCENARIOS["small item (muscle, 3 KB)"]))
+        small = SCENARIOS["small item (muscle, 3 KB)"]
+        rows.append(with_access_log(args.seconds, small))
+        rows.append(two_processes(args.seconds, small))
     elapsed = time.perf_counter() - started
     print(
         f"wrk -t1 -c{CONNECTIONS}, {args.rounds} round(s) of {args.seconds} s, medians; "

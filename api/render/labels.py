@@ -70,7 +70,7 @@ _ENGLISH = {
 _SPANISH = {
     "actions": "Acciones",
     "actor": "Quién lo hace",
-    "actor.partner": "Tu compañero o compañera",
+    "actor.partner": "Tu acompañante",
     "actor.you": "Tú",
     "applies_to": "Se aplica a",
     "audience": "Para quién es",
