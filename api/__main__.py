@@ -112,6 +112,8 @@ def _serve(settings: Settings) -> int:
     )
     server = uvicorn.Server(config)
     server.run(sockets=[_reusable_socket(settings)] if settings.reuse_port else None)
+    if app.state.access_log is not None:
+        app.state.access_log.flush()  # the last lines of a batch
     return 0
 
 

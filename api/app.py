@@ -15,6 +15,7 @@ from api.compiled import CompiledResponses, Table, compile_table
 from api.errors import install_error_handlers
 from api.gateway import Gateway, Policy, RouteTemplates
 from api.library import Library, load_library
+from api.logs import AccessLog
 from api.metrics import Metrics
 from api.middleware import HeadAsGet, RepresentationSuffix
 from api.openapi import build_openapi
@@ -98,7 +99,9 @@ def create_app(settings: Settings | None = None) -> Fascia:
     if settings.compiled_responses:
         inner = CompiledResponses(inner, table)
     app.state.metrics = _metrics(library)
-    app.edge = Gateway(inner, _policy(settings), app.state.metrics, RouteTemplates(ROUTERS))
+    policy = _policy(settings)
+    app.state.access_log = policy.access_log
+    app.edge = Gateway(inner, policy, app.state.metrics, RouteTemplates(ROUTERS))
     if settings.compiled_responses:
         compile_table(app, table, app.state.locales[library.default_locale].views)
         table.memo.clear()  # compiling went through the app, which remembers filtered answers
@@ -114,7 +117,7 @@ def _policy(settings: Settings) -> Policy:
     quota = Quota(settings.rate_limit, settings.rate_limit_storage) if settings.rate_limit else None
     any_origin = "*" in settings.cors_origins
     origins = None if any_origin else frozenset(o.encode() for o in settings.cors_origins)
-    return Policy(keys, quota, origins, settings.access_log)
+    return Policy(keys, quota, origins, AccessLog() if settings.access_log else None)
 
 
 def _metrics(library: Library) -> Metrics:

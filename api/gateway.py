@@ -9,7 +9,6 @@ Everything it refuses is ``application/problem+json``, like the app's own errors
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 import secrets
 import time
@@ -23,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.access import KeyCheck, Quota
 from api.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 from api.inprocess import INTERNAL
-from api.logs import ACCESS, EVENTS
+from api.logs import EVENTS, AccessLog
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.metrics import Metrics
 from api.middleware import split_suffix
@@ -44,7 +43,7 @@ class Policy:
     keys: KeyCheck | None
     quota: Quota | None
     origins: frozenset[bytes] | None  # None: any origin (the headers are in every response)
-    access_log: bool
+    access_log: AccessLog | None
 
 
 class Refusal(Exception):
@@ -172,10 +171,11 @@ class Gateway:
     def _observe(self, scope: Scope, outcome: _Observed, seconds: float) -> None:
         route = self.templates(scope["path"])
         self.metrics.observe(route, outcome.status, outcome.content_type, seconds)
-        if self.policy.access_log and ACCESS.isEnabledFor(logging.INFO):
+        if self.policy.access_log is not None:
             client = scope.get("client")
-            ACCESS.info(
+            self.policy.access_log.write(
                 {
+                    "logger": "fascia.access",
                     "event": "request",
                     "request_id": outcome.request_id.decode(),
                     "method": scope["method"],

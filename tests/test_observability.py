@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 
-import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -46,22 +46,27 @@ def test_content_version_is_an_info_metric(client: TestClient) -> None:
     assert ("version", version) in info[0][1]
 
 
-def test_access_log_is_one_json_line_with_the_request_id(
-    client: TestClient, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.INFO, logger="fascia.access"):
-        client.get("/v1/warnings?severity=stop", headers={"X-Request-ID": "trace-42"})
-    (record,) = [r for r in caplog.records if r.name == "fascia.access"]
-    line = json.loads(JsonFormatter().format(record))
+def test_access_log_is_one_json_line_with_the_request_id() -> None:
+    app = create_app(Settings(content_dir=CONTENT))
+    app.state.access_log.stream = io.StringIO()
+    TestClient(app).get("/v1/warnings?severity=stop", headers={"X-Request-ID": "trace-42"})
+    app.state.access_log.flush()
+    (line,) = [json.loads(text) for text in app.state.access_log.stream.getvalue().splitlines()]
     assert line["request_id"] == "trace-42"
     assert (line["method"], line["path"], line["query"]) == ("GET", "/v1/warnings", "severity=stop")
     assert (line["route"], line["status"]) == ("/v1/warnings", 200)
     assert line["duration_ms"] > 0
-    assert line["level"] == "info"
+    assert (line["level"], line["logger"]) == ("info", "fascia.access")
+    assert line["time"].endswith("Z")
 
 
-def test_access_log_can_be_turned_off(caplog: pytest.LogCaptureFixture) -> None:
-    client = TestClient(create_app(Settings(content_dir=CONTENT, access_log=False)))
-    with caplog.at_level(logging.INFO, logger="fascia.access"):
-        client.get("/v1")
-    assert [r for r in caplog.records if r.name == "fascia.access"] == []
+def test_access_log_can_be_turned_off() -> None:
+    app = create_app(Settings(content_dir=CONTENT, access_log=False))
+    assert app.state.access_log is None
+
+
+def test_other_logs_are_json_lines() -> None:
+    record = logging.LogRecord("fascia", logging.INFO, __file__, 1, "content loaded", (), None)
+    record.fields = {"items": 3}
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["message"], line["items"], line["level"]) == ("content loaded", 3, "info")
