@@ -175,6 +175,7 @@ class Gateway:
             client = scope.get("client")
             self.policy.access_log.write(
                 {
+                    "level": "info",
                     "logger": "fascia.access",
                     "event": "request",
                     "request_id": outcome.request_id.decode(),

@@ -48,6 +48,9 @@ def event(message: str, **fields: Any) -> None:
     EVENTS.info(message, extra={"fields": fields})
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 class AccessLog:
     """Request lines, written in batches: at most ``max_delay`` seconds or ``max_lines`` late.
 
@@ -69,8 +72,8 @@ class AccessLog:
         if int(now) != self.second:
             self.second = int(now)
             self.stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
-        line = {"time": f"{self.stamp}.{int(now % 1 * 1000):03d}Z", "level": "info"} | entry
-        self.lines.append(json.dumps(line, ensure_ascii=False, default=str))
+        entry["time"] = f"{self.stamp}.{int(now % 1 * 1000):03d}Z"
+        self.lines.append(_ENCODER.encode(entry))
         if len(self.lines) >= self.max_lines:
             self.flush()
         elif not self.scheduled:
