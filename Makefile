@@ -50,8 +50,8 @@ typecheck: install ## mypy --strict on api/
 docker-lint: install ## hadolint on the Dockerfile
 	$(RUN) hadolint Dockerfile
 
-unit: install system-tools ## pytest only
-	$(RUN) pytest
+unit: install system-tools ## pytest only (apps under test keep their access logs to themselves)
+	FASCIA_ACCESS_LOG=false $(RUN) pytest
 
 test: lint typecheck docker-lint check unit ## Everything CI runs
 

@@ -47,7 +47,7 @@ def test_content_version_is_an_info_metric(client: TestClient) -> None:
 
 
 def test_access_log_is_one_json_line_with_the_request_id() -> None:
-    app = create_app(Settings(content_dir=CONTENT))
+    app = create_app(Settings(content_dir=CONTENT, access_log=True))
     app.state.access_log.stream = io.StringIO()
     TestClient(app).get("/v1/warnings?severity=stop", headers={"X-Request-ID": "trace-42"})
     app.state.access_log.flush()
