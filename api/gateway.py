@@ -206,7 +206,7 @@ class _Observed:
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = message["headers"]
+            headers = message.get("headers", [])
             for name, value in headers:
                 if name == b"content-type":
                     self.content_type = value
