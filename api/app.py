@@ -23,6 +23,7 @@ from api.presenter import href, links, present
 from api.render import RenderContext
 from api.routes import ROUTERS
 from api.routes.common import Locale
+from api.search import build_index
 from api.security import SecurityHeaders
 from api.settings import Settings
 from api.views import LocaleView
@@ -87,6 +88,9 @@ def create_app(settings: Settings | None = None) -> Fascia:
         locale: _locale(catalog, control) for locale, catalog in library.catalogs.items()
     }
     app.state.locale_views = _locale_views(library)
+    app.state.search_indexes = {
+        locale: build_index(served.views) for locale, served in app.state.locales.items()
+    }
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)

@@ -208,6 +208,7 @@ def content_paths(views: Views) -> Iterator[tuple[str, str]]:
     """(path, query) of every response that depends on the content alone."""
     yield "/v1", ""
     yield "/v1/locales", ""
+    yield "/v1/export", ""
     collections: Mapping[str, Mapping[str, Any]] = {
         "guides": views.guides,
         "muscles": views.muscles,

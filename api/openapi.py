@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -221,17 +222,22 @@ def _declare_problems(operation: dict[str, Any]) -> None:
 
 
 def _example_path(path: str, operation: dict[str, Any]) -> str:
+    """``path`` with its parameters' examples filled in, required query parameters included."""
+    query = []
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
             example = parameter["schema"]["examples"][0]
             path = path.replace("{" + parameter["name"] + "}", str(example))
-    return path
+        elif parameter["in"] == "query" and parameter.get("required"):
+            query.append(f"{parameter['name']}={quote(parameter['schema']['examples'][0])}")
+    return f"{path}?{'&'.join(query)}" if query else path
 
 
-def _call(app: ASGIApp, path: str, accept: str) -> bytes:
-    """GET ``path`` from ``app`` in-process and return the body."""
-    ((start, body),) = get_all(app, [(path, "", accept)])
+def _call(app: ASGIApp, url: str, accept: str) -> bytes:
+    """GET ``url`` from ``app`` in-process and return the body."""
+    path, _, query = url.partition("?")
+    ((start, body),) = get_all(app, [(path, query, accept)])
     if start["status"] != 200:
-        raise RuntimeError(f"example request GET {path} answered {start['status']}")
+        raise RuntimeError(f"example request GET {url} answered {start['status']}")
     body_bytes: bytes = body["body"]
     return body_bytes

@@ -241,4 +241,37 @@ class ApiIndex(View):
     content_version: str
     locale: str
     collections: dict[str, str]
+    search: Annotated[str, Field(description="Search, with {query} to fill in.")]
+    links: Links
+
+
+class SearchHit(View):
+    """One item that matches a search, with where its text matched."""
+
+    kind: str
+    id: str
+    name: str
+    snippet: Annotated[str, Field(description="The text around the first match.")]
+    score: Annotated[float, Field(description="Higher is better: name matches count most.")]
+    href: str
+
+
+class SearchResults(Collection[SearchHit]):
+    query: str
+
+
+class ExportView(View):
+    """Every item of one locale in one document, for syncing a CMS."""
+
+    content_version: str
+    locale: str
+    guides: tuple[GuideView, ...]
+    muscles: tuple[MuscleView, ...]
+    actions: tuple[ActionView, ...]
+    landmarks: tuple[LandmarkView, ...]
+    conditions: tuple[ConditionView, ...]
+    techniques: tuple[TechniqueView, ...]
+    self_tests: tuple[SelfTestView, ...]
+    warnings: tuple[WarningView, ...]
+    sources: tuple[SourceView, ...]
     links: Links

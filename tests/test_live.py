@@ -54,7 +54,7 @@ def test_schemathesis_cli_finds_nothing(server: tuple[str, Path], tmp_path: Path
     cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
     assert cases is not None
     assert int(cases.group(1)) == int(cases.group(2)) > 1000
-    assert "Tested: 24" in result.stdout
+    assert "Tested: 26" in result.stdout
 
 
 def test_generated_client_fetches_the_partner_self_test_and_a_muscle(

@@ -59,7 +59,7 @@ def test_every_error_response_is_problem_json(app: FastAPI) -> None:
 def test_every_v1_operation_documents_each_representation(app: FastAPI) -> None:
     media_types = ["application/json", "application/ld+json", "text/html", "text/markdown"]
     v1 = [(name, op) for name, op in operations(app) if name.startswith("GET /v1")]
-    assert len(v1) == 22
+    assert len(v1) == 24
     for name, operation in v1:
         content = operation["responses"]["200"]["content"]
         assert list(content) == media_types, name

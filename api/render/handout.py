@@ -34,6 +34,8 @@ def build_document(view: BaseModel, context: RenderContext) -> Document:
     """The handout for ``view``, titled, with the disclaimer and attribution at the end."""
     if isinstance(view, v.Collection):
         title, blocks = _collection(view, context)
+    elif isinstance(view, v.ExportView):
+        title, blocks = context.label("export"), _export(view, context)
     else:
         title, blocks = _title(view, context), _body(view, context, 2)
     blocks += _footer(view, context)
@@ -49,6 +51,27 @@ def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, l
         blocks.append(Heading(2, _title(item, context)))
         blocks += _body(item, context, 3)
     return context.label(kind), blocks
+
+
+def _export(view: v.ExportView, context: RenderContext) -> list[Block]:
+    blocks: list[Block] = []
+    kinds = (
+        ("guides", view.guides),
+        ("muscles", view.muscles),
+        ("actions", view.actions),
+        ("landmarks", view.landmarks),
+        ("conditions", view.conditions),
+        ("techniques", view.techniques),
+        ("self-tests", view.self_tests),
+        ("warnings", view.warnings),
+        ("sources", view.sources),
+    )
+    for kind, items in kinds:
+        blocks.append(Heading(2, context.label(kind)))
+        for item in items:
+            blocks.append(Heading(3, _title(item, context)))
+            blocks += _body(item, context, 4)
+    return blocks
 
 
 def _title(view: BaseModel, context: RenderContext) -> str:
@@ -230,6 +253,10 @@ def _index(view: v.ApiIndex, context: RenderContext, level: int) -> list[Block]:
     return [Heading(level, context.label("collections")), LinkList(links)]
 
 
+def _hit(view: v.SearchHit, context: RenderContext, level: int) -> list[Block]:
+    return [Paragraph(view.snippet), LinkList((Link(view.href, view.href),))]
+
+
 def _locale(view: v.LocaleView, context: RenderContext, level: int) -> list[Block]:
     share = f"{view.translated_fields}/{view.total_fields}"
     return [Paragraph(f"{view.name}: {share} ({context.label('complete')}: {view.complete})")]
@@ -292,7 +319,11 @@ def _cited_sources(view: BaseModel) -> list[str]:
 
 
 def _items(view: BaseModel) -> list[BaseModel]:
-    return list(view.items) if isinstance(view, v.Collection) else [view]
+    if isinstance(view, v.Collection):
+        return list(view.items)
+    if isinstance(view, v.ExportView):
+        return [*view.guides, *view.self_tests, *view.warnings, *view.sources]
+    return [view]
 
 
 def _untranslated(view: BaseModel) -> bool:
@@ -313,6 +344,7 @@ _BUILDERS: dict[type, Builder] = {
     v.SourceView: _source,
     v.ApiIndex: _index,
     v.LocaleView: _locale,
+    v.SearchHit: _hit,
 }
 _COLLECTION_LABELS = {
     "GuideCollection": "guides",
@@ -326,4 +358,5 @@ _COLLECTION_LABELS = {
     "WarningCollection": "warnings",
     "SourceCollection": "sources",
     "LocaleCollection": "locales",
+    "SearchResults": "search",
 }

@@ -41,6 +41,12 @@ def _prune(value: Any) -> Any:
 def to_node(view: BaseModel, context: RenderContext) -> Node:
     if isinstance(view, v.Collection):
         return _item_list(view.links.self_, [to_node(item, context) for item in view.items])
+    if isinstance(view, v.ExportView):
+        items: list[BaseModel] = [*view.guides, *view.muscles, *view.actions, *view.landmarks]
+        items += [*view.conditions, *view.techniques, *view.self_tests, *view.warnings]
+        items += view.sources
+        nodes = [to_node(item, context) for item in items]
+        return {**_item_list(view.links.self_, nodes), "name": "Fascia"}
     builder = _BUILDERS[type(view)]
     return builder(view, context)
 
@@ -183,6 +189,10 @@ def _index(view: v.ApiIndex, context: RenderContext) -> Node:
     return {**_item_list(view.links.self_, items), "name": "Fascia"}
 
 
+def _hit(view: v.SearchHit, context: RenderContext) -> Node:
+    return {"@type": "WebPage", "@id": view.href, "name": view.name, "description": view.snippet}
+
+
 def _locale(view: v.LocaleView, context: RenderContext) -> Node:
     return {
         "@type": "Language",
@@ -246,4 +256,5 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.SourceView: _source,
     v.ApiIndex: _index,
     v.LocaleView: _locale,
+    v.SearchHit: _hit,
 }

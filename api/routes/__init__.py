@@ -5,12 +5,14 @@ from fastapi import APIRouter
 from api.routes import (
     actions,
     conditions,
+    export,
     guides,
     health,
     index,
     landmarks,
     locales,
     muscles,
+    search,
     self_tests,
     sources,
     techniques,
@@ -29,5 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     warnings.router,
     sources.router,
     locales.router,
+    search.router,
+    export.router,
     health.router,
 )

@@ -19,6 +19,7 @@ COLLECTIONS = (
     "warnings",
     "sources",
     "locales",
+    "export",
 )
 
 
@@ -36,6 +37,7 @@ async def get_index(ctx: ContextDep) -> Response:
             content_version=ctx.views.version,
             locale=ctx.views.locale,
             collections={name: href(name) for name in COLLECTIONS},
+            search=f"{href('search')}?q={{query}}",
             links=links("/v1"),
         )
     )
