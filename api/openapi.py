@@ -2,7 +2,8 @@
 
 Error responses are declared as ``application/problem+json`` (what the app really sends), and every
 success response carries an example produced by calling the operation itself on the content served,
-so the examples can never drift from the API (collections are cut to their first item).
+so the examples can never drift from the API (lists at the top of a JSON example are cut to their
+first entry).
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ def _media(app: ASGIApp, path: str, media_type: str, json_schema: Any) -> dict[s
     if media_type == JSON:
         return {"schema": json_schema, "example": _json_example(body)}
     if media_type.endswith("json"):
-        return {"schema": {"type": "object"}, "example": json.loads(body)}
+        return {"schema": {"type": "object"}, "example": _json_example(body)}
     text = body.decode()
     if len(text) > TEXT_EXAMPLE_LIMIT:
         text = text[:TEXT_EXAMPLE_LIMIT] + "\n[... cut short for this example ...]\n"
@@ -195,10 +196,19 @@ def _media(app: ASGIApp, path: str, media_type: str, json_schema: Any) -> dict[s
 
 
 def _json_example(body: bytes) -> Any:
+    """The response as an example; a collection's (or the export's) lists are cut to their first
+    entry to keep the document small, and its counts follow."""
     example = json.loads(body)
-    if isinstance(example, dict) and "items" in example:  # keep the document small: one item
-        example = {**example, "items": example["items"][:1], "count": min(example["count"], 1)}
-    return example
+    if not isinstance(example, dict):
+        return example
+    lists = {"items", "itemListElement"}
+    if "content_version" in example and "muscles" in example:  # the export
+        lists |= {key for key, value in example.items() if isinstance(value, list)}
+    cut = {key: value[:1] if key in lists else value for key, value in example.items()}
+    for count in ("count", "numberOfItems"):
+        if count in cut:
+            cut[count] = min(cut[count], 1)
+    return cut
 
 
 def _operations(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
