@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -209,18 +208,7 @@ def content_paths(views: Views) -> Iterator[tuple[str, str]]:
     yield "/v1", ""
     yield "/v1/locales", ""
     yield "/v1/export", ""
-    collections: Mapping[str, Mapping[str, Any]] = {
-        "guides": views.guides,
-        "muscles": views.muscles,
-        "actions": views.actions,
-        "landmarks": views.landmarks,
-        "conditions": views.conditions,
-        "techniques": views.techniques,
-        "self-tests": views.self_tests,
-        "warnings": views.warnings,
-        "sources": views.sources,
-    }
-    for name, items in collections.items():
+    for name, items in views.by_collection().items():
         yield f"/v1/{name}", ""
         for item_id in items:
             yield f"/v1/{name}/{item_id}", ""

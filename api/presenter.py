@@ -62,6 +62,20 @@ class Views:
     warnings: Mapping[str, WarningView]
     sources: Mapping[str, SourceView]
 
+    def by_collection(self) -> dict[str, Mapping[str, BaseModel]]:
+        """Every kind's items under its collection name (``self-tests``, ...), in API order."""
+        return {
+            "guides": self.guides,
+            "muscles": self.muscles,
+            "actions": self.actions,
+            "landmarks": self.landmarks,
+            "conditions": self.conditions,
+            "techniques": self.techniques,
+            "self-tests": self.self_tests,
+            "warnings": self.warnings,
+            "sources": self.sources,
+        }
+
 
 def present(catalog: Catalog) -> Views:
     """Turn the catalog into response views with references resolved."""

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from pydantic import BaseModel
 
 from api.presenter import Views, href
 from api.views import SearchHit
@@ -37,19 +35,8 @@ class Entry:
 
 
 def build_index(views: Views) -> tuple[Entry, ...]:
-    kinds: Mapping[str, Mapping[str, BaseModel]] = {
-        "guides": views.guides,
-        "muscles": views.muscles,
-        "actions": views.actions,
-        "landmarks": views.landmarks,
-        "conditions": views.conditions,
-        "techniques": views.techniques,
-        "self-tests": views.self_tests,
-        "warnings": views.warnings,
-        "sources": views.sources,
-    }
     entries = []
-    for kind, items in kinds.items():
+    for kind, items in views.by_collection().items():
         for item_id, item in items.items():
             name = str(getattr(item, "name", None) or getattr(item, "title", item_id))
             text = " ".join(_strings(item.model_dump(exclude={"links", "translation"})))
