@@ -173,21 +173,16 @@ class Gateway:
         self.metrics.observe(route, outcome.status, outcome.content_type, seconds)
         if self.policy.access_log is not None:
             client = scope.get("client")
-            self.policy.access_log.write(
-                {
-                    "level": "info",
-                    "logger": "fascia.access",
-                    "event": "request",
-                    "request_id": outcome.request_id.decode(),
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "query": scope["query_string"].decode("latin-1"),
-                    "route": route,
-                    "status": outcome.status,
-                    "bytes": outcome.size,
-                    "duration_ms": round(seconds * 1000, 3),
-                    "client": client[0] if client else None,
-                }
+            self.policy.access_log.request(
+                outcome.request_id.decode(),
+                scope["method"],
+                scope["path"],
+                scope["query_string"].decode("latin-1"),
+                route,
+                outcome.status,
+                outcome.size,
+                seconds,
+                client[0] if client else None,
             )
 
 

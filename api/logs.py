@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any, TextIO
@@ -48,7 +49,12 @@ def event(message: str, **fields: Any) -> None:
     EVENTS.info(message, extra={"fields": fields})
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_PLAIN = re.compile(r"[ !#-\[\]-~]*").fullmatch  # printable ASCII but " and \
+
+
+def _string(text: str) -> str:
+    """``text`` as a JSON string; plain text (the usual case) needs no encoder."""
+    return f'"{text}"' if _PLAIN(text) else json.dumps(text, ensure_ascii=False)
 
 
 class AccessLog:
@@ -67,13 +73,31 @@ class AccessLog:
         self.second = -1
         self.stamp = ""
 
-    def write(self, entry: dict[str, Any]) -> None:
+    def request(
+        self,
+        request_id: str,
+        method: str,
+        path: str,
+        query: str,
+        route: str,
+        status: int,
+        size: int,
+        seconds: float,
+        client: str | None,
+    ) -> None:
+        """Add one request's line (formatted by hand: this runs for every request)."""
         now = time.time()
         if int(now) != self.second:
             self.second = int(now)
             self.stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
-        entry["time"] = f"{self.stamp}.{int(now % 1 * 1000):03d}Z"
-        self.lines.append(_ENCODER.encode(entry))
+        stamp = f"{self.stamp}.{int(now % 1 * 1000):03d}Z"
+        self.lines.append(
+            f'{{"time":"{stamp}","level":"info","logger":"fascia.access","event":"request",'
+            f'"request_id":{_string(request_id)},"method":{_string(method)},'
+            f'"path":{_string(path)},"query":{_string(query)},"route":{_string(route)},'
+            f'"status":{status},"bytes":{size},"duration_ms":{seconds * 1000:.3f},'
+            f'"client":{_string(client) if client is not None else "null"}}}'
+        )
         if len(self.lines) >= self.max_lines:
             self.flush()
         elif not self.scheduled:

@@ -6,11 +6,12 @@ import io
 import json
 import logging
 
+import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from api import Settings, create_app
-from api.logs import JsonFormatter
+from api.logs import AccessLog, JsonFormatter
 from tests.conftest import CONTENT
 
 
@@ -70,3 +71,20 @@ def test_other_logs_are_json_lines() -> None:
     record.fields = {"items": 3}
     line = json.loads(JsonFormatter().format(record))
     assert (line["message"], line["items"], line["level"]) == ("content loaded", 3, "info")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/v1/muscles", ""),
+        ('/v1/"quoted"\\back', "q=caf\u00e9&x=\u00f1"),
+        ("/v1/\x01control\x7f", "a=\u2028b"),
+    ],
+)
+def test_access_lines_are_valid_json_whatever_the_path(path: str, query: str) -> None:
+    log = AccessLog(io.StringIO())
+    log.request("id-1", "GET", path, query, "unmatched", 404, 10, 0.0012, None)
+    log.flush()
+    line = json.loads(log.stream.getvalue())  # type: ignore[union-attr]
+    assert (line["path"], line["query"], line["client"]) == (path, query, None)
+    assert (line["status"], line["duration_ms"]) == (404, 1.2)
