@@ -133,13 +133,16 @@ def find(
     return item
 
 
-def collection(context: Context, kind: type[CollectionT], items: Iterable[Any]) -> Response:
-    """A ``kind`` collection of ``items`` whose self link is the request's path and query."""
+def collection(
+    context: Context, kind: type[CollectionT], items: Iterable[Any], **fields: Any
+) -> Response:
+    """A ``kind`` collection of ``items`` (plus any ``fields`` of its own) whose self link is
+    the request's path and query."""
     chosen = tuple(items)
     url = context.request.url
     query = canonical_query(url.query)
     path = f"{url.path}?{query}" if query else url.path
-    return context.respond(kind(items=chosen, count=len(chosen), links=links(path)))
+    return context.respond(kind(items=chosen, count=len(chosen), links=links(path), **fields))
 
 
 def canonical_query(query: str) -> str:

@@ -5,8 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.presenter import links
-from api.routes.common import ContextDep, canonical_query, problems
+from api.routes.common import ContextDep, collection, problems
 from api.search import search
 from api.views import SearchResults
 
@@ -47,8 +46,4 @@ async def search_content(
     """Items of the requested locale that contain every word of `q`, best first (names count
     most), each with a snippet of its text and a link."""
     hits = search(ctx.request.app.state.search_indexes[ctx.views.locale], q, kind)
-    url = ctx.request.url
-    query = canonical_query(url.query)
-    path = f"{url.path}?{query}" if query else url.path
-    results = SearchResults(items=tuple(hits), count=len(hits), query=q, links=links(path))
-    return ctx.respond(results)
+    return collection(ctx, SearchResults, hits, query=q)
