@@ -1,4 +1,4 @@
-# Fascia: one small image, content baked in, no database.
+# Fascia: one small image serving a bundle built from content/; no database, no YAML at run time.
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     UV_COMPILE_BYTECODE=1 \
@@ -9,6 +9,10 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 # The same lock file as `make`: runtime dependencies only.
 RUN uv sync --frozen --no-dev --no-install-project
+COPY api/ api/
+COPY content/ content/
+# Validate the content and write the bundle; bad content fails the image build here.
+RUN .venv/bin/python -m api build content --output build/fascia.sqlite
 
 FROM python:3.11-slim
 RUN groupadd --system --gid 10001 fascia \
@@ -16,13 +20,13 @@ RUN groupadd --system --gid 10001 fascia \
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 COPY api/ api/
-COPY content/ content/
+COPY --from=build /app/build/fascia.sqlite build/fascia.sqlite
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     FASCIA_HOST=0.0.0.0 \
     FASCIA_PORT=8000 \
-    FASCIA_CONTENT_DIR=/app/content
+    FASCIA_BUNDLE=/app/build/fascia.sqlite
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools run check test lint typecheck unit openapi docker-lint bench soak export new-key clean
+.PHONY: help install system-tools build run check test lint typecheck unit openapi docker-lint bench bench-scale soak export new-key clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,13 +31,19 @@ system-tools: ## Install nginx, wrk and redis-server from Debian if missing (nee
 			nginx-light wrk redis-server; \
 	fi
 
-run: install ## Serve the API on FASCIA_HOST:FASCIA_PORT (default 127.0.0.1:8000)
+build: install ## Validate the content and write the bundle (FASCIA_CONTENT_DIR -> FASCIA_BUNDLE)
+	$(RUN) python -m api build
+
+# Rebuilding is skipped when the content files' names, sizes and times match the last build.
+run: install ## Build the bundle if the content changed, then serve it on FASCIA_HOST:FASCIA_PORT
+	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api serve
 
 check: install ## Validate content/ and report every problem
 	$(RUN) python -m api check
 
 openapi: install ## Regenerate openapi/openapi.json from the app
+	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api openapi
 
 lint: install ## ruff format check + ruff lint
@@ -56,16 +62,22 @@ unit: install system-tools ## pytest only (apps under test keep their access log
 test: lint typecheck docker-lint check unit ## Everything CI runs
 
 bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 4 minutes)
+	$(RUN) python -m api build --if-changed
 	$(RUN) python -m tests.bench
 
+bench-scale: install system-tools ## Libraries of 1 to 1,000 guides: build, start, memory, speed (table)
+	$(RUN) python -m tests.bench_scale
+
 soak: install system-tools ## 60 s of mixed load on one worker: 5xx, failed connections, memory growth
+	$(RUN) python -m api build --if-changed
 	$(RUN) python -m tests.soak
 
 new-key: install ## Make an API key and the digest to configure for it
 	$(RUN) python -m api new-key
 
 export: install ## Write the static export to dist/ (DIR=... to choose)
+	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api export $(or $(DIR),dist)
 
 clean: ## Remove the virtual environments and caches
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) build .pytest_cache .mypy_cache .ruff_cache

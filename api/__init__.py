@@ -1,9 +1,9 @@
 """Fascia: a read-only content API for expert bodywork guides."""
 
 from api.app import create_app
-from api.catalog import Catalog
-from api.diagnostics import ContentError, ContentProblem
-from api.library import Library, check_content, load_catalog, load_library
+from api.content.catalog import Catalog
+from api.content.diagnostics import ContentError, ContentProblem
+from api.content.library import Library, check_content, load_catalog, load_library
 from api.settings import Settings
 
 __all__ = [

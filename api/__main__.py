@@ -1,10 +1,11 @@
-"""Command line: ``python -m api check|serve|openapi|export|new-key``."""
+"""Command line: ``python -m api check|build|serve|openapi|export|new-key``."""
 
 from __future__ import annotations
 
 import argparse
 import socket
 import sys
+import time
 from pathlib import Path
 
 import uvicorn
@@ -12,13 +13,15 @@ from pydantic import ValidationError
 
 from api import logs
 from api.access import new_key
-from api.app import content_items, create_app
+from api.app import create_app
+from api.build import build_bundle
 from api.caching import cache_control
-from api.diagnostics import ContentError
+from api.content.diagnostics import ContentError
+from api.content.library import check_content
 from api.export import export
-from api.library import check_content
 from api.openapi import render_openapi
 from api.settings import Settings
+from api.store import BundleError
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -29,7 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate the content folder and report problems")
     check.add_argument("content_dir", nargs="?", type=Path, help="default: FASCIA_CONTENT_DIR")
-    commands.add_parser("serve", help="serve the API with uvicorn (FASCIA_HOST, FASCIA_PORT)")
+    build = commands.add_parser("build", help="validate the content and write the bundle")
+    build.add_argument("content_dir", nargs="?", type=Path, help="default: FASCIA_CONTENT_DIR")
+    build.add_argument("--output", type=Path, help="default: FASCIA_BUNDLE")
+    build.add_argument(
+        "--if-changed", action="store_true", help="keep a bundle built from the same files"
+    )
+    commands.add_parser("serve", help="serve the bundle with uvicorn (FASCIA_HOST, FASCIA_PORT)")
     export = commands.add_parser("export", help="write every content response as static files")
     export.add_argument("directory", type=Path, help="folder to write (created if missing)")
     export.add_argument(
@@ -43,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
         if args.command == "check":
             return _check(args.content_dir or settings.content_dir)
+        if args.command == "build":
+            return _build(
+                args.content_dir or settings.content_dir,
+                args.output or settings.bundle,
+                args.if_changed,
+            )
         if args.command == "openapi":
             return _write_openapi(settings, args.output)
         if args.command == "new-key":
@@ -55,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(settings)
     except ValidationError as error:
         print(f"invalid settings:\n{error}", file=sys.stderr)
-    except ContentError as error:
+    except (ContentError, BundleError) as error:
         print(error, file=sys.stderr)
     return 1
 
@@ -73,6 +88,20 @@ def _check(content_dir: Path) -> int:
     return 0
 
 
+def _build(content_dir: Path, output: Path, if_changed: bool) -> int:
+    started = time.perf_counter()
+    built = build_bundle(content_dir, output, if_changed=if_changed)
+    if not built.rebuilt:
+        print(f"{output}: up to date with {content_dir} (content version {built.version})")
+        return 0
+    seconds = time.perf_counter() - started
+    print(
+        f"wrote {output} from {content_dir} in {seconds:.1f} s: content version {built.version}, "
+        f"{built.items} items in each of {len(built.locales)} locale(s)"
+    )
+    return 0
+
+
 def _write_openapi(settings: Settings, output: Path) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_openapi(create_app(settings)), encoding="utf-8")
@@ -82,9 +111,8 @@ def _write_openapi(settings: Settings, output: Path) -> int:
 
 def _export(settings: Settings, directory: Path, listen: str) -> int:
     app = create_app(settings)
-    version = app.state.library.catalogs[app.state.default_locale].version
     control = cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)
-    count = export(app.state.compiled, directory, version, control, listen)
+    count = export(app, app.state.store, directory, control, listen)
     print(f"wrote {count} files and {directory / 'nginx' / 'fascia.conf'}")
     return 0
 
@@ -92,13 +120,14 @@ def _export(settings: Settings, directory: Path, listen: str) -> int:
 def _serve(settings: Settings) -> int:
     logs.configure(settings.log_level)
     app = create_app(settings)
-    catalog = app.state.library.catalogs[app.state.default_locale]
+    meta = app.state.store.meta
     logs.event(
-        "content loaded",
-        content_version=catalog.version,
-        locales=list(app.state.library.catalogs),
-        items=content_items(catalog),
-        compiled_responses=len(app.state.compiled.entries),
+        "bundle opened",
+        bundle=str(settings.bundle),
+        content_version=meta.version,
+        locales=list(meta.locales),
+        items=meta.items,
+        response_cache_mb=settings.response_cache_mb,
     )
     config = uvicorn.Config(
         app,

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.access import KeyCheck, Quota
+from api.cache import ResponseCache, Responses
 from api.caching import cache_control
-from api.catalog import Catalog
-from api.compiled import CompiledResponses, Table, compile_table
 from api.errors import install_error_handlers
 from api.gateway import Gateway, Policy, RouteTemplates
-from api.library import Library, load_library
 from api.logs import AccessLog
 from api.metrics import Metrics
 from api.middleware import HeadAsGet, RepresentationSuffix
 from api.openapi import build_openapi
-from api.presenter import href, links, present
 from api.render import RenderContext
 from api.routes import ROUTERS
 from api.routes.common import Locale
-from api.search import build_index
 from api.security import SecurityHeaders
 from api.settings import Settings
-from api.views import LocaleView
+from api.store import Store
+from api.views import WarningView
 
 DESCRIPTION = """\
 Fascia publishes expert bodywork guides as structured, read-only data: muscles, the actions
@@ -40,14 +37,13 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
 * English and Spanish, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.
 * Errors are `application/problem+json` (RFC 9457). Only GET and HEAD are supported.
 """
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 class Fascia(FastAPI):
-    """FastAPI behind an edge layer, with its OpenAPI document computed once, on first use.
+    """FastAPI behind the ASGI stack of ``create_app``, its OpenAPI document computed once.
 
-    Requests enter at ``edge`` (the gateway, then compiled responses); only what the table
-    cannot answer reaches FastAPI's own middleware, routing and handlers (``core``).
+    Requests enter at ``edge`` (the stack); only what the response cache cannot answer reaches
+    FastAPI's own routing and handlers (``core``).
     """
 
     openapi_document: dict[str, Any] | None = None
@@ -69,48 +65,56 @@ class Fascia(FastAPI):
 
 
 def create_app(settings: Settings | None = None) -> Fascia:
-    """Load and validate the content, then build the app; a ContentError stops here."""
+    """Open the bundle and build the app; a BundleError stops here."""
     settings = settings or Settings()
-    library = load_library(settings.content_dir)
+    store = Store(settings.bundle)
     app = Fascia(
         title="Fascia",
         version="1.0.0",
         summary="Expert bodywork guides as structured data.",
         description=DESCRIPTION,
-        docs_url=None,  # the interactive page loads script from a CDN; /openapi.json is enough
+        docs_url=None,  # the usual pages load script from a CDN; /openapi.json is enough
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.library = library
-    app.state.default_locale = library.default_locale
+    app.state.store = store
+    app.state.default_locale = store.meta.default_locale
     control = cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)
     app.state.locales = {
-        locale: _locale(catalog, control) for locale, catalog in library.catalogs.items()
-    }
-    app.state.locale_views = _locale_views(library)
-    app.state.search_indexes = {
-        locale: build_index(served.views) for locale, served in app.state.locales.items()
+        locale: Locale(locale, store, _render_context(store, locale), control)
+        for locale in store.meta.locales
     }
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
-    app.add_middleware(HeadAsGet)
-    app.add_middleware(RepresentationSuffix)
-    # The edge: Gateway > CompiledResponses > SecurityHeaders > FastAPI (suffixes > HEAD > routes).
-    # SecurityHeaders sits outside FastAPI so that even its own 500s carry the headers.
-    table = Table(library.default_locale, tuple(library.catalogs))
-    inner: ASGIApp = SecurityHeaders(app.core, any_origin="*" in settings.cors_origins)
-    if settings.compiled_responses:
-        inner = CompiledResponses(inner, table)
-    app.state.metrics = _metrics(library)
+    meta = store.meta
+    app.state.metrics = Metrics(meta.version, meta.locales, meta.items)
     policy = _policy(settings)
     app.state.access_log = policy.access_log
-    app.edge = Gateway(inner, policy, app.state.metrics, RouteTemplates(ROUTERS))
-    if settings.compiled_responses:
-        compile_table(app, table, app.state.locales[library.default_locale].views)
-        table.memo.clear()  # compiling went through the app, which remembers filtered answers
-    app.state.compiled = table
+    app.state.responses = None
+    if settings.response_cache_mb:
+        capacity = settings.response_cache_mb * 2**20
+        app.state.responses = Responses(meta.default_locale, meta.locales, capacity)
+    app.edge = _stack(app, settings, policy)
     return app
+
+
+def _stack(app: Fascia, settings: Settings, policy: Policy) -> ASGIApp:
+    """The whole ASGI stack, outermost first; FastAPI's routing is the innermost app."""
+    responses: Responses | None = app.state.responses
+    layers: list[Callable[[ASGIApp], ASGIApp]] = [
+        # Request ids, size limits, methods, CORS, keys, quotas, metrics and the access log.
+        lambda inner: Gateway(inner, policy, app.state.metrics, RouteTemplates(ROUTERS)),
+        *([lambda inner: ResponseCache(inner, responses)] if responses is not None else []),
+        # Outside FastAPI so that even its own 500s carry the headers.
+        lambda inner: SecurityHeaders(inner, any_origin="*" in settings.cors_origins),
+        RepresentationSuffix,
+        HeadAsGet,
+    ]
+    stack: ASGIApp = app.core
+    for layer in reversed(layers):
+        stack = layer(stack)
+    return stack
 
 
 def _policy(settings: Settings) -> Policy:
@@ -124,44 +128,7 @@ def _policy(settings: Settings) -> Policy:
     return Policy(keys, quota, origins, AccessLog() if settings.access_log else None)
 
 
-def _metrics(library: Library) -> Metrics:
-    english = library.catalogs[library.default_locale]
-    return Metrics(english.version, tuple(library.catalogs), content_items(english))
-
-
-def content_items(catalog: Catalog) -> int:
-    """How many items the catalog holds, all kinds together."""
-    kinds: tuple[Mapping[str, object], ...] = (
-        catalog.guides,
-        catalog.muscles,
-        catalog.actions,
-        catalog.landmarks,
-        catalog.conditions,
-        catalog.techniques,
-        catalog.self_tests,
-        catalog.warnings,
-        catalog.sources,
-    )
-    return sum(len(kind) for kind in kinds)
-
-
-def _locale(catalog: Catalog, control: str) -> Locale:
-    views = present(catalog)
-    disclaimer = next(w for w in views.warnings.values() if w.kind == "disclaimer")
-    return Locale(views, RenderContext(catalog.locale, disclaimer, views.sources), control)
-
-
-def _locale_views(library: Library) -> tuple[LocaleView, ...]:
-    return tuple(
-        LocaleView(
-            locale=locale,
-            name=LANGUAGE_NAMES.get(locale, locale),
-            default=locale == library.default_locale,
-            complete=not catalog.untranslated,
-            translated_fields=library.translated_fields(locale),
-            total_fields=library.translatable_fields,
-            untranslated_items=tuple(href(kind, item) for kind, item in catalog.untranslated),
-            links=links(f"{href('locales')}?lang={locale}"),
-        )
-        for locale, catalog in library.catalogs.items()
-    )
+def _render_context(store: Store, locale: str) -> RenderContext:
+    disclaimer = store.item(locale, "warnings", store.meta.disclaimer)
+    assert isinstance(disclaimer, WarningView), "the build always records a disclaimer"
+    return RenderContext(locale, disclaimer, store.sources(locale), store.credits_for)

@@ -1,7 +1,9 @@
 """One error shape everywhere: RFC 9457 ``application/problem+json``.
 
 NotFound                 a resource or filter value that names nothing -> 404
+NotAcceptable            nothing in Accept is available                 -> 406
 RequestValidationError   a bad path or query parameter                 -> 422
+InvalidParameter         a parameter that passed its schema but means nothing (a cursor) -> 422
 HTTPException            routing errors (unknown path 404, method 405)  -> as raised
 Exception                anything unforeseen                            -> 500, no details
 """
@@ -66,6 +68,14 @@ class NotAcceptable(Exception):
             "None of the media types in Accept is available here. "
             f"Available: {', '.join(available)} (or a .json, .jsonld, .html or .md URL)."
         )
+
+
+class InvalidParameter(Exception):
+    """A parameter that matches its schema but means nothing here."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.param = InvalidParam(name=name, reason=reason)
+        super().__init__(f"{name}: {reason}")
 
 
 class NotFound(Exception):
@@ -139,6 +149,12 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     return problem_response(request, 422, f"Invalid request: {detail}", invalid_params=params)
 
 
+async def _invalid_parameter(request: Request, error: Exception) -> Response:
+    assert isinstance(error, InvalidParameter)
+    detail = f"Invalid request: {error}"
+    return problem_response(request, 422, detail, invalid_params=[error.param])
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(request, 500, "Something went wrong on our side; it has been logged.")
@@ -158,4 +174,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotAcceptable, _not_acceptable)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(InvalidParameter, _invalid_parameter)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,18 +1,23 @@
-"""Static export: the compiled table as files, plus an nginx configuration to serve them.
+"""Static export: every content response as files, plus an nginx configuration to serve them.
 
 Layout: ``DIR/<locale>/<path><suffix>``, e.g. ``DIR/es/v1/muscles/gluteus-maximus.html``, one file
 per content path, representation and locale (responses that need a query, such as
-``?variant=ball``, stay with the app). ``DIR/nginx/fascia.conf`` maps ``Accept`` and
-``Accept-Language`` (first preference) or ``?lang=`` onto those files with the same content types
-and caching headers as the app.
+``?variant=ball`` or a page after the first, stay with the app). ``DIR/nginx/fascia.conf`` maps
+``Accept`` and ``Accept-Language`` (first preference) or ``?lang=`` onto those files with the same
+content types and caching headers as the app.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from api.compiled import Table
+from starlette.types import ASGIApp
+
+from api.cache import content_paths
+from api.inprocess import get_all
 from api.render import REPRESENTATIONS
+from api.store import Store
 
 NGINX_TEMPLATE = """\
 # Fascia static export: include this file inside nginx's `http {{ }}` block.
@@ -66,34 +71,55 @@ server {{
 """
 
 
-def export(table: Table, directory: Path, version: str, cache_control: str, listen: str) -> int:
-    """Write every query-free compiled response and the nginx configuration; count the files."""
-    count = 0
-    for (path, query, media_type, locale), compiled in table.entries.items():
-        if query:
-            continue
-        suffix = next(r.suffix for r in REPRESENTATIONS if r.media_type == media_type)
-        target = directory / locale / f"{path.lstrip('/')}{suffix}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(compiled.body["body"])
-        count += 1
+BATCH = 256  # requests asked of the app at a time, so memory stays flat at any library size
+
+
+def export(app: ASGIApp, store: Store, directory: Path, cache_control: str, listen: str) -> int:
+    """Write every query-free content response and the nginx configuration; count the files.
+
+    Each file is the app's own answer to the same request, asked in-process. On a terminal a
+    progress line is kept up to date on standard error.
+    """
+    requests = [
+        (path, representation, locale)
+        for path, query in content_paths(store)
+        if not query
+        for representation in REPRESENTATIONS
+        for locale in store.meta.locales
+    ]
+    progress = sys.stderr.isatty()
+    for start in range(0, len(requests), BATCH):
+        batch = requests[start : start + BATCH]
+        asked = [(path, f"lang={locale}", r.media_type) for path, r, locale in batch]
+        for (path, representation, locale), (head, body) in zip(
+            batch, get_all(app, asked), strict=True
+        ):
+            if head["status"] != 200:
+                raise RuntimeError(f"exporting {path} ({locale}) answered {head['status']}")
+            target = directory / locale / f"{path.lstrip('/')}{representation.suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body["body"])
+        if progress:
+            done = start + len(batch)
+            print(f"\rexport: {done}/{len(requests)} files", end="", file=sys.stderr, flush=True)
+    if progress:
+        print(file=sys.stderr)
     config = directory / "nginx" / "fascia.conf"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(nginx_config(table, directory, version, cache_control, listen))
-    return count
+    config.write_text(nginx_config(store, directory, cache_control, listen))
+    return len(requests)
 
 
-def nginx_config(
-    table: Table, directory: Path, version: str, cache_control: str, listen: str
-) -> str:
-    others = [locale for locale in table.locales if locale != table.default_locale]
+def nginx_config(store: Store, directory: Path, cache_control: str, listen: str) -> str:
+    meta = store.meta
+    others = [locale for locale in meta.locales if locale != meta.default_locale]
     return NGINX_TEMPLATE.format(
-        lang_arg_rules="\n".join(f'    "~*^{loc}(-|$)" {loc};' for loc in table.locales),
+        lang_arg_rules="\n".join(f'    "~*^{loc}(-|$)" {loc};' for loc in meta.locales),
         lang_header_rules="\n".join(f'    "~*^\\s*{loc}(-|;|,|\\s|$)" {loc};' for loc in others),
-        default_locale=table.default_locale,
+        default_locale=meta.default_locale,
         types="\n".join(f"        {r.media_type} {r.suffix.lstrip('.')};" for r in REPRESENTATIONS),
         listen=listen,
         root=directory.resolve(),
         cache_control=cache_control,
-        version=version,
+        version=meta.version,
     )

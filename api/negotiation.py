@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
+LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"  # the ``lang`` parameter
+LANGUAGE_MAX_LENGTH = 35
 MAX_ENTRIES = 32  # a header listing more alternatives than this is cut, not parsed whole
 _TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
 _MEDIA_RANGE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*((?:;[^;]*)*)$")
@@ -130,3 +133,25 @@ def _quality_for(media_type: str, preferences: list[Preference]) -> tuple[float,
             if specificity > best[1]:
                 best = (preference.quality, specificity, preference.order)
     return best[0], best[1], best[2]
+
+
+_LANG = re.compile(LANGUAGE_PATTERN)
+
+
+def split_lang(query: str) -> tuple[str | None, str]:
+    """(the ``lang`` parameter or "", the rest of the query as given).
+
+    None instead of the language when the app must judge the query itself: ``lang`` given twice
+    or not a language tag (the app answers 422).
+    """
+    langs = [value for name, value in parse_qsl(query, keep_blank_values=True) if name == "lang"]
+    if len(langs) > 1 or (
+        langs and (len(langs[0]) > LANGUAGE_MAX_LENGTH or not _LANG.match(langs[0]))
+    ):
+        return None, ""
+    return (langs[0] if langs else ""), strip_lang(query)
+
+
+def strip_lang(query: str) -> str:
+    """The query without its ``lang`` parameter: the language is said by Content-Language."""
+    return "&".join(part for part in query.split("&") if part and not part.startswith("lang="))

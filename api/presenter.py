@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from api import models
-from api.catalog import Catalog
+from api.content import models
+from api.content.catalog import Catalog
+from api.content.kinds import COLLECTIONS
 from api.views import (
     ActionView,
     CodeView,
@@ -46,60 +46,28 @@ def links(path: str) -> Links:
     return Links(self_=path)
 
 
-@dataclass(frozen=True)
-class Views:
-    """Every item view by kind and id, in catalog order."""
-
-    locale: str
-    version: str
-    guides: Mapping[str, GuideView]
-    muscles: Mapping[str, MuscleView]
-    actions: Mapping[str, ActionView]
-    landmarks: Mapping[str, LandmarkView]
-    conditions: Mapping[str, ConditionView]
-    techniques: Mapping[str, TechniqueView]
-    self_tests: Mapping[str, SelfTestView]
-    warnings: Mapping[str, WarningView]
-    sources: Mapping[str, SourceView]
-
-    def by_collection(self) -> dict[str, Mapping[str, BaseModel]]:
-        """Every kind's items under its collection name (``self-tests``, ...), in API order."""
-        return {
-            "guides": self.guides,
-            "muscles": self.muscles,
-            "actions": self.actions,
-            "landmarks": self.landmarks,
-            "conditions": self.conditions,
-            "techniques": self.techniques,
-            "self-tests": self.self_tests,
-            "warnings": self.warnings,
-            "sources": self.sources,
-        }
+Presented = dict[str, dict[str, BaseModel]]  # collection -> id -> response model
 
 
-def present(catalog: Catalog) -> Views:
-    """Turn the catalog into response views with references resolved."""
+def present(catalog: Catalog) -> Presented:
+    """Every item of the catalog as its response model, references resolved, by collection in
+    registry order and each collection in catalog order."""
     p = _Presenter(catalog)
-    return Views(
-        locale=catalog.locale,
-        version=catalog.version,
-        guides={key: p.guide(item) for key, item in catalog.guides.items()},
-        muscles={key: p.muscle(item) for key, item in catalog.muscles.items()},
-        actions={key: p.action(item) for key, item in catalog.actions.items()},
-        landmarks={key: p.landmark(item) for key, item in catalog.landmarks.items()},
-        conditions={key: p.condition(item) for key, item in catalog.conditions.items()},
-        techniques={key: p.technique(item) for key, item in catalog.techniques.items()},
-        self_tests={key: p.self_test(item) for key, item in catalog.self_tests.items()},
-        warnings={key: p.warning(item) for key, item in catalog.warnings.items()},
-        sources={
-            key: SourceView(
-                **item.model_dump(),
-                translation=p.translation("sources", key),
-                links=links(href("sources", key)),
-            )
-            for key, item in catalog.sources.items()
-        },
-    )
+    build: dict[str, Callable[[Any], BaseModel]] = {
+        "guides": p.guide,
+        "muscles": p.muscle,
+        "actions": p.action,
+        "landmarks": p.landmark,
+        "conditions": p.condition,
+        "techniques": p.technique,
+        "self-tests": p.self_test,
+        "warnings": p.warning,
+        "sources": p.source,
+    }
+    return {
+        collection: {key: build[collection](item) for key, item in catalog.items(collection)}
+        for collection in COLLECTIONS
+    }
 
 
 def code_view(code: models.OntologyCode) -> CodeView:
@@ -264,6 +232,13 @@ class _Presenter:
             sources=self.refs("sources", warning.source_ids),
             translation=self.translation("warnings", warning.id),
             links=links(href("warnings", warning.id)),
+        )
+
+    def source(self, source: models.Source) -> SourceView:
+        return SourceView(
+            **source.model_dump(),
+            translation=self.translation("sources", source.id),
+            links=links(href("sources", source.id)),
         )
 
     def guide(self, guide: models.Guide) -> GuideView:

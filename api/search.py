@@ -1,89 +1,90 @@
-"""Full-text search over one locale's items: every word of the query must appear.
+"""Search: what each item contributes to the full-text index, and how a query runs on it.
 
-Matching ignores case and accents (``gluteo`` finds ``glúteo``). Names count most, then shorter
-items. The index is built once per locale at start-up; a search scans a few dozen strings.
+The index is FTS5 (``unicode61 remove_diacritics 2``) in the bundle, one table per locale, so
+matching ignores case and accents (``ciatico`` finds ``ciático``). Every word of a query must
+appear, as a word or the start of one (whole words rank higher); names weigh ten times the rest
+of the text (bm25), so name matches come first. Snippets come from the index, around the first
+match.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Iterable
 
-from api.presenter import Views, href
+from pydantic import BaseModel
+
+from api.presenter import href
 from api.views import SearchHit
 
-SNIPPET = 160
+NAME_WEIGHT = 10.0
+SNIPPET_TOKENS = 24
 _WORD = re.compile(r"\w+")
+_NOT_PROSE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*|https?://\S+")  # ids and URLs
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, for matching."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def searchable_name(view: BaseModel) -> str:
+    """The name an item is found by: its name, else its title, else its id."""
+    for field in ("name", "title"):
+        value = getattr(view, field, None)
+        if isinstance(value, str):
+            return value
+    return str(getattr(view, "id", ""))
 
 
-@dataclass(frozen=True)
-class Entry:
-    kind: str
-    id: str
-    name: str
-    folded_name: str
-    text: str  # the item's own text, for snippets
-    folded: str  # the same, folded; one character for one character of ``text`` where possible
+def item_text(view: BaseModel) -> str:
+    """All of an item's prose, for matching and snippets (not its ids, links or URLs)."""
+    return " ".join(_strings(view.model_dump(exclude={"links", "translation"})))
 
 
-def build_index(views: Views) -> tuple[Entry, ...]:
-    entries = []
-    for kind, items in views.by_collection().items():
-        for item_id, item in items.items():
-            name = str(getattr(item, "name", None) or getattr(item, "title", item_id))
-            text = " ".join(_strings(item.model_dump(exclude={"links", "translation"})))
-            entries.append(Entry(kind, item_id, name, fold(name), text, fold(text)))
-    return tuple(entries)
+def match_expression(query: str) -> str | None:
+    """An FTS5 query needing every word of ``query`` (as a word or a prefix); None if no words.
+
+    Each word is asked for twice, whole or as a prefix, so that bm25 counts a whole-word match
+    twice and ``sciatic`` ranks the sciatic nerve above sciatica.
+    """
+    words = _WORD.findall(query)
+    return " AND ".join(f'("{word}" OR "{word}"*)' for word in words) or None
 
 
-def search(index: Sequence[Entry], query: str, kind: str | None = None) -> list[SearchHit]:
-    """Items containing every word of ``query``, best first."""
-    words = _WORD.findall(fold(query))
-    hits = []
-    for entry in index:
-        if kind is not None and entry.kind != kind:
-            continue
-        if not words or not all(word in entry.folded for word in words):
-            continue
-        # A word in the name counts ten times more; in the text, up to three mentions count, so
-        # long items (a whole self-test) do not win merely by length.
-        score = sum(
-            10.0 * (word in entry.folded_name) + min(entry.folded.count(word), 3) for word in words
+def run_search(
+    connection: sqlite3.Connection,
+    table: str,
+    query: str,
+    collection: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[SearchHit], bool]:
+    """One page of hits, best first, and whether more follow."""
+    expression = match_expression(query)
+    if expression is None:
+        return [], False
+    where = f"{table} MATCH ?" + (" AND collection = ?" if collection else "")
+    parameters: list[object] = [expression, *([collection] if collection else [])]
+    rows = connection.execute(
+        f"SELECT collection, id, name, snippet({table}, 3, '', '', '…', {SNIPPET_TOKENS}), "
+        f"bm25({table}, 0, 0, {NAME_WEIGHT}, 1.0) AS score FROM {table} WHERE {where} "
+        "ORDER BY score, length(text), id LIMIT ? OFFSET ?",
+        [*parameters, limit + 1, offset],
+    ).fetchall()
+    hits = [
+        SearchHit(
+            kind=kind,
+            id=item_id,
+            name=name,
+            snippet=snippet,
+            score=round(-score, 2),
+            href=href(kind, item_id),
         )
-        hits.append(
-            SearchHit(
-                kind=entry.kind,
-                id=entry.id,
-                name=entry.name,
-                snippet=_snippet(entry, words[0]),
-                score=round(score, 2),
-                href=href(entry.kind, entry.id),
-            )
-        )
-    lengths = {(entry.kind, entry.id): len(entry.text) for entry in index}
-    return sorted(hits, key=lambda hit: (-hit.score, lengths[(hit.kind, hit.id)], hit.id))
-
-
-def _snippet(entry: Entry, word: str) -> str:
-    at = entry.folded.find(word)
-    if len(entry.folded) != len(entry.text):  # folding changed lengths: show the start
-        at = 0
-    start = max(0, at - SNIPPET // 3)
-    snippet = entry.text[start : start + SNIPPET].strip()
-    return ("…" if start else "") + snippet + ("…" if start + SNIPPET < len(entry.text) else "")
+        for kind, item_id, name, snippet, score in rows[:limit]
+    ]
+    return hits, len(rows) > limit
 
 
 def _strings(value: object) -> Iterable[str]:
     if isinstance(value, str):
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*|https?://\S+", value):  # not ids or URLs
+        if not _NOT_PROSE.fullmatch(value):
             yield value
     elif isinstance(value, dict):
         for item in value.values():

@@ -27,9 +27,22 @@ class Settings(BaseSettings):
         int,
         Field(ge=0, description="Seconds a stale response may be served while revalidating."),
     ] = 86400
-    compiled_responses: Annotated[
-        bool, Field(description="Serve content from responses compiled at start-up.")
-    ] = True
+    bundle: Annotated[
+        Path,
+        Field(
+            description="The bundle to serve, written by `python -m api build` from the content "
+            "folder (`make run` rebuilds it when the content changed)."
+        ),
+    ] = Path("build/fascia.sqlite")
+    response_cache_mb: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=65536,
+            description="Megabytes of rendered responses kept in memory (least recently used "
+            "go first); 0: render every request.",
+        ),
+    ] = 32
     reuse_port: Annotated[
         bool,
         Field(

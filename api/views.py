@@ -7,11 +7,13 @@ and links, so a client renders without a second request.
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from collections.abc import Mapping
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from api import models
+from api.content import models
+from api.content.kinds import COLLECTIONS
 
 
 class View(BaseModel):
@@ -20,6 +22,14 @@ class View(BaseModel):
 
 class Links(View):
     self_: Annotated[str, Field(alias="self", description="This resource's own URL path.")]
+    next: Annotated[
+        str | None,
+        Field(
+            description="The next page of a paged answer; absent on the last page (also sent "
+            'as `Link: <...>; rel="next"`).',
+            exclude_if=lambda value: value is None,
+        ),
+    ] = None
 
 
 class Ref(View):
@@ -260,18 +270,58 @@ class SearchResults(Collection[SearchHit]):
     query: str
 
 
-class ExportView(View):
-    """Every item of one locale in one document, for syncing a CMS."""
+# Every kind's item and collection models, by collection name, in registry order.
+ITEM_MODELS: Mapping[str, type[BaseModel]] = {
+    "guides": GuideView,
+    "muscles": MuscleView,
+    "actions": ActionView,
+    "landmarks": LandmarkView,
+    "conditions": ConditionView,
+    "techniques": TechniqueView,
+    "self-tests": SelfTestView,
+    "warnings": WarningView,
+    "sources": SourceView,
+}
+COLLECTION_MODELS: Mapping[str, type[Collection[Any]]] = {
+    "guides": GuideCollection,
+    "muscles": MuscleCollection,
+    "actions": ActionCollection,
+    "landmarks": LandmarkCollection,
+    "conditions": ConditionCollection,
+    "techniques": TechniqueCollection,
+    "self-tests": SelfTestCollection,
+    "warnings": WarningCollection,
+    "sources": SourceCollection,
+}
+assert tuple(ITEM_MODELS) == tuple(COLLECTION_MODELS) == COLLECTIONS  # one registry
+
+
+def export_field(collection: str) -> str:
+    """The ExportView field of a collection (``self-tests`` -> ``self_tests``)."""
+    return collection.replace("-", "_")
+
+
+class ExportPage(View):
+    """One page of every item of one locale, kind after kind, for syncing a CMS."""
 
     content_version: str
     locale: str
-    guides: tuple[GuideView, ...]
-    muscles: tuple[MuscleView, ...]
-    actions: tuple[ActionView, ...]
-    landmarks: tuple[LandmarkView, ...]
-    conditions: tuple[ConditionView, ...]
-    techniques: tuple[TechniqueView, ...]
-    self_tests: tuple[SelfTestView, ...]
-    warnings: tuple[WarningView, ...]
-    sources: tuple[SourceView, ...]
     links: Links
+
+    def sections(self) -> list[tuple[str, tuple[BaseModel, ...]]]:
+        """(collection, items on this page) for every kind, in registry order."""
+        return [(name, getattr(self, export_field(name))) for name in COLLECTIONS]
+
+
+_export_fields: dict[str, Any] = {
+    export_field(name): (tuple[model, ...], ...)  # type: ignore[valid-type]
+    for name, model in ITEM_MODELS.items()
+}
+ExportView = create_model(
+    "ExportView",
+    __base__=ExportPage,
+    __doc__="One page of the export: every item of one locale, kind after kind, with the "
+    "content version. Pages follow `links.next`; each kind's list holds that kind's items on "
+    "this page.",
+    **_export_fields,
+)

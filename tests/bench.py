@@ -1,8 +1,8 @@
 """Benchmark: Fascia against nginx serving the static export of the same bytes (``make bench``).
 
 Runs on 127.0.0.1 only, bounded in time: for each scenario, rounds of wrk (1 thread,
-32 connections) interleave nginx, Fascia (compiled responses, 1 uvicorn worker) and the plain
-FastAPI path (the same app with compiled responses off), so each ratio compares numbers taken
+32 connections) interleave nginx, Fascia (response cache on, 1 uvicorn worker) and the plain
+FastAPI path (the same app with the response cache off), so each ratio compares numbers taken
 seconds apart on the same machine. Prints a table; exits non-zero only if a tool fails.
 
     python -m tests.bench [--seconds 5] [--rounds 3] [--smoke]
@@ -99,7 +99,7 @@ def servers(work: Path) -> Iterator[dict[str, tuple[str, int]]]:
         )
         app = stack.enter_context(fascia(ports["fascia"]))
         plain = stack.enter_context(
-            fascia(ports["fastapi"], {"FASCIA_COMPILED_RESPONSES": "false"})
+            fascia(ports["fastapi"], {"FASCIA_RESPONSE_CACHE_MB": "0"})
         )
         yield {
             "nginx": (f"http://127.0.0.1:{ports['nginx']}", web.pid),
@@ -211,7 +211,7 @@ def main() -> int:
         f"1 uvicorn worker per Fascia process, nginx 1 worker; took {elapsed:.0f} s"
     )
     print(
-        "fascia = compiled responses, fastapi = the same app with FASCIA_COMPILED_RESPONSES=false;"
+        "fascia = response cache on, fastapi = the same app with FASCIA_RESPONSE_CACHE_MB=0;"
         " both with the access log off, except the 'access log on' row (the default setting)"
     )
     print_table(rows)

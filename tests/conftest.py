@@ -11,14 +11,26 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
+from api.build import build_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+BUNDLE = ROOT / "build" / "fascia.sqlite"  # the default FASCIA_BUNDLE, so servers find it too
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the bundle of the real content, unless it is up to date."""
+    build_bundle(CONTENT, BUNDLE, if_changed=True)
+
+
+def bundle_of(content_dir: Path) -> Path:
+    """Build a bundle of ``content_dir`` beside it; a ContentError if it has problems."""
+    return build_bundle(content_dir, content_dir.parent / "bundle.sqlite").path
 
 
 @pytest.fixture(scope="session")
 def app() -> FastAPI:
-    return create_app(Settings(content_dir=CONTENT))
+    return create_app(Settings(bundle=BUNDLE))
 
 
 @pytest.fixture(scope="session")

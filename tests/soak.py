@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from api import Settings, create_app
-from api.compiled import content_paths
+from api.cache import content_paths
 from api.render import REPRESENTATIONS
 from tests.bench import rss_mb
 from tests.servers import fascia, free_port
@@ -68,9 +68,8 @@ end
 def request_mix(base: str) -> list[tuple[str, dict[str, str]]]:
     """Every content path in every representation, plus filters, errors and revalidations."""
     app = create_app(Settings())
-    views = app.state.locales[app.state.default_locale].views
     mix: list[tuple[str, dict[str, str]]] = []
-    for path, query in content_paths(views):
+    for path, query in content_paths(app.state.store):
         for representation in REPRESENTATIONS:
             url = path + representation.suffix + (f"?{query}" if query else "")
             mix.append((url, {"Accept-Language": "es-MX,es;q=0.9"}))

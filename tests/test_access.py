@@ -8,14 +8,14 @@ from pydantic import ValidationError
 
 from api import Settings, create_app
 from api.access import new_key
-from tests.conftest import CONTENT
+from tests.conftest import BUNDLE
 
 KEY, DIGEST = new_key()
 
 
 @pytest.fixture(scope="module")
 def keyed() -> TestClient:
-    return TestClient(create_app(Settings(content_dir=CONTENT, api_key_digests=(DIGEST,))))
+    return TestClient(create_app(Settings(bundle=BUNDLE, api_key_digests=(DIGEST,))))
 
 
 @pytest.mark.parametrize("path", ["/v1/muscles", "/v1/warnings?severity=stop", "/v1/nothing"])
@@ -49,7 +49,7 @@ def test_digests_must_be_sha256() -> None:
 
 
 def test_quota_per_client_with_headers() -> None:
-    client = TestClient(create_app(Settings(content_dir=CONTENT, rate_limit="3/minute")))
+    client = TestClient(create_app(Settings(bundle=BUNDLE, rate_limit="3/minute")))
     answers = [client.get("/v1/muscles") for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[0].headers["ratelimit-policy"] == '"default";q=3;w=60'
@@ -63,7 +63,7 @@ def test_quota_per_client_with_headers() -> None:
 def test_quota_is_counted_per_key() -> None:
     other_key, other_digest = new_key()
     settings = Settings(
-        content_dir=CONTENT, api_key_digests=(DIGEST, other_digest), rate_limit="2/minute"
+        bundle=BUNDLE, api_key_digests=(DIGEST, other_digest), rate_limit="2/minute"
     )
     client = TestClient(create_app(settings))
     first = [client.get("/v1", headers={"X-API-Key": KEY}).status_code for _ in range(3)]

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from api.loader import KINDS
-from api.models import SafetyWarning
+from api.content.loader import MODELS
+from api.content.models import SafetyWarning
 from tests.conftest import CONTENT, ROOT
 
 ARTICLE = ROOT.parent / "shared" / "source" / "000_b4e38e0bb65242d1.txt"
@@ -181,9 +181,9 @@ def test_content_is_in_our_own_words() -> None:
     assert copied == []
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", sorted(MODELS))
 def test_content_readme_documents_every_field(kind: str) -> None:
     readme = (CONTENT / "README.md").read_text(encoding="utf-8")
     section = readme.split(f"### {kind}\n", 1)[1].split("\n### ", 1)[0]
-    for field in KINDS[kind].model_fields:
+    for field in MODELS[kind].model_fields:
         assert f"`{field}`" in section, f"{kind}.{field} is not documented in content/README.md"

@@ -6,9 +6,9 @@ import schemathesis
 from schemathesis.generation.case import Case
 
 from api import Settings, create_app
-from tests.conftest import CONTENT
+from tests.conftest import BUNDLE
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(content_dir=CONTENT)))
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(bundle=BUNDLE)))
 
 
 @schema.parametrize()

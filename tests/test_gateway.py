@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
-from tests.conftest import CONTENT
+from tests.conftest import BUNDLE
 
 PROBLEM = "application/problem+json"
 
@@ -41,7 +41,7 @@ def test_any_origin_may_read_by_default(client: TestClient) -> None:
 
 
 def test_configured_origins_only() -> None:
-    settings = Settings(content_dir=CONTENT, cors_origins=("https://good.example",))
+    settings = Settings(bundle=BUNDLE, cors_origins=("https://good.example",))
     client = TestClient(create_app(settings))
     good = client.get("/v1/muscles", headers={"Origin": "https://good.example"})
     bad = client.get("/v1/muscles", headers={"Origin": "https://bad.example"})

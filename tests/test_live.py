@@ -96,7 +96,7 @@ def test_start_up_logs_content_version_and_counts(server: tuple[str, Path]) -> N
     base, log = server
     version = json.loads(_get(base, "/readyz")[1])["content_version"]
     loaded_lines = complete_lines(log)
-    loaded = next(line for line in loaded_lines if line.get("message") == "content loaded")
+    loaded = next(line for line in loaded_lines if line.get("message") == "bundle opened")
     assert loaded["content_version"] == version
     assert loaded["items"] > 30
     assert loaded["locales"] == ["en", "es"]
@@ -131,7 +131,7 @@ def test_sigterm_lets_in_flight_requests_finish() -> None:
     port = free_port()
     outcomes: list[str] = []
     stop = threading.Event()
-    slow = "/v1/self-tests.html?lang=es&condition=low-back-pain"  # not compiled: real work
+    slow = "/v1/self-tests.html?lang=es&condition=low-back-pain"  # first request: real work
 
     def load() -> None:
         while not stop.is_set():

@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import Settings, check_content, create_app
-from api.diagnostics import ContentProblem
+from api.content.diagnostics import ContentProblem
+from tests.conftest import bundle_of
 
 MEDIUS = "muscles/gluteus-medius.yaml"
 
@@ -37,7 +38,7 @@ def test_missing_file_and_field_are_warnings_and_fall_back(content_copy: Path) -
     assert {p.severity for p in found} == {"warning"}
     assert {Path(p.file).name for p in found} == {"gluteus-medius.yaml", "gluteus-maximus.yaml"}
 
-    client = TestClient(create_app(Settings(content_dir=content_copy)))
+    client = TestClient(create_app(Settings(bundle=bundle_of(content_copy))))
     maximus = client.get("/v1/muscles/gluteus-maximus?lang=es").json()
     assert maximus["common_name"] == "Glute max"
     assert maximus["name"] != "Gluteus maximus"

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api import Settings, create_app
 from api.logs import AccessLog, JsonFormatter
-from tests.conftest import CONTENT
+from tests.conftest import BUNDLE
 
 
 def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -25,7 +25,7 @@ def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], 
 
 
 def test_requests_are_counted_by_route_status_and_representation() -> None:
-    client = TestClient(create_app(Settings(content_dir=CONTENT)))
+    client = TestClient(create_app(Settings(bundle=BUNDLE)))
     client.get("/v1/muscles/gluteus-maximus")
     client.get("/v1/muscles/gluteus-medius.html")
     client.get("/v1/muscles/nobody")
@@ -48,7 +48,7 @@ def test_content_version_is_an_info_metric(client: TestClient) -> None:
 
 
 def test_access_log_is_one_json_line_with_the_request_id() -> None:
-    app = create_app(Settings(content_dir=CONTENT, access_log=True))
+    app = create_app(Settings(bundle=BUNDLE, access_log=True))
     app.state.access_log.stream = io.StringIO()
     TestClient(app).get("/v1/warnings?severity=stop", headers={"X-Request-ID": "trace-42"})
     app.state.access_log.flush()
@@ -62,7 +62,7 @@ def test_access_log_is_one_json_line_with_the_request_id() -> None:
 
 
 def test_access_log_can_be_turned_off() -> None:
-    app = create_app(Settings(content_dir=CONTENT, access_log=False))
+    app = create_app(Settings(bundle=BUNDLE, access_log=False))
     assert app.state.access_log is None
 
 

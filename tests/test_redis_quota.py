@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
-from tests.conftest import CONTENT
+from tests.conftest import BUNDLE
 from tests.servers import free_port, redis
 
 
@@ -13,7 +13,7 @@ def test_replicas_share_the_quota_through_redis() -> None:
     port = free_port()
     with redis(port):
         settings = Settings(
-            content_dir=CONTENT,
+            bundle=BUNDLE,
             rate_limit="3/minute",
             rate_limit_storage=f"redis://127.0.0.1:{port}",
         )

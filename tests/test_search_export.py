@@ -51,6 +51,6 @@ def test_export_holds_every_item_of_the_locale(client: TestClient) -> None:
     assert export["content_version"] == client.get("/readyz").json()["content_version"]
 
 
-def test_export_is_compiled_and_revalidates(client: TestClient) -> None:
+def test_export_is_cached_and_revalidates(client: TestClient) -> None:
     etag = client.get("/v1/export.md").headers["etag"]
     assert client.get("/v1/export.md", headers={"If-None-Match": etag}).status_code == 304

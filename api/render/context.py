@@ -1,9 +1,11 @@
-"""What a renderer knows besides the view: the locale, its labels, the disclaimer, the sources."""
+"""What a renderer knows besides the view: locale, labels, disclaimer, sources and credits."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from pydantic import BaseModel
 
 from api.render.labels import labels_for
 from api.views import SourceView, WarningView
@@ -16,6 +18,8 @@ class RenderContext:
     locale: str
     disclaimer: WarningView
     sources: Mapping[str, SourceView]
+    # The sources a handout of an item credits besides those it cites (its guide's articles).
+    credits: Callable[[BaseModel], tuple[str, ...]]
 
     @property
     def labels(self) -> Mapping[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from api.models import Severity
+from api.content.models import Severity
 
 
 @dataclass(frozen=True)

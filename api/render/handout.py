@@ -34,7 +34,7 @@ def build_document(view: BaseModel, context: RenderContext) -> Document:
     """The handout for ``view``, titled, with the disclaimer and attribution at the end."""
     if isinstance(view, v.Collection):
         title, blocks = _collection(view, context)
-    elif isinstance(view, v.ExportView):
+    elif isinstance(view, v.ExportPage):
         title, blocks = context.label("export"), _export(view, context)
     else:
         title, blocks = _title(view, context), _body(view, context, 2)
@@ -53,20 +53,11 @@ def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, l
     return context.label(kind), blocks
 
 
-def _export(view: v.ExportView, context: RenderContext) -> list[Block]:
+def _export(view: v.ExportPage, context: RenderContext) -> list[Block]:
     blocks: list[Block] = []
-    kinds = (
-        ("guides", view.guides),
-        ("muscles", view.muscles),
-        ("actions", view.actions),
-        ("landmarks", view.landmarks),
-        ("conditions", view.conditions),
-        ("techniques", view.techniques),
-        ("self-tests", view.self_tests),
-        ("warnings", view.warnings),
-        ("sources", view.sources),
-    )
-    for kind, items in kinds:
+    for kind, items in view.sections():
+        if not items:
+            continue
         blocks.append(Heading(2, context.label(kind)))
         for item in items:
             blocks.append(Heading(3, _title(item, context)))
@@ -291,8 +282,8 @@ def _rows(
 
 def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
     disclaimer = context.disclaimer
-    # The works the guides adapt are credited on every handout, with whatever this one cites.
-    adapted = [key for key, source in context.sources.items() if source.kind == "article"]
+    # Whatever this handout cites, and the works adapted by the guides its items belong to.
+    adapted = [source_id for item in _items(view) for source_id in context.credits(item)]
     cited = list(dict.fromkeys([*_cited_sources(view), *adapted]))
     attributions = tuple(
         Link(source.title + (f" ({source.publisher})" if source.publisher else ""), source.url)
@@ -300,12 +291,13 @@ def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
         else Link(source.title, source.links.self_)
         for source in (context.sources[i] for i in cited if i in context.sources)
     )
-    return [
+    blocks: list[Block] = [
         Heading(2, context.label("disclaimer")),
         Callout("info", context.label("severity.info"), disclaimer.title, disclaimer.action),
-        Heading(2, context.label("sources")),
-        LinkList(attributions),
     ]
+    if attributions:  # an index or a list of locales draws on no source
+        blocks += [Heading(2, context.label("sources")), LinkList(attributions)]
+    return blocks
 
 
 def _cited_sources(view: BaseModel) -> list[str]:
@@ -321,8 +313,8 @@ def _cited_sources(view: BaseModel) -> list[str]:
 def _items(view: BaseModel) -> list[BaseModel]:
     if isinstance(view, v.Collection):
         return list(view.items)
-    if isinstance(view, v.ExportView):
-        return [*view.guides, *view.self_tests, *view.warnings, *view.sources]
+    if isinstance(view, v.ExportPage):
+        return [item for _, items in view.sections() for item in items]
     return [view]
 
 
@@ -347,16 +339,8 @@ _BUILDERS: dict[type, Builder] = {
     v.SearchHit: _hit,
 }
 _COLLECTION_LABELS = {
-    "GuideCollection": "guides",
-    "MuscleCollection": "muscles",
-    "ActionCollection": "actions",
-    "LandmarkCollection": "landmarks",
-    "ConditionCollection": "conditions",
-    "TechniqueCollection": "techniques",
-    "SelfTestCollection": "self-tests",
+    **{model.__name__: name for name, model in v.COLLECTION_MODELS.items()},
     "StepCollection": "steps",
-    "WarningCollection": "warnings",
-    "SourceCollection": "sources",
     "LocaleCollection": "locales",
     "SearchResults": "search",
 }

@@ -41,11 +41,8 @@ def _prune(value: Any) -> Any:
 def to_node(view: BaseModel, context: RenderContext) -> Node:
     if isinstance(view, v.Collection):
         return _item_list(view.links.self_, [to_node(item, context) for item in view.items])
-    if isinstance(view, v.ExportView):
-        items: list[BaseModel] = [*view.guides, *view.muscles, *view.actions, *view.landmarks]
-        items += [*view.conditions, *view.techniques, *view.self_tests, *view.warnings]
-        items += view.sources
-        nodes = [to_node(item, context) for item in items]
+    if isinstance(view, v.ExportPage):
+        nodes = [to_node(item, context) for _, items in view.sections() for item in items]
         return {**_item_list(view.links.self_, nodes), "name": "Fascia"}
     builder = _BUILDERS[type(view)]
     return builder(view, context)

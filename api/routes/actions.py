@@ -1,12 +1,11 @@
 """Actions: the movements the muscles perform, and the everyday activities that use them."""
 
-from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
+from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
 from api.views import ActionCollection, ActionView
 
 router = APIRouter(prefix="/v1/actions", tags=["actions"])
@@ -21,14 +20,13 @@ router = APIRouter(prefix="/v1/actions", tags=["actions"])
 )
 async def list_actions(
     ctx: ContextDep,
+    paging: PagingDep,
     muscle: Annotated[str | None, id_query("muscle", "gluteus-medius")] = None,
 ) -> Response:
     """All actions. `muscle` keeps the actions that muscle takes part in."""
-    actions: Iterable[ActionView] = ctx.views.actions.values()
-    if muscle is not None:
-        find(ctx.views.muscles, "muscle", muscle, "muscle")
-        actions = [action for action in actions if muscle in action.muscle_ids]
-    return collection(ctx, ActionCollection, actions)
+    ctx.require("muscles", muscle, "muscle")
+    page = ctx.page("actions", paging, muscle=muscle)
+    return paged(ctx, ActionCollection, page.items, page.after)
 
 
 @router.get(
@@ -42,4 +40,4 @@ async def get_action(
     ctx: ContextDep, action_id: Annotated[str, id_path("hip-extension")]
 ) -> Response:
     """One action with the muscles doing it and the everyday movements that use it."""
-    return ctx.respond(find(ctx.views.actions, "action", action_id))
+    return ctx.respond(ctx.item("actions", action_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -11,27 +11,43 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.caching import VERSION_HEADER, etag_for, none_match
+from api.content.kinds import BY_COLLECTION
+from api.content.models import SLUG_PATTERN
 from api.errors import NotAcceptable, NotFound, Problem
-from api.models import SLUG_PATTERN
-from api.negotiation import choose_locale, choose_media_type
-from api.presenter import Views, links
+from api.negotiation import (
+    LANGUAGE_MAX_LENGTH,
+    LANGUAGE_PATTERN,
+    choose_locale,
+    choose_media_type,
+    strip_lang,
+)
 from api.render import MEDIA_TYPES, RenderContext, Representation, by_media_type
-from api.views import Collection
+from api.store import Page, Store
+from api.views import Collection, Links
 
-ViewT = TypeVar("ViewT", bound=BaseModel)
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
+CURSOR_PATTERN = r"^[0-9]{1,15}$"  # a position: far beyond any library, inside SQLite's integers
 SUFFIX_SCOPE_KEY = "fascia.representation"
-LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"
-LANGUAGE_MAX_LENGTH = 35
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True)
 class Locale:
-    """Everything served in one locale, built once at start-up."""
+    """Everything needed to answer in one locale: the store, how to render, how to cache."""
 
-    views: Views
+    name: str
+    store: Store
     render_context: RenderContext
     cache_control: str
+
+
+@dataclass(frozen=True)
+class Paging:
+    """A page size and where the page starts (after this position; -1: from the start)."""
+
+    size: int
+    after: int
 
 
 @dataclass(frozen=True)
@@ -45,21 +61,40 @@ class Context:
     if_none_match: str | None
 
     @property
-    def views(self) -> Views:
-        return self.locale.views
+    def store(self) -> Store:
+        return self.locale.store
 
-    def respond(self, view: BaseModel) -> Response:
+    def item(self, collection: str, item_id: str) -> Any:
+        """The item of ``collection`` with ``item_id`` in this locale, or a 404 problem."""
+        found = self.store.item(self.locale.name, collection, item_id)
+        if found is None:
+            raise NotFound(BY_COLLECTION[collection].singular, item_id)
+        return found
+
+    def require(self, collection: str, item_id: str | None, parameter: str) -> None:
+        """A 404 problem naming ``parameter`` unless ``item_id`` (if given) exists."""
+        if item_id is not None and not self.store.exists(collection, item_id):
+            raise NotFound(BY_COLLECTION[collection].singular, item_id, parameter)
+
+    def page(self, collection: str, paging: Paging, **filters: str | None) -> Page:
+        """One page of ``collection`` in this locale, matching every filter that is set."""
+        chosen = {facet: value for facet, value in filters.items() if value is not None}
+        return self.store.page(self.locale.name, collection, chosen, paging.after, paging.size)
+
+    def respond(self, view: BaseModel, link: str | None = None) -> Response:
         """``view`` rendered in the negotiated representation and locale; 304 if unchanged."""
         body = self.representation.render(view, self.locale.render_context)
         etag = etag_for(body)
         headers = {
             "Content-Type": self.representation.content_type,
-            "Content-Language": self.locale.render_context.locale,
+            "Content-Language": self.locale.name,
             "Vary": self.vary,
             "ETag": etag,
             "Cache-Control": self.locale.cache_control,
-            VERSION_HEADER: self.views.version,
+            VERSION_HEADER: self.store.meta.version,
         }
+        if link is not None:
+            headers["Link"] = link
         if none_match(self.if_none_match, etag):
             del headers["Content-Type"]
             return Response(status_code=304, headers=headers)
@@ -123,32 +158,78 @@ def id_query(kind: str, example: str) -> Any:
     return Query(pattern=SLUG_PATTERN, max_length=80, description=description, examples=[example])
 
 
-def find(
-    items: Mapping[str, ViewT], kind: str, item_id: str, parameter: str | None = None
-) -> ViewT:
-    """The item with ``item_id``, or a 404 problem naming the kind and id."""
-    item = items.get(item_id)
-    if item is None:
-        raise NotFound(kind, item_id, parameter)
-    return item
+def cursor_for(after: int) -> str:
+    """The cursor of the page that follows position ``after``."""
+    return str(after)
 
 
-def collection(
-    context: Context, kind: type[CollectionT], items: Iterable[Any], **fields: Any
+async def get_paging(
+    page_size: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description=f"Items per page, 1 to {MAX_PAGE_SIZE}.",
+            examples=[DEFAULT_PAGE_SIZE],
+        ),
+    ] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[
+        str | None,
+        Query(
+            pattern=CURSOR_PATTERN,
+            description="Where the page starts: take it from the previous page's `links.next` "
+            '(or its `Link: rel="next"` header); absent for the first page. A cursor is a '
+            "position in the collection's order, valid for one content version.",
+        ),
+    ] = None,
+) -> Paging:
+    return Paging(page_size, -1 if cursor is None else int(cursor))
+
+
+PagingDep = Annotated[Paging, Depends(get_paging)]
+CURSOR = "cursor"
+
+
+def paged(
+    context: Context,
+    kind: type[CollectionT],
+    items: Sequence[Any],
+    after: int | None,
+    **fields: Any,
 ) -> Response:
-    """A ``kind`` collection of ``items`` (plus any ``fields`` of its own) whose self link is
-    the request's path and query."""
-    chosen = tuple(items)
+    """A ``kind`` collection holding one page of ``items``; ``after`` is the position the next
+    page starts after, None on the last page. Links keep the query, less ``lang``."""
+    links, link_header = paged_links(context, after)
+    view = kind(items=tuple(items), count=len(items), links=links, **fields)
+    return context.respond(view, link_header)
+
+
+def paged_links(context: Context, after: int | None) -> tuple[Links, str | None]:
+    """The links of a page (and its Link header): ``self`` is the request's path and query,
+    less ``lang``; ``next`` the same with the cursor after position ``after``, if given."""
     url = context.request.url
     query = canonical_query(url.query)
     path = f"{url.path}?{query}" if query else url.path
-    return context.respond(kind(items=chosen, count=len(chosen), links=links(path), **fields))
+    if after is None:
+        return Links(self_=path), None
+    kept = "&".join(p for p in query.split("&") if p and not p.startswith(f"{CURSOR}="))
+    next_link = f"{url.path}?{kept + '&' if kept else ''}{CURSOR}={cursor_for(after)}"
+    return Links(self_=path, next=next_link), f'<{next_link}>; rel="next"'
+
+
+def paged_list(
+    context: Context, kind: type[CollectionT], items: Sequence[Any], paging: Paging, **fields: Any
+) -> Response:
+    """``paged`` over a list that is already in memory (steps, locales): positions are indexes."""
+    start = paging.after + 1
+    chosen = items[start : start + paging.size]
+    more = start + paging.size < len(items)
+    return paged(context, kind, chosen, start + paging.size - 1 if more else None, **fields)
 
 
 def canonical_query(query: str) -> str:
     """The query without ``lang`` (the language is in Content-Language), as given otherwise."""
-    kept = [part for part in query.split("&") if part and not part.startswith("lang=")]
-    return "&".join(kept)
+    return strip_lang(query)
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 from api.views import ConditionCollection, ConditionView
 
 router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
@@ -18,9 +18,10 @@ router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
     response_model=ConditionCollection,
     responses=problems(406),
 )
-async def list_conditions(ctx: ContextDep) -> Response:
+async def list_conditions(ctx: ContextDep, paging: PagingDep) -> Response:
     """All conditions, by id, each with its red flags."""
-    return collection(ctx, ConditionCollection, ctx.views.conditions.values())
+    page = ctx.page("conditions", paging)
+    return paged(ctx, ConditionCollection, page.items, page.after)
 
 
 @router.get(
@@ -34,4 +35,4 @@ async def get_condition(
     ctx: ContextDep, condition_id: Annotated[str, id_path("low-back-pain")]
 ) -> Response:
     """One condition: sensations, triggers, why the glutes are suspects, remedies, red flags."""
-    return ctx.respond(find(ctx.views.conditions, "condition", condition_id))
+    return ctx.respond(ctx.item("conditions", condition_id))

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 from api.views import GuideCollection, GuideView
 
 router = APIRouter(prefix="/v1/guides", tags=["guides"])
@@ -18,9 +18,10 @@ router = APIRouter(prefix="/v1/guides", tags=["guides"])
     response_model=GuideCollection,
     responses=problems(406),
 )
-async def list_guides(ctx: ContextDep) -> Response:
+async def list_guides(ctx: ContextDep, paging: PagingDep) -> Response:
     """All guides, by id."""
-    return collection(ctx, GuideCollection, ctx.views.guides.values())
+    page = ctx.page("guides", paging)
+    return paged(ctx, GuideCollection, page.items, page.after)
 
 
 @router.get(
@@ -34,4 +35,4 @@ async def get_guide(
     ctx: ContextDep, guide_id: Annotated[str, id_path("glutes-and-low-back-pain")]
 ) -> Response:
     """One guide: sections in order, its disclaimer, and links to everything it uses."""
-    return ctx.respond(find(ctx.views.guides, "guide", guide_id))
+    return ctx.respond(ctx.item("guides", guide_id))

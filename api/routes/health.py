@@ -19,6 +19,5 @@ async def get_health() -> Health:
 
 @router.get("/readyz", operation_id="getReadiness", summary="Readiness", response_model=Health)
 async def get_readiness(request: Request) -> Health:
-    """200 once the content is loaded and validated (it is loaded before the server listens)."""
-    version = request.app.state.library.catalogs[request.app.state.default_locale].version
-    return Health(status="ready", content_version=version)
+    """200 once the bundle is open (it is opened before the server listens)."""
+    return Health(status="ready", content_version=request.app.state.store.meta.version)

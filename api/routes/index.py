@@ -3,24 +3,13 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.content.kinds import COLLECTIONS
 from api.presenter import href, links
 from api.routes.common import ContextDep, problems
 from api.views import ApiIndex
 
 router = APIRouter(tags=["index"])
-COLLECTIONS = (
-    "guides",
-    "muscles",
-    "actions",
-    "landmarks",
-    "conditions",
-    "techniques",
-    "self-tests",
-    "warnings",
-    "sources",
-    "locales",
-    "export",
-)
+LISTED = (*COLLECTIONS, "locales", "export")
 
 
 @router.get(
@@ -34,9 +23,9 @@ async def get_index(ctx: ContextDep) -> Response:
     """Links to every collection, with the locale and the version of the content served."""
     return ctx.respond(
         ApiIndex(
-            content_version=ctx.views.version,
-            locale=ctx.views.locale,
-            collections={name: href(name) for name in COLLECTIONS},
+            content_version=ctx.store.meta.version,
+            locale=ctx.locale.name,
+            collections={name: href(name) for name in LISTED},
             search=f"{href('search')}?q={{query}}",
             links=links("/v1"),
         )

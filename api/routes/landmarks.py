@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.models import DiagramColour
-from api.routes.common import ContextDep, collection, find, id_path, problems
+from api.content.models import DiagramColour
+from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 from api.views import LandmarkCollection, LandmarkView
 
 router = APIRouter(prefix="/v1/landmarks", tags=["landmarks"])
@@ -22,6 +22,7 @@ LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
 )
 async def list_landmarks(
     ctx: ContextDep,
+    paging: PagingDep,
     kind: Annotated[LandmarkKind | None, Query(description="Only this kind.")] = None,
     diagram_colour: Annotated[
         DiagramColour | None, Query(description="Only landmarks drawn in this colour.")
@@ -31,14 +32,11 @@ async def list_landmarks(
     ] = None,
 ) -> Response:
     """All landmarks, by id, optionally filtered by kind, diagram colour or pressure rule."""
-    landmarks = [
-        landmark
-        for landmark in ctx.views.landmarks.values()
-        if kind in (None, landmark.kind)
-        and diagram_colour in (None, landmark.diagram_colour)
-        and avoid_pressure in (None, landmark.avoid_pressure)
-    ]
-    return collection(ctx, LandmarkCollection, landmarks)
+    avoid = None if avoid_pressure is None else str(avoid_pressure).lower()
+    page = ctx.page(
+        "landmarks", paging, kind=kind, diagram_colour=diagram_colour, avoid_pressure=avoid
+    )
+    return paged(ctx, LandmarkCollection, page.items, page.after)
 
 
 @router.get(
@@ -52,4 +50,4 @@ async def get_landmark(
     ctx: ContextDep, landmark_id: Annotated[str, id_path("sciatic-nerve")]
 ) -> Response:
     """One landmark: how to find it, its colour in the diagram and whether to avoid pressing it."""
-    return ctx.respond(find(ctx.views.landmarks, "landmark", landmark_id))
+    return ctx.respond(ctx.item("landmarks", landmark_id))

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, problems
+from api.routes.common import ContextDep, PagingDep, paged_list, problems
 from api.views import LocaleCollection
 
 router = APIRouter(prefix="/v1/locales", tags=["locales"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/locales", tags=["locales"])
     response_model=LocaleCollection,
     responses=problems(406),
 )
-async def list_locales(ctx: ContextDep) -> Response:
+async def list_locales(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every locale with how much is translated; what is missing is served in English."""
-    locales = ctx.request.app.state.locale_views
-    return collection(ctx, LocaleCollection, locales)
+    locales = ctx.store.meta.locale_summaries
+    return paged_list(ctx, LocaleCollection, locales, paging)

@@ -1,12 +1,11 @@
 """Muscles: what each does, what it works through, and its ontology codes."""
 
-from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
+from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
 from api.views import MuscleCollection, MuscleView
 
 router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
@@ -21,14 +20,13 @@ router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
 )
 async def list_muscles(
     ctx: ContextDep,
+    paging: PagingDep,
     action: Annotated[str | None, id_query("action", "hip-abduction")] = None,
 ) -> Response:
     """All muscles, largest first. `action` keeps the muscles that perform that action."""
-    muscles: Iterable[MuscleView] = ctx.views.muscles.values()
-    if action is not None:
-        performing = find(ctx.views.actions, "action", action, "action").muscle_ids
-        muscles = [muscle for muscle in muscles if muscle.id in performing]
-    return collection(ctx, MuscleCollection, muscles)
+    ctx.require("actions", action, "action")
+    page = ctx.page("muscles", paging, action=action)
+    return paged(ctx, MuscleCollection, page.items, page.after)
 
 
 @router.get(
@@ -42,4 +40,4 @@ async def get_muscle(
     ctx: ContextDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]
 ) -> Response:
     """One muscle with its actions, relations (such as the iliotibial tract) and ontology codes."""
-    return ctx.respond(find(ctx.views.muscles, "muscle", muscle_id))
+    return ctx.respond(ctx.item("muscles", muscle_id))

@@ -1,26 +1,17 @@
-"""Search: every item whose text contains all the words of a query, in the requested language."""
+"""Search: items whose text holds every word of a query, in the requested language, best first."""
 
-from typing import Annotated, Literal
+from enum import Enum
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, problems
-from api.search import search
+from api.content.kinds import COLLECTIONS
+from api.routes.common import ContextDep, PagingDep, paged, problems
 from api.views import SearchResults
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
-Kind = Literal[
-    "guides",
-    "muscles",
-    "actions",
-    "landmarks",
-    "conditions",
-    "techniques",
-    "self-tests",
-    "warnings",
-    "sources",
-]
+SearchKind = Enum("SearchKind", {name: name for name in COLLECTIONS}, type=str)  # type: ignore[misc]
 
 
 @router.get(
@@ -32,18 +23,23 @@ Kind = Literal[
 )
 async def search_content(
     ctx: ContextDep,
+    paging: PagingDep,
     q: Annotated[
         str,
         Query(
             min_length=1,
             max_length=100,
-            description="Words to find; every one must appear. Case and accents are ignored.",
+            description="Words to find; every one must appear, as a word or the start of one. "
+            "Case and accents are ignored.",
             examples=["sciatic nerve"],
         ),
     ],
-    kind: Annotated[Kind | None, Query(description="Only items of this kind.")] = None,
+    kind: Annotated[SearchKind | None, Query(description="Only items of this kind.")] = None,
 ) -> Response:
     """Items of the requested locale that contain every word of `q`, best first (names count
-    most), each with a snippet of its text and a link."""
-    hits = search(ctx.request.app.state.search_indexes[ctx.views.locale], q, kind)
-    return collection(ctx, SearchResults, hits, query=q)
+    most), each with a snippet of its text and a link. Paged like every collection."""
+    offset = paging.after + 1
+    collection = None if kind is None else kind.value
+    hits, more = ctx.store.search(ctx.locale.name, q, collection, offset, paging.size)
+    after = offset + paging.size - 1 if more else None
+    return paged(ctx, SearchResults, hits, after, query=q)

@@ -1,14 +1,21 @@
 """Self-tests: every variant's steps in order, each with its landmarks, techniques and warnings."""
 
-from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from api.content.models import SLUG_PATTERN
 from api.errors import NotFound
-from api.models import SLUG_PATTERN
-from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
+from api.routes.common import (
+    ContextDep,
+    PagingDep,
+    id_path,
+    id_query,
+    paged,
+    paged_list,
+    problems,
+)
 from api.views import SelfTestCollection, SelfTestView, StepCollection, StepView, VariantView
 
 router = APIRouter(prefix="/v1/self-tests", tags=["self-tests"])
@@ -42,14 +49,13 @@ def _variants(self_test: SelfTestView, variant: str | None) -> tuple[VariantView
 )
 async def list_self_tests(
     ctx: ContextDep,
+    paging: PagingDep,
     condition: Annotated[str | None, id_query("condition", "low-back-pain")] = None,
 ) -> Response:
     """All self-tests, whole. `condition` keeps the ones that help check for that condition."""
-    self_tests: Iterable[SelfTestView] = ctx.views.self_tests.values()
-    if condition is not None:
-        find(ctx.views.conditions, "condition", condition, "condition")
-        self_tests = [test for test in self_tests if condition in test.condition_ids]
-    return collection(ctx, SelfTestCollection, self_tests)
+    ctx.require("conditions", condition, "condition")
+    page = ctx.page("self-tests", paging, condition=condition)
+    return paged(ctx, SelfTestCollection, page.items, page.after)
 
 
 @router.get(
@@ -65,7 +71,7 @@ async def get_self_test(
     """Everything needed to show a self-test in one request: who it is for, what you need, and
     every variant's steps in order, each with its landmarks, techniques and warnings. Red flags
     and the disclaimer come first, in `warnings`. `variant` narrows the answer to one variant."""
-    self_test = find(ctx.views.self_tests, "self-test", self_test_id)
+    self_test: SelfTestView = ctx.item("self-tests", self_test_id)
     if variant is not None:
         self_test = self_test.model_copy(update={"variants": _variants(self_test, variant)})
     return ctx.respond(self_test)
@@ -79,12 +85,12 @@ async def get_self_test(
     responses=problems(404, 406, 422),
 )
 async def list_steps(
-    ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None
+    ctx: ContextDep, paging: PagingDep, self_test_id: SelfTestId, variant: VariantQuery = None
 ) -> Response:
     """The steps in order, variant by variant; `variant` keeps one variant's steps."""
-    self_test = find(ctx.views.self_tests, "self-test", self_test_id)
+    self_test: SelfTestView = ctx.item("self-tests", self_test_id)
     steps = [step for chosen in _variants(self_test, variant) for step in chosen.steps]
-    return collection(ctx, StepCollection, steps)
+    return paged_list(ctx, StepCollection, steps, paging)
 
 
 @router.get(
@@ -102,7 +108,7 @@ async def get_step(
 ) -> Response:
     """One step with its landmarks, techniques and warnings. Step numbers are per variant;
     without `variant`, the self-test's `default_variant` is used."""
-    self_test = find(ctx.views.self_tests, "self-test", self_test_id)
+    self_test: SelfTestView = ctx.item("self-tests", self_test_id)
     (chosen,) = _variants(self_test, variant or self_test.default_variant)
     if number > len(chosen.steps):
         raise NotFound(f"step in variant '{chosen.id}' of '{self_test.id}'", str(number))

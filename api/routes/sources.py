@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 from api.views import SourceCollection, SourceView
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
@@ -18,9 +18,10 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"])
     response_model=SourceCollection,
     responses=problems(406),
 )
-async def list_sources(ctx: ContextDep) -> Response:
+async def list_sources(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every cited source, by id."""
-    return collection(ctx, SourceCollection, ctx.views.sources.values())
+    page = ctx.page("sources", paging)
+    return paged(ctx, SourceCollection, page.items, page.after)
 
 
 @router.get(
@@ -32,4 +33,4 @@ async def list_sources(ctx: ContextDep) -> Response:
 )
 async def get_source(ctx: ContextDep, source_id: Annotated[str, id_path("nice-ng59")]) -> Response:
     """One source: its title, publisher, address and what it is cited for."""
-    return ctx.respond(find(ctx.views.sources, "source", source_id))
+    return ctx.respond(ctx.item("sources", source_id))

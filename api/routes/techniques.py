@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.routes.common import ContextDep, collection, find, id_path, problems
+from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 from api.views import TechniqueCollection, TechniqueView
 
 router = APIRouter(prefix="/v1/techniques", tags=["techniques"])
@@ -18,9 +18,10 @@ router = APIRouter(prefix="/v1/techniques", tags=["techniques"])
     response_model=TechniqueCollection,
     responses=problems(406),
 )
-async def list_techniques(ctx: ContextDep) -> Response:
+async def list_techniques(ctx: ContextDep, paging: PagingDep) -> Response:
     """All techniques, by id."""
-    return collection(ctx, TechniqueCollection, ctx.views.techniques.values())
+    page = ctx.page("techniques", paging)
+    return paged(ctx, TechniqueCollection, page.items, page.after)
 
 
 @router.get(
@@ -34,4 +35,4 @@ async def get_technique(
     ctx: ContextDep, technique_id: Annotated[str, id_path("hook-and-push")]
 ) -> Response:
     """One technique and how to do it."""
-    return ctx.respond(find(ctx.views.techniques, "technique", technique_id))
+    return ctx.respond(ctx.item("techniques", technique_id))

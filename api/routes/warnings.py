@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.models import Severity
-from api.routes.common import ContextDep, collection, find, id_path, id_query, problems
+from api.content.models import Severity
+from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
 from api.views import WarningCollection, WarningView
 
 router = APIRouter(prefix="/v1/warnings", tags=["warnings"])
@@ -22,25 +22,18 @@ WarningKind = Literal["safety", "red-flag", "disclaimer"]
 )
 async def list_warnings(
     ctx: ContextDep,
+    paging: PagingDep,
     severity: Annotated[Severity | None, Query(description="Only this severity.")] = None,
     kind: Annotated[WarningKind | None, Query(description="Only this kind.")] = None,
     self_test: Annotated[str | None, id_query("self-test", "muscular-minesweeper")] = None,
     condition: Annotated[str | None, id_query("condition", "low-back-pain")] = None,
 ) -> Response:
     """All warnings, `stop` first, then `caution`, then `info`; filters combine with AND."""
-    if self_test is not None:
-        find(ctx.views.self_tests, "self-test", self_test, "self_test")
-    if condition is not None:
-        find(ctx.views.conditions, "condition", condition, "condition")
-    warnings = [
-        warning
-        for warning in ctx.views.warnings.values()
-        if severity in (None, warning.severity)
-        and kind in (None, warning.kind)
-        and (self_test is None or any(t.self_test == self_test for t in warning.applies_to))
-        and (condition is None or any(t.condition == condition for t in warning.applies_to))
-    ]
-    return collection(ctx, WarningCollection, warnings)
+    ctx.require("self-tests", self_test, "self_test")
+    ctx.require("conditions", condition, "condition")
+    filters = {"severity": severity, "kind": kind, "self_test": self_test, "condition": condition}
+    page = ctx.page("warnings", paging, **filters)
+    return paged(ctx, WarningCollection, page.items, page.after)
 
 
 @router.get(
@@ -54,4 +47,4 @@ async def get_warning(
     ctx: ContextDep, warning_id: Annotated[str, id_path("sciatic-nerve-electric-sensation")]
 ) -> Response:
     """One warning: its severity, the sign to watch for, what to do, and where it applies."""
-    return ctx.respond(find(ctx.views.warnings, "warning", warning_id))
+    return ctx.respond(ctx.item("warnings", warning_id))

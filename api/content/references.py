@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
-from api import models
-from api.diagnostics import ContentProblem
-from api.loader import LoadedItem, problem_at
-from api.yamlfile import FieldPath
+from api.content import models
+from api.content.diagnostics import ContentProblem
+from api.content.loader import LoadedItem, problem_at
+from api.content.yamlfile import FieldPath
 
 # Field name -> the kind folder its ids point into.
 REFERENCE_FIELDS: dict[str, str] = {

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from api import models
+from api.content import models
 
 SEVERITY_ORDER = {"stop": 0, "caution": 1, "info": 2}
 StepKey = tuple[str, str, int]  # self-test id, variant id, step number
@@ -39,6 +39,11 @@ class Catalog:
     warnings_by_self_test: Mapping[str, tuple[str, ...]]
     warnings_by_condition: Mapping[str, tuple[str, ...]]
     untranslated: Mapping[tuple[str, str], tuple[str, ...]]
+
+    def items(self, collection: str) -> Iterable[tuple[str, BaseModel]]:
+        """(id, item) of one collection, in catalog order."""
+        found: Mapping[str, BaseModel] = getattr(self, collection.replace("-", "_"))
+        return found.items()
 
 
 def build_catalog(

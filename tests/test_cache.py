@@ -1,4 +1,4 @@
-"""Compiled responses: the lookup answers exactly as the app does, with ETags and 304s."""
+"""The response cache: lookups answer exactly as the app does, with ETags and 304s, bounded."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
-from api.compiled import Compiled, Table
-from tests.conftest import CONTENT
+from api.cache import Responses, content_paths
+from tests.conftest import BUNDLE
 
 SUFFIXES = {
     "application/json": ".json",
@@ -20,7 +20,7 @@ SUFFIXES = {
 
 @pytest.fixture(scope="module")
 def plain() -> TestClient:
-    return TestClient(create_app(Settings(content_dir=CONTENT, compiled_responses=False)))
+    return TestClient(create_app(Settings(bundle=BUNDLE, response_cache_mb=0)))
 
 
 def compare(fast: TestClient, plain: TestClient, url: str, headers: dict[str, str]) -> None:
@@ -30,17 +30,26 @@ def compare(fast: TestClient, plain: TestClient, url: str, headers: dict[str, st
     assert actual.headers.items() == expected.headers.items(), url
 
 
-def test_every_compiled_response_is_byte_identical_to_the_app(
-    app: FastAPI, client: TestClient, plain: TestClient
+def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
+    app: FastAPI, plain: TestClient
 ) -> None:
-    entries: dict[tuple[str, str, str, str], Compiled] = app.state.compiled.entries
-    assert len(entries) > 500
-    for (path, query, media_type, locale), compiled in entries.items():
-        url = f"{path}?{query}&lang={locale}" if query else f"{path}?lang={locale}"
-        compare(client, plain, url, {"Accept": media_type})
-        compare(client, plain, url, {"Accept": media_type, "If-None-Match": compiled.etag})
-        suffixed = f"{path}{SUFFIXES[media_type]}" + url[len(path) :]
-        compare(client, plain, suffixed, {})
+    """Each path, representation and locale: the first answer (rendered and kept), the second
+    (a lookup), its 304 and its suffix URL all equal the uncached app's answers."""
+    fresh = TestClient(create_app(Settings(bundle=BUNDLE)))
+    responses: Responses = fresh.app.state.responses  # type: ignore[attr-defined]
+    paths = list(content_paths(app.state.store))
+    assert len(paths) > 60
+    for path, query in paths:
+        for media_type, suffix in SUFFIXES.items():
+            for locale in ("en", "es"):
+                url = f"{path}?{query}&lang={locale}" if query else f"{path}?lang={locale}"
+                compare(fresh, plain, url, {"Accept": media_type})
+                key = (path, query, media_type, locale)
+                cached = responses.get(key)
+                assert cached is not None, key
+                compare(fresh, plain, url, {"Accept": media_type})
+                compare(fresh, plain, url, {"Accept": media_type, "If-None-Match": cached.etag})
+                compare(fresh, plain, f"{path}{suffix}" + url[len(path) :], {})
 
 
 @pytest.mark.parametrize(
@@ -93,8 +102,8 @@ def test_head_is_headers_only(client: TestClient) -> None:
     assert head.headers.items() == get.headers.items()
 
 
-def test_compiled_responses_need_nothing_else_at_request_time() -> None:
-    app = create_app(Settings(content_dir=CONTENT))
+def test_cached_responses_need_nothing_else_at_request_time() -> None:
+    app = create_app(Settings(bundle=BUNDLE))
     client = TestClient(app, raise_server_exceptions=False)
     before = client.get("/v1/self-tests/muscular-minesweeper.md?lang=es").content
     app.state.locales = {}  # what the routes would need: gone
@@ -102,13 +111,23 @@ def test_compiled_responses_need_nothing_else_at_request_time() -> None:
     assert client.get("/v1/warnings?kind=safety").status_code == 500
 
 
-def test_filtered_answers_are_remembered_within_a_bound() -> None:
-    app = create_app(Settings(content_dir=CONTENT))
+def test_the_cache_stays_within_its_size_and_drops_the_least_recently_used() -> None:
+    app = create_app(Settings(bundle=BUNDLE, response_cache_mb=1))
     client = TestClient(app)
-    table: Table = app.state.compiled
-    first = client.get("/v1/warnings?severity=caution")
-    assert ("/v1/warnings", "severity=caution", "application/json", "en") in table.memo
-    assert client.get("/v1/warnings?severity=caution").content == first.content
-    for index in range(table.memo_limit + 10):
-        client.get(f"/v1/warnings?severity=stop&n={index}")
-    assert len(table.memo) == table.memo_limit
+    responses: Responses = app.state.responses
+    client.get("/v1/warnings?severity=caution")
+    kept = ("/v1/warnings", "severity=caution", "application/json", "en")
+    assert responses.get(kept) is not None
+    for index in range(400):
+        client.get(f"/v1/warnings.html?page_size={index + 1}")
+        assert responses.size <= responses.capacity == 2**20
+    assert responses.get(kept) is None
+    assert len(responses.entries) < 400
+    assert sum(entry.size for entry in responses.entries.values()) == responses.size
+
+
+def test_no_cache_renders_every_request() -> None:
+    app = create_app(Settings(bundle=BUNDLE, response_cache_mb=0))
+    client = TestClient(app)
+    assert app.state.responses is None
+    assert client.get("/v1/muscles").status_code == 200

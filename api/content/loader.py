@@ -9,21 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from api import models
-from api.diagnostics import ContentProblem
-from api.yamlfile import YamlDocument, YamlFileError, parse_yaml
+from api.content.diagnostics import ContentProblem
+from api.content.kinds import KINDS
+from api.content.yamlfile import YamlDocument, YamlFileError, parse_yaml
 
-KINDS: Mapping[str, type[BaseModel]] = {
-    "guides": models.Guide,
-    "muscles": models.Muscle,
-    "actions": models.Action,
-    "landmarks": models.Landmark,
-    "conditions": models.Condition,
-    "techniques": models.Technique,
-    "self-tests": models.SelfTest,
-    "warnings": models.SafetyWarning,
-    "sources": models.Source,
-}
+MODELS: Mapping[str, type[BaseModel]] = {kind.collection: kind.model for kind in KINDS}
 
 
 @dataclass(frozen=True)
@@ -65,8 +55,8 @@ def read_files(
     for path in sorted(p for p in root.rglob("*") if not p.is_dir()):
         display = str(display_root / path.relative_to(root))
         kind = path.parent.name if path.parent.parent == root else ""
-        if kind not in KINDS:
-            folders = ", ".join(KINDS)
+        if kind not in MODELS:
+            folders = ", ".join(MODELS)
             problems.append(ContentProblem(display, None, "", f"not in a kind folder ({folders})"))
         elif path.suffix != ".yaml":
             problems.append(ContentProblem(display, None, "", "content files end in .yaml"))
@@ -83,7 +73,7 @@ def read_files(
 def validate(file: ContentFile, data: Mapping[str, Any]) -> LoadedItem | list[ContentProblem]:
     """Validate ``data`` (the file's own, or merged with English) against its kind's model."""
     try:
-        model = KINDS[file.kind].model_validate(data)
+        model = MODELS[file.kind].model_validate(data)
     except ValidationError as error:
         return [
             problem_at(file, tuple(detail["loc"]), _message(detail)) for detail in error.errors()

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from api.models import TRANSLATABLE
-from api.yamlfile import FieldPath
+from api.content.models import TRANSLATABLE
+from api.content.yamlfile import FieldPath
 
 ANCHORS = ("id", "number")
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from api.catalog import Catalog, build_catalog
-from api.diagnostics import ContentError, ContentProblem
-from api.loader import (
-    KINDS,
+from api.content.catalog import Catalog, build_catalog
+from api.content.diagnostics import ContentError, ContentProblem
+from api.content.loader import (
+    MODELS,
     ContentFile,
     LoadedItem,
     duplicate_ids,
@@ -20,8 +20,8 @@ from api.loader import (
     read_files,
     validate,
 )
-from api.locales import merge, overlay_problems, untranslated
-from api.references import find_broken_references
+from api.content.locales import merge, overlay_problems, untranslated
+from api.content.references import find_broken_references
 
 DEFAULT_LOCALE = "en"
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -54,7 +54,7 @@ def load_library(content_dir: Path) -> Library:
         catalogs[locale] = _catalog(locale, version, items, missing)
     if problems:
         raise ContentError(problems)
-    total = sum(len(untranslated(KINDS[i.kind], i.file.data, None)) for i in english)
+    total = sum(len(untranslated(MODELS[i.kind], i.file.data, None)) for i in english)
     return Library(DEFAULT_LOCALE, MappingProxyType(catalogs), tuple(sorted(warnings)), total)
 
 
@@ -136,12 +136,12 @@ def _load_translation(
         item = _overlay(file, original, problems)
         if item is not None:
             translated[key] = item
-            missing[key] = tuple(untranslated(KINDS[file.kind], original.file.data, file.data))
+            missing[key] = tuple(untranslated(MODELS[file.kind], original.file.data, file.data))
             if missing[key]:
                 problems.append(_partial_warning(file, missing[key]))
     for key, original in by_key.items():
         if key not in translated:
-            missing[key] = tuple(untranslated(KINDS[original.kind], original.file.data, None))
+            missing[key] = tuple(untranslated(MODELS[original.kind], original.file.data, None))
             display = f"{content_dir.name}/{locale}/{key[0]}/{key[1]}.yaml"
             message = "no translation: served in English"
             problems.append(ContentProblem(display, None, "", message, "warning"))
@@ -152,7 +152,7 @@ def _load_translation(
 def _overlay(
     file: ContentFile, original: LoadedItem, problems: list[ContentProblem]
 ) -> LoadedItem | None:
-    model = KINDS[file.kind]
+    model = MODELS[file.kind]
     found = [
         problem_at(file, p, m) for p, m in overlay_problems(model, original.file.data, file.data)
     ]

@@ -1,0 +1,231 @@
+"""``python -m api build``: validate ``content/`` once, write the read-only bundle the server opens.
+
+The bundle is one SQLite file (see ``api.store`` for how it is read):
+
+    meta     key -> value: format, content version, locales, default locale, the stamp of the
+             content files it was built from, locale summaries, item count, disclaimer id
+    items    (locale, collection, id) -> position in the collection's order, the response model
+             as JSON
+    facets   (collection, facet, value, id): what each collection filter matches, for every locale
+    credits  (collection, id) -> the sources a handout of the item credits
+    search_<locale>  FTS5 (unicode61, diacritics removed): name and text of every item
+
+Validation errors stop the build exactly as ``check`` does: a ``ContentError`` listing them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from api import views as v
+from api.content.catalog import Catalog
+from api.content.kinds import BY_COLLECTION, KINDS
+from api.content.library import Library, load_library
+from api.presenter import Presented, href, links, present
+from api.search import item_text, searchable_name
+
+FORMAT = "1"
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE items (
+    locale TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL,
+    position INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (locale, collection, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX items_in_order ON items (locale, collection, position);
+CREATE TABLE facets (
+    collection TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (collection, facet, value, id)
+) WITHOUT ROWID;
+CREATE TABLE credits (
+    collection TEXT NOT NULL, id TEXT NOT NULL, source_ids TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    version: str
+    locales: tuple[str, ...]
+    items: int  # per locale
+    rebuilt: bool
+
+
+def content_stamp(content_dir: Path) -> str:
+    """A cheap fingerprint of the content files (names, sizes, modification times): no reads."""
+    digest = hashlib.sha256(str(content_dir.resolve()).encode())
+    for path in sorted(content_dir.rglob("*.yaml")):
+        stat = path.stat()
+        digest.update(
+            f"{path.relative_to(content_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode()
+        )
+    return digest.hexdigest()
+
+
+def build_bundle(content_dir: Path, output: Path, *, if_changed: bool = False) -> Built:
+    """Write the bundle of ``content_dir`` to ``output`` (atomically); ContentError on problems.
+
+    With ``if_changed``, an existing bundle built from the same files is kept as it is.
+    """
+    stamp = content_stamp(content_dir)
+    if if_changed and output.is_file():
+        kept = _existing(output, stamp)
+        if kept is not None:
+            return kept
+    library = load_library(content_dir)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    partial.unlink(missing_ok=True)
+    connection = sqlite3.connect(partial)
+    try:
+        _write(connection, library, stamp)
+        connection.commit()
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+    os.replace(partial, output)
+    english = library.catalogs[library.default_locale]
+    count = sum(1 for kind in KINDS for _ in english.items(kind.collection))
+    return Built(output, english.version, tuple(library.catalogs), count, True)
+
+
+def _existing(output: Path, stamp: str) -> Built | None:
+    try:
+        connection = sqlite3.connect(f"file:{output}?mode=ro", uri=True)
+        try:
+            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    if meta.get("format") != FORMAT or meta.get("stamp") != stamp:
+        return None
+    locales = tuple(json.loads(meta["locales"]))
+    return Built(output, meta["content_version"], locales, int(meta["items"]), False)
+
+
+def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None:
+    connection.executescript(SCHEMA)
+    english = library.catalogs[library.default_locale]
+    items = 0
+    for locale, catalog in library.catalogs.items():
+        presented = present(catalog)
+        items = sum(len(found) for found in presented.values())
+        _write_locale(connection, locale, presented)
+        if locale == library.default_locale:
+            connection.executemany("INSERT INTO facets VALUES (?, ?, ?, ?)", _facets(presented))
+    connection.executemany("INSERT INTO credits VALUES (?, ?, ?)", _credits(english))
+    guides = list(english.guides.values())
+    meta = {
+        "format": FORMAT,
+        "content_version": english.version,
+        "stamp": stamp,
+        "default_locale": library.default_locale,
+        "locales": json.dumps(list(library.catalogs)),
+        "locale_summaries": json.dumps([s.model_dump(mode="json") for s in _summaries(library)]),
+        "items": str(items),
+        "disclaimer": guides[0].disclaimer_id if guides else _any_disclaimer(english),
+    }
+    connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+
+
+def search_table(locale: str) -> str:
+    """The FTS5 table of one locale (locale tags hold only letters, digits and '-')."""
+    return "search_" + locale.replace("-", "_").lower()
+
+
+def _write_locale(connection: sqlite3.Connection, locale: str, presented: Presented) -> None:
+    table = search_table(locale)
+    connection.execute(
+        f"CREATE VIRTUAL TABLE {table} USING fts5(collection UNINDEXED, id UNINDEXED, name, "
+        "text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+    )
+    for collection, found in presented.items():
+        rows = [
+            (locale, collection, item_id, position, view.model_dump_json(by_alias=True))
+            for position, (item_id, view) in enumerate(found.items())
+        ]
+        connection.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)", rows)
+        connection.executemany(
+            f"INSERT INTO {table} (collection, id, name, text) VALUES (?, ?, ?, ?)",
+            (
+                (collection, key, searchable_name(view), item_text(view))
+                for key, view in found.items()
+            ),
+        )
+
+
+def _facets(presented: Presented) -> Iterator[tuple[str, str, str, str]]:
+    """(collection, facet, value, id) for every value a collection filter can match."""
+    for collection, found in presented.items():
+        for item_id, view in found.items():
+            for facet, value in _facet_values(view):
+                yield collection, facet, value, item_id
+
+
+def _facet_values(view: BaseModel) -> Iterable[tuple[str, str]]:
+    match view:
+        case v.MuscleView():
+            return (("action", ref.id) for ref in view.actions)
+        case v.ActionView():
+            return (("muscle", muscle_id) for muscle_id in view.muscle_ids)
+        case v.LandmarkView():
+            values = [("kind", view.kind), ("avoid_pressure", str(view.avoid_pressure).lower())]
+            if view.diagram_colour is not None:
+                values.append(("diagram_colour", view.diagram_colour))
+            return values
+        case v.SelfTestView():
+            return (("condition", condition_id) for condition_id in view.condition_ids)
+        case v.WarningView():
+            values = [("severity", view.severity), ("kind", view.kind)]
+            values += [("self_test", t.self_test) for t in view.applies_to if t.self_test]
+            values += [("condition", t.condition) for t in view.applies_to if t.condition]
+            return dict.fromkeys(values)
+    return ()
+
+
+def _credits(catalog: Catalog) -> Iterator[tuple[str, str, str]]:
+    """What each item's handout credits: the articles adapted by the guides that use it."""
+    adapted: dict[tuple[str, str], dict[str, None]] = {}
+    for guide in catalog.guides.values():
+        articles = [i for i in guide.source_ids if catalog.sources[i].kind == "article"]
+        members = [("guides", guide.id)]
+        for kind in KINDS:
+            if kind.guide_field is not None:
+                members += [(kind.collection, i) for i in getattr(guide, kind.guide_field)]
+        for member in members:
+            adapted.setdefault(member, {}).update(dict.fromkeys(articles))
+    for (collection, item_id), sources in adapted.items():
+        if collection in BY_COLLECTION:
+            yield collection, item_id, json.dumps(list(sources))
+
+
+def _any_disclaimer(catalog: Catalog) -> str:
+    return next((w.id for w in catalog.warnings.values() if w.kind == "disclaimer"), "")
+
+
+def _summaries(library: Library) -> tuple[v.LocaleView, ...]:
+    return tuple(
+        v.LocaleView(
+            locale=locale,
+            name=LANGUAGE_NAMES.get(locale, locale),
+            default=locale == library.default_locale,
+            complete=not catalog.untranslated,
+            translated_fields=library.translated_fields(locale),
+            total_fields=library.translatable_fields,
+            untranslated_items=tuple(href(kind, item) for kind, item in catalog.untranslated),
+            links=links(f"{href('locales')}?lang={locale}"),
+        )
+        for locale, catalog in library.catalogs.items()
+    )

@@ -1,0 +1,219 @@
+"""The response cache: responses rendered on first use, kept in a bounded LRU, served as lookups.
+
+``ResponseCache`` sits in front of the routing. A GET that the app answered with a 200 and an
+ETag is kept (start messages for 200 and 304, and the body), keyed by path, query less ``lang``,
+media type and locale; the next request for the same key, and its 304, is answered from memory
+before FastAPI's machinery runs. Content changes only with a new bundle, so entries never go
+stale; the cache is bounded in bytes (``FASCIA_RESPONSE_CACHE_MB``) and drops the least recently
+used first. Because every entry is the app's own answer, the two paths cannot drift; a test
+compares them byte for byte on every content path.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.caching import none_match
+from api.content.kinds import COLLECTIONS
+from api.middleware import split_suffix
+from api.negotiation import choose_locale, choose_media_type, split_lang
+from api.render import MEDIA_TYPES
+from api.store import Store
+
+Key = tuple[str, str, str, str]  # path, query without lang, media type, locale
+ACCEPT_VARY = b"Accept, Accept-Language"
+SUFFIX_VARY = b"Accept-Language"
+NEGOTIATION_LIMIT = 1024  # distinct header values remembered
+ENTRY_OVERHEAD = 1024  # bytes an entry costs beyond its body and headers (objects, dict slot)
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """One response, ready to send: start messages for 200 and 304, and the body."""
+
+    etag: str
+    start: Message
+    start_by_suffix: Message
+    not_modified: Message
+    not_modified_by_suffix: Message
+    body: Message
+    size: int
+
+
+@dataclass
+class Responses:
+    """Cached responses by key, least recently used first, at most ``capacity`` bytes."""
+
+    default_locale: str
+    locales: tuple[str, ...]
+    capacity: int
+    entries: OrderedDict[Key, Cached] = field(default_factory=OrderedDict)
+    size: int = 0
+    media_types: dict[bytes, str | None] = field(default_factory=dict)
+    languages: dict[tuple[bytes, str], str] = field(default_factory=dict)
+
+    def get(self, key: Key) -> Cached | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def remember(self, key: Key, cached: Cached) -> None:
+        if cached.size > self.capacity:
+            return
+        previous = self.entries.pop(key, None)
+        if previous is not None:
+            self.size -= previous.size
+        self.entries[key] = cached
+        self.size += cached.size
+        while self.size > self.capacity:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= dropped.size
+
+    def media_type(self, accept: bytes) -> str | None:
+        if accept not in self.media_types:
+            if len(self.media_types) >= NEGOTIATION_LIMIT:
+                self.media_types.clear()
+            self.media_types[accept] = choose_media_type(accept.decode("latin-1"), MEDIA_TYPES)
+        return self.media_types[accept]
+
+    def locale(self, accept_language: bytes, lang: str) -> str:
+        key = (accept_language, lang)
+        if key not in self.languages:
+            if len(self.languages) >= NEGOTIATION_LIMIT:
+                self.languages.clear()
+            header = accept_language.decode("latin-1")
+            chosen = choose_locale(header, lang or None, self.locales, self.default_locale)
+            self.languages[key] = chosen
+        return self.languages[key]
+
+
+class ResponseCache:
+    """ASGI middleware: answer from the cache when the request is in it, else ask the app."""
+
+    def __init__(self, app: ASGIApp, responses: Responses) -> None:
+        self.app = app
+        self.responses = responses
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        request = self._request(scope)
+        if request is None:
+            await self.app(scope, receive, send)
+            return
+        key, by_suffix, if_none_match = request
+        cached = self.responses.get(key)
+        if cached is None:
+            await self._through(scope, receive, send, key)
+            return
+        if if_none_match and none_match(if_none_match.decode("latin-1"), cached.etag):
+            await send(cached.not_modified_by_suffix if by_suffix else cached.not_modified)
+            await send(EMPTY_BODY)
+            return
+        await send(cached.start_by_suffix if by_suffix else cached.start)
+        await send(EMPTY_BODY if scope["method"] == "HEAD" else cached.body)
+
+    def _request(self, scope: Scope) -> tuple[Key, bool, bytes] | None:
+        """The cache key, whether a suffix chose the representation, and If-None-Match."""
+        path, representation = split_suffix(scope["path"])
+        if not path.startswith("/v1"):
+            return None
+        query = scope["query_string"]
+        lang, rest = split_lang(query.decode("latin-1")) if query else ("", "")
+        if lang is None:
+            return None
+        found: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            if name in _NEGOTIATED and name not in found:  # the first one counts, as in Starlette
+                found[name] = value
+        accept = found.get(b"accept", b"")
+        accept_language = found.get(b"accept-language", b"")
+        if_none_match = found.get(b"if-none-match", b"")
+        media_type = (
+            representation.media_type if representation else self.responses.media_type(accept)
+        )
+        if media_type is None:
+            return None  # the app answers 406
+        locale = self.responses.locale(accept_language, lang)
+        return (path, rest, media_type, locale), representation is not None, if_none_match
+
+    async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:
+        """Let the app answer; keep its 200 answer to a GET, so the next one is a lookup."""
+        messages: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            messages.append(message)
+            await send(message)
+
+        await self.app(scope, receive, capture if scope["method"] == "GET" else send)
+        if len(messages) == 2 and messages[0]["status"] == 200:
+            cached = cache_entry(messages[0], messages[1])
+            if cached is not None:
+                self.responses.remember(key, cached)
+
+
+EMPTY_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}
+_NEGOTIATED = frozenset({b"accept", b"accept-language", b"if-none-match"})
+
+
+def cache_entry(start: Message, body: Message) -> Cached | None:
+    """A cache entry from the messages the app sent for a 200 (None: not cacheable)."""
+    if body.get("more_body"):
+        return None
+    headers = list(start["headers"])
+    etag = next((v.decode() for k, v in headers if k == b"etag"), None)
+    if etag is None:
+        return None
+    # Suffix and negotiated answers differ only in Vary, so one answer serves both ways.
+    accept, suffix = _with_vary(headers, ACCEPT_VARY), _with_vary(headers, SUFFIX_VARY)
+    size = len(body["body"]) + sum(len(k) + len(v) for k, v in headers) * 3 + ENTRY_OVERHEAD
+    return Cached(
+        etag=etag,
+        start={"type": "http.response.start", "status": 200, "headers": accept},
+        start_by_suffix={"type": "http.response.start", "status": 200, "headers": suffix},
+        not_modified=_not_modified(accept),
+        not_modified_by_suffix=_not_modified(suffix),
+        body={"type": "http.response.body", "body": body["body"], "more_body": False},
+        size=size,
+    )
+
+
+def _with_vary(headers: list[tuple[bytes, bytes]], vary: bytes) -> list[tuple[bytes, bytes]]:
+    return [(k, vary if k == b"vary" else v) for k, v in headers]
+
+
+def _not_modified(headers: list[tuple[bytes, bytes]]) -> Message:
+    """The 304 of a 200: the same headers less those about a body."""
+    dropped = (b"content-type", b"content-length", b"content-security-policy")
+    kept = [(k, v) for k, v in headers if k not in dropped]
+    return {"type": "http.response.start", "status": 304, "headers": kept}
+
+
+def content_paths(store: Store) -> Iterator[tuple[str, str]]:
+    """(path, query) of every response that depends on the content alone, in the default
+    locale's order: what the static export writes and the tests compare."""
+    yield "/v1", ""
+    yield "/v1/locales", ""
+    yield "/v1/export", ""
+    locale = store.meta.default_locale
+    for name in COLLECTIONS:
+        yield f"/v1/{name}", ""
+        for item in store.pages(locale, name):
+            yield f"/v1/{name}/{item.id}", ""  # type: ignore[attr-defined]
+    for self_test in store.pages(locale, "self-tests"):
+        base = f"/v1/self-tests/{self_test.id}"  # type: ignore[attr-defined]
+        yield f"{base}/steps", ""
+        for variant in self_test.variants:  # type: ignore[attr-defined]
+            query = f"variant={variant.id}"
+            yield base, query
+            yield f"{base}/steps", query
+            for step in variant.steps:
+                yield f"{base}/steps/{step.number}", query
+                if variant.id == self_test.default_variant:  # type: ignore[attr-defined]
+                    yield f"{base}/steps/{step.number}", ""

@@ -1,0 +1,194 @@
+"""The bundle, read-only: items by id, pages of collections, facets, credits and search.
+
+Opening is a file open and one small query, whatever the size of the library. The file is
+opened immutable (no locks, no journal), so any number of processes share it through the OS
+page cache; SQLite's own page cache per process is kept small. Parsed items are kept in a small
+LRU, because one page is usually rendered in several representations in a row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from api.build import FORMAT, search_table
+from api.search import run_search
+from api.views import ITEM_MODELS, LocaleView, SearchHit, SourceView, StepView
+
+PARSED_ITEMS = 256
+COLLECTION_OF = {model: name for name, model in ITEM_MODELS.items()}
+SQLITE_CACHE_KIB = 4096
+
+
+class BundleError(Exception):
+    """The bundle is missing, unreadable or of another format."""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: tuple[BaseModel, ...]
+    after: int | None  # position to continue after, when there is a next page
+
+
+@dataclass(frozen=True)
+class Meta:
+    version: str
+    default_locale: str
+    locales: tuple[str, ...]
+    locale_summaries: tuple[LocaleView, ...]
+    items: int
+    disclaimer: str
+
+
+class Store:
+    """Read access to one bundle; safe to share between threads (SQLite serialises calls)."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise BundleError(f"no bundle at {path}: run `python -m api build` first")
+        try:
+            self.connection = sqlite3.connect(
+                f"file:{path.resolve()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
+            self.connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            meta = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as error:
+            raise BundleError(f"{path} is not a Fascia bundle ({error})") from error
+        if meta.get("format") != FORMAT:
+            raise BundleError(f"{path} has bundle format {meta.get('format')}, not {FORMAT}")
+        self.meta = Meta(
+            version=meta["content_version"],
+            default_locale=meta["default_locale"],
+            locales=tuple(json.loads(meta["locales"])),
+            locale_summaries=tuple(
+                LocaleView.model_validate(s) for s in json.loads(meta["locale_summaries"])
+            ),
+            items=int(meta["items"]),
+            disclaimer=meta["disclaimer"],
+        )
+        self._parsed: OrderedDict[tuple[str, str, str], BaseModel] = OrderedDict()
+
+    def item(self, locale: str, collection: str, item_id: str) -> BaseModel | None:
+        """One item's response model, or None."""
+        key = (locale, collection, item_id)
+        parsed = self._parsed.get(key)
+        if parsed is not None:
+            self._parsed.move_to_end(key)
+            return parsed
+        row = self.connection.execute(
+            "SELECT body FROM items WHERE locale = ? AND collection = ? AND id = ?", key
+        ).fetchone()
+        if row is None:
+            return None
+        parsed = self._parse(key, row[0])
+        return parsed
+
+    def exists(self, collection: str, item_id: str) -> bool:
+        """Whether ``item_id`` names an item of ``collection`` (in every locale: ids are shared)."""
+        row = self.connection.execute(
+            "SELECT 1 FROM items WHERE locale = ? AND collection = ? AND id = ?",
+            (self.meta.default_locale, collection, item_id),
+        ).fetchone()
+        return row is not None
+
+    def page(
+        self,
+        locale: str,
+        collection: str,
+        filters: Mapping[str, str],
+        after: int,
+        size: int,
+    ) -> Page:
+        """Up to ``size`` items after position ``after``, in collection order, matching every
+        filter (facet -> value)."""
+        sql = [
+            "SELECT id, position, body FROM items WHERE locale = ? AND collection = ?",
+            "AND position > ?",
+        ]
+        parameters: list[object] = [locale, collection, after]
+        for facet, value in filters.items():
+            sql.append(
+                "AND id IN (SELECT id FROM facets WHERE collection = ? AND facet = ? AND value = ?)"
+            )
+            parameters += [collection, facet, value]
+        sql.append("ORDER BY position LIMIT ?")
+        rows = self.connection.execute(" ".join(sql), [*parameters, size + 1]).fetchall()
+        items = tuple(self._parse((locale, collection, i), body) for i, _, body in rows[:size])
+        return Page(items, rows[size - 1][1] if len(rows) > size else None)
+
+    def pages(self, locale: str, collection: str, size: int = 500) -> Iterator[BaseModel]:
+        """Every item of a collection, in order, read a page at a time."""
+        after = -1
+        while True:
+            page = self.page(locale, collection, {}, after, size)
+            yield from page.items
+            if page.after is None:
+                return
+            after = page.after
+
+    def credits(self, collection: str, item_id: str) -> tuple[str, ...]:
+        """The ids of the sources a handout of this item credits besides what it cites."""
+        row = self.connection.execute(
+            "SELECT source_ids FROM credits WHERE collection = ? AND id = ?",
+            (collection, item_id),
+        ).fetchone()
+        return tuple(json.loads(row[0])) if row else ()
+
+    def credits_for(self, view: BaseModel) -> tuple[str, ...]:
+        """``credits`` of the item ``view`` shows (a step: its self-test's; a hit: its item's)."""
+        if isinstance(view, StepView):
+            return self.credits("self-tests", view.self_test_id)
+        if isinstance(view, SearchHit):
+            return self.credits(view.kind, view.id)
+        collection = COLLECTION_OF.get(type(view))
+        item_id = getattr(view, "id", None)
+        return self.credits(collection, item_id) if collection and item_id else ()
+
+    def search(
+        self, locale: str, query: str, collection: str | None, offset: int, size: int
+    ) -> tuple[list[SearchHit], bool]:
+        """One page of search hits in ``locale``, best first, and whether more follow."""
+        table = search_table(locale)
+        return run_search(self.connection, table, query, collection, offset, size)
+
+    def sources(self, locale: str) -> Mapping[str, SourceView]:
+        """The sources of ``locale`` by id, read on demand."""
+        return _Sources(self, locale)
+
+    def _parse(self, key: tuple[str, str, str], body: str) -> BaseModel:
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            parsed = ITEM_MODELS[key[1]].model_validate_json(body)
+            self._parsed[key] = parsed
+            if len(self._parsed) > PARSED_ITEMS:
+                self._parsed.popitem(last=False)
+        return parsed
+
+
+class _Sources(Mapping[str, SourceView]):
+    """A read-only mapping of source id to source, backed by the store."""
+
+    def __init__(self, store: Store, locale: str) -> None:
+        self.store = store
+        self.locale = locale
+
+    def __getitem__(self, source_id: str) -> SourceView:
+        found = self.store.item(self.locale, "sources", source_id)
+        if not isinstance(found, SourceView):
+            raise KeyError(source_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (source.id for source in self.store.pages(self.locale, "sources"))  # type: ignore[attr-defined]
+
+    def __len__(self) -> int:
+        row = self.store.connection.execute(
+            "SELECT count(*) FROM items WHERE locale = ? AND collection = 'sources'", (self.locale,)
+        ).fetchone()
+        return int(row[0])
