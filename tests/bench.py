@@ -98,9 +98,7 @@ def servers(work: Path) -> Iterator[dict[str, tuple[str, int]]]:
             nginx(work / "site/nginx/fascia.conf", ports["nginx"], work / "ng")
         )
         app = stack.enter_context(fascia(ports["fascia"]))
-        plain = stack.enter_context(
-            fascia(ports["fastapi"], {"FASCIA_RESPONSE_CACHE_MB": "0"})
-        )
+        plain = stack.enter_context(fascia(ports["fastapi"], {"FASCIA_RESPONSE_CACHE_MB": "0"}))
         yield {
             "nginx": (f"http://127.0.0.1:{ports['nginx']}", web.pid),
             "fascia": (f"http://127.0.0.1:{ports['fascia']}", app.pid),
