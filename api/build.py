@@ -8,7 +8,7 @@ The bundle is one SQLite file (see ``api.store`` for how it is read):
              as JSON
     facets   (collection, facet, value, id): what each collection filter matches, for every locale
     credits  (collection, id) -> the sources a handout of the item credits
-    search_<locale>  FTS5 (unicode61, diacritics removed): name and text of every item
+    names_<locale>, texts_<locale>  FTS5 indexes of every item's name and text (``api.search``)
 
 Validation errors stop the build exactly as ``check`` does: a ``ContentError`` listing them all.
 """
@@ -30,9 +30,9 @@ from api.content.catalog import Catalog
 from api.content.kinds import BY_COLLECTION, KINDS
 from api.content.library import Library, load_library
 from api.presenter import Presented, href, links, present
-from api.search import item_text, searchable_name
+from api.search import create_index, item_text, searchable_name
 
-FORMAT = "1"
+FORMAT = "2"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -140,30 +140,22 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
 
-def search_table(locale: str) -> str:
-    """The FTS5 table of one locale (locale tags hold only letters, digits and '-')."""
-    return "search_" + locale.replace("-", "_").lower()
-
-
 def _write_locale(connection: sqlite3.Connection, locale: str, presented: Presented) -> None:
-    table = search_table(locale)
-    connection.execute(
-        f"CREATE VIRTUAL TABLE {table} USING fts5(collection UNINDEXED, id UNINDEXED, name, "
-        "text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
-    )
     for collection, found in presented.items():
         rows = [
             (locale, collection, item_id, position, view.model_dump_json(by_alias=True))
             for position, (item_id, view) in enumerate(found.items())
         ]
         connection.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)", rows)
-        connection.executemany(
-            f"INSERT INTO {table} (collection, id, name, text) VALUES (?, ?, ?, ?)",
-            (
-                (collection, key, searchable_name(view), item_text(view))
-                for key, view in found.items()
-            ),
-        )
+    create_index(
+        connection,
+        locale,
+        (
+            (collection, key, searchable_name(view), item_text(view))
+            for collection, found in presented.items()
+            for key, view in found.items()
+        ),
+    )
 
 
 def _facets(presented: Presented) -> Iterator[tuple[str, str, str, str]]:

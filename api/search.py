@@ -1,16 +1,23 @@
-"""Search: what each item contributes to the full-text index, and how a query runs on it.
+"""Search: what each item gives the full-text index, and how a query runs on it in bounded time.
 
-The index is FTS5 (``unicode61 remove_diacritics 2``) in the bundle, one table per locale, so
-matching ignores case and accents (``ciatico`` finds ``ciático``). Every word of a query must
-appear, as a word or the start of one (whole words rank higher); names weigh ten times the rest
-of the text (bm25), so name matches come first. Snippets come from the index, around the first
-match.
+The index is FTS5 (``unicode61 remove_diacritics 2``) in the bundle, so matching ignores case and
+accents (``ciatico`` finds ``ciático``). Every word of a query must appear, as a word or as the
+start of one. Two tables per locale hold every item:
+
+    names_<locale>  the name (indexed) and kind; rows in order of name length, shortest first
+    texts_<locale>  name and text (indexed) and kind; rows in order of text length
+
+Hits come in two tiers: items whose *name* holds every word (shortest name first: the closest
+match), then the other matches (shortest text first). Both tiers are read in row order and stop
+after one page, so a search costs about one page of work however many items match; scoring every
+match (bm25) would grow with the library. A position is the tier times ``TIER`` plus the row id.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 
 from pydantic import BaseModel
@@ -18,10 +25,12 @@ from pydantic import BaseModel
 from api.presenter import href
 from api.views import SearchHit
 
-NAME_WEIGHT = 10.0
-SNIPPET_TOKENS = 24
+TIER = 2**40  # far above any row id
+NAME_SCORE = 10.0  # per query word, when the name holds every word
+TEXT_SCORE = 1.0  # per query word, otherwise
+SNIPPET = 160
 _WORD = re.compile(r"\w+")
-_NOT_PROSE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*|https?://\S+")  # ids and URLs
+_NOT_PROSE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*|https?://\S+|/\S*")  # ids, URLs, paths
 
 
 def searchable_name(view: BaseModel) -> str:
@@ -38,48 +47,98 @@ def item_text(view: BaseModel) -> str:
     return " ".join(_strings(view.model_dump(exclude={"links", "translation"})))
 
 
-def match_expression(query: str) -> str | None:
-    """An FTS5 query needing every word of ``query`` (as a word or a prefix); None if no words.
+def index_tables(locale: str) -> tuple[str, str]:
+    """The names and texts tables of a locale (tags hold only letters, digits and '-')."""
+    suffix = locale.replace("-", "_").lower()
+    return f"names_{suffix}", f"texts_{suffix}"
 
-    Each word is asked for twice, whole or as a prefix, so that bm25 counts a whole-word match
-    twice and ``sciatic`` ranks the sciatic nerve above sciatica.
-    """
+
+def create_index(
+    connection: sqlite3.Connection, locale: str, items: Iterable[tuple[str, str, str, str]]
+) -> None:
+    """Index (collection, id, name, text) rows of one locale."""
+    names, texts = index_tables(locale)
+    tokenize = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+    connection.execute(
+        f"CREATE VIRTUAL TABLE {names} USING fts5(collection, id UNINDEXED, name, "
+        f"text UNINDEXED, {tokenize})"
+    )
+    connection.execute(
+        f"CREATE VIRTUAL TABLE {texts} USING fts5(collection, id UNINDEXED, name, text, {tokenize})"
+    )
+    rows = list(items)
+    for table, length in ((names, 2), (texts, 3)):
+        ordered = sorted(rows, key=lambda row: (len(row[length]), row[0], row[1]))
+        connection.executemany(
+            f"INSERT INTO {table} (rowid, collection, id, name, text) VALUES (?, ?, ?, ?, ?)",
+            [(rowid, *row) for rowid, row in enumerate(ordered, start=1)],
+        )
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 expression needing every word of ``query`` (whole or as a prefix)."""
     words = _WORD.findall(query)
-    return " AND ".join(f'("{word}" OR "{word}"*)' for word in words) or None
+    return " ".join(f'"{word}"*' for word in words) or None
 
 
 def run_search(
     connection: sqlite3.Connection,
-    table: str,
+    locale: str,
     query: str,
     collection: str | None,
-    offset: int,
+    after: int,
     limit: int,
-) -> tuple[list[SearchHit], bool]:
-    """One page of hits, best first, and whether more follow."""
+) -> tuple[list[SearchHit], int | None]:
+    """One page of hits after position ``after``, and the position to continue after (if any)."""
     expression = match_expression(query)
     if expression is None:
-        return [], False
-    where = f"{table} MATCH ?" + (" AND collection = ?" if collection else "")
-    parameters: list[object] = [expression, *([collection] if collection else [])]
-    rows = connection.execute(
-        f"SELECT collection, id, name, snippet({table}, 3, '', '', '…', {SNIPPET_TOKENS}), "
-        f"bm25({table}, 0, 0, {NAME_WEIGHT}, 1.0) AS score FROM {table} WHERE {where} "
-        "ORDER BY score, length(text), id LIMIT ? OFFSET ?",
-        [*parameters, limit + 1, offset],
-    ).fetchall()
-    hits = [
-        SearchHit(
-            kind=kind,
-            id=item_id,
-            name=name,
-            snippet=snippet,
-            score=round(-score, 2),
-            href=href(kind, item_id),
-        )
-        for kind, item_id, name, snippet, score in rows[:limit]
-    ]
-    return hits, len(rows) > limit
+        return [], None
+    words = [fold(word) for word in _WORD.findall(query)]
+    names, texts = index_tables(locale)
+    kind = f' AND collection : "{collection.replace("-", " ")}"' if collection else ""
+    tiers = (
+        (names, f"name : ({expression}){kind}", NAME_SCORE),
+        (texts, f"({expression}) NOT name : ({expression}){kind}", TEXT_SCORE),
+    )
+    hits: list[SearchHit] = []
+    first, last = divmod(after + 1, TIER) if after >= 0 else (0, 0)
+    for tier in range(first, len(tiers)):
+        table, where, score = tiers[tier]
+        room = limit - len(hits)
+        rows = connection.execute(
+            f"SELECT rowid, collection, id, name, text FROM {table} "
+            f"WHERE {table} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
+            (where, last if tier == first else 0, room + 1),
+        ).fetchall()
+        for rowid, kind_found, item_id, name, text in rows[:room]:
+            snippet = _snippet(text, words[0])
+            scored = score * len(words)
+            link = href(kind_found, item_id)
+            hits.append(
+                SearchHit(
+                    kind=kind_found, id=item_id, name=name, snippet=snippet, score=scored, href=link
+                )
+            )
+            position = tier * TIER + rowid - 1
+        if len(rows) > room:
+            return hits, position
+        if len(hits) == limit:
+            return hits, position if tier + 1 < len(tiers) else None
+    return hits, None
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for finding a word in a snippet."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _snippet(text: str, word: str) -> str:
+    folded = fold(text)
+    at = folded.find(word) if len(folded) == len(text) else 0  # folding changed lengths: start
+    start = max(0, at - SNIPPET // 3)
+    snippet = text[start : start + SNIPPET].strip()
+    return ("…" if start else "") + snippet + ("…" if start + SNIPPET < len(text) else "")
 
 
 def _strings(value: object) -> Iterable[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from api.build import FORMAT, search_table
+from api.build import FORMAT
 from api.search import run_search
 from api.views import ITEM_MODELS, LocaleView, SearchHit, SourceView, StepView
 
@@ -151,11 +151,11 @@ class Store:
         return self.credits(collection, item_id) if collection and item_id else ()
 
     def search(
-        self, locale: str, query: str, collection: str | None, offset: int, size: int
-    ) -> tuple[list[SearchHit], bool]:
-        """One page of search hits in ``locale``, best first, and whether more follow."""
-        table = search_table(locale)
-        return run_search(self.connection, table, query, collection, offset, size)
+        self, locale: str, query: str, collection: str | None, after: int, size: int
+    ) -> tuple[list[SearchHit], int | None]:
+        """One page of search hits in ``locale``, best first, and the position to continue
+        after when more follow."""
+        return run_search(self.connection, locale, query, collection, after, size)
 
     def sources(self, locale: str) -> Mapping[str, SourceView]:
         """The sources of ``locale`` by id, read on demand."""

@@ -262,7 +262,13 @@ class SearchHit(View):
     id: str
     name: str
     snippet: Annotated[str, Field(description="The text around the first match.")]
-    score: Annotated[float, Field(description="Higher is better: name matches count most.")]
+    score: Annotated[
+        float,
+        Field(
+            description="Higher is better: 10 per query word when the name holds every word, "
+            "1 per word otherwise."
+        ),
+    ]
     href: str
 
 

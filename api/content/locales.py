@@ -9,6 +9,7 @@ field, and is reported as a warning, never an error.
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -21,6 +22,7 @@ from api.content.yamlfile import FieldPath
 ANCHORS = ("id", "number")
 
 
+@functools.cache
 def translatable_fields(model: type[BaseModel]) -> frozenset[str]:
     """Names of the fields of ``model`` whose text is written per locale."""
     return frozenset(
@@ -30,6 +32,7 @@ def translatable_fields(model: type[BaseModel]) -> frozenset[str]:
     )
 
 
+@functools.cache
 def nested_model(model: type[BaseModel], name: str) -> type[BaseModel] | None:
     """The model of a field holding another model or a tuple of them."""
     base = _unwrap(model.model_fields[name].annotation)

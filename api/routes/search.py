@@ -36,10 +36,9 @@ async def search_content(
     ],
     kind: Annotated[SearchKind | None, Query(description="Only items of this kind.")] = None,
 ) -> Response:
-    """Items of the requested locale that contain every word of `q`, best first (names count
-    most), each with a snippet of its text and a link. Paged like every collection."""
-    offset = paging.after + 1
+    """Items of the requested locale that contain every word of `q`, each with a snippet of its
+    text and a link: first the items whose name holds every word (shortest name first), then the
+    rest (shortest text first). Paged like every collection."""
     collection = None if kind is None else kind.value
-    hits, more = ctx.store.search(ctx.locale.name, q, collection, offset, paging.size)
-    after = offset + paging.size - 1 if more else None
+    hits, after = ctx.store.search(ctx.locale.name, q, collection, paging.after, paging.size)
     return paged(ctx, SearchResults, hits, after, query=q)
