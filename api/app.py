@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api.access import KeyCheck, Quota
 from api.cache import ResponseCache, Responses
 from api.caching import cache_control
+from api.care import advice_by_region
 from api.errors import install_error_handlers
 from api.gateway import Gateway, Policy, RouteTemplates
 from api.logs import AccessLog
@@ -81,7 +82,13 @@ def create_app(settings: Settings | None = None) -> Fascia:
     app.state.default_locale = store.meta.default_locale
     control = cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)
     app.state.locales = {
-        locale: Locale(locale, store, _render_context(store, locale), control)
+        locale: Locale(
+            locale,
+            store,
+            _render_context(store, locale),
+            control,
+            advice_by_region(store.pages(locale, "regions")),  # type: ignore[arg-type]
+        )
         for locale in store.meta.locales
     }
     for router in ROUTERS:
@@ -94,7 +101,9 @@ def create_app(settings: Settings | None = None) -> Fascia:
     app.state.responses = None
     if settings.response_cache_mb:
         capacity = settings.response_cache_mb * 2**20
-        app.state.responses = Responses(meta.default_locale, meta.locales, capacity)
+        app.state.responses = Responses(
+            meta.default_locale, meta.locales, store.countries, capacity
+        )
     app.edge = _stack(app, settings, policy)
     return app
 

@@ -12,7 +12,7 @@ compares them byte for byte on every content path.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,11 +20,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.caching import none_match
 from api.content.kinds import COLLECTIONS
 from api.middleware import split_suffix
-from api.negotiation import choose_locale, choose_media_type, split_lang
+from api.negotiation import choose_country, choose_locale, choose_media_type, split_negotiated
 from api.render import MEDIA_TYPES
 from api.store import Store
 
-Key = tuple[str, str, str, str]  # path, query without lang, media type, locale
+Key = tuple[str, str, str, str, str]  # path, query less lang and region, media type, locale,
+# and the country whose care advice was served ("" for the default region)
 ACCEPT_VARY = b"Accept, Accept-Language"
 SUFFIX_VARY = b"Accept-Language"
 NEGOTIATION_LIMIT = 1024  # distinct header values remembered
@@ -50,11 +51,12 @@ class Responses:
 
     default_locale: str
     locales: tuple[str, ...]
+    countries: Mapping[str, str]  # country code -> region id: the countries with advice
     capacity: int
     entries: OrderedDict[Key, Cached] = field(default_factory=OrderedDict)
     size: int = 0
     media_types: dict[bytes, str | None] = field(default_factory=dict)
-    languages: dict[tuple[bytes, str], str] = field(default_factory=dict)
+    languages: dict[tuple[bytes, str, str], tuple[str, str]] = field(default_factory=dict)
 
     def get(self, key: Key) -> Cached | None:
         found = self.entries.get(key)
@@ -81,14 +83,16 @@ class Responses:
             self.media_types[accept] = choose_media_type(accept.decode("latin-1"), MEDIA_TYPES)
         return self.media_types[accept]
 
-    def locale(self, accept_language: bytes, lang: str) -> str:
-        key = (accept_language, lang)
+    def locale(self, accept_language: bytes, lang: str, region: str) -> tuple[str, str]:
+        """(locale, country with its own advice or ""): as the app chooses them."""
+        key = (accept_language, lang, region)
         if key not in self.languages:
             if len(self.languages) >= NEGOTIATION_LIMIT:
                 self.languages.clear()
             header = accept_language.decode("latin-1")
-            chosen = choose_locale(header, lang or None, self.locales, self.default_locale)
-            self.languages[key] = chosen
+            locale = choose_locale(header, lang or None, self.locales, self.default_locale)
+            country = choose_country(header, region or None)
+            self.languages[key] = (locale, country if country in self.countries else "")
         return self.languages[key]
 
 
@@ -125,9 +129,10 @@ class ResponseCache:
         if not path.startswith("/v1"):
             return None
         query = scope["query_string"]
-        lang, rest = split_lang(query.decode("latin-1")) if query else ("", "")
-        if lang is None:
+        negotiated = split_negotiated(query.decode("latin-1")) if query else ("", "", "")
+        if negotiated is None:
             return None
+        lang, region, rest = negotiated
         found: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:
             if name in _NEGOTIATED and name not in found:  # the first one counts, as in Starlette
@@ -140,8 +145,9 @@ class ResponseCache:
         )
         if media_type is None:
             return None  # the app answers 406
-        locale = self.responses.locale(accept_language, lang)
-        return (path, rest, media_type, locale), representation is not None, if_none_match
+        locale, country = self.responses.locale(accept_language, lang, region)
+        key = (path, rest, media_type, locale, country)
+        return key, representation is not None, if_none_match
 
     async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:
         """Let the app answer; keep its 200 answer to a GET, so the next one is a lookup."""

@@ -1,9 +1,12 @@
 """One error shape everywhere: RFC 9457 ``application/problem+json``.
 
+UnknownParameters        query parameters the operation does not take   -> 400
 NotFound                 a resource or filter value that names nothing -> 404
-NotAcceptable            nothing in Accept is available                 -> 406
+NotAcceptable            nothing in Accept (or no such URL suffix)      -> 406
 RequestValidationError   a bad path or query parameter                 -> 422
-InvalidParameter         a parameter that passed its schema but means nothing (a cursor) -> 422
+
+Every problem says in ``detail`` what would have worked, and in a field a program can read:
+``accepted_params``, ``allowed_values``, ``allowed_range``, ``available``, ``available_suffixes``.
 HTTPException            routing errors (unknown path 404, method 405)  -> as raised
 Exception                anything unforeseen                            -> 500, no details
 """
@@ -21,6 +24,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+REQUESTED_PATH_KEY = "fascia.requested_path"  # the path before a suffix was taken off
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # RFC 9110 phrases, fixed here so titles do not change with the Python version.
 TITLES = {
@@ -43,6 +47,11 @@ class InvalidParam(BaseModel):
     reason: str
 
 
+class AllowedRange(BaseModel):
+    minimum: int
+    maximum: int
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
@@ -57,33 +66,72 @@ class Problem(BaseModel):
     available: list[str] | None = Field(
         default=None, description="For 406: the media types this resource is available in."
     )
+    available_suffixes: list[str] | None = Field(
+        default=None, description="For 406: the URL suffixes that choose a representation."
+    )
+    unknown_params: list[str] | None = Field(
+        default=None, description="For 400: the query parameters this operation does not take."
+    )
+    accepted_params: list[str] | None = Field(
+        default=None, description="For 400: the query parameters this operation takes."
+    )
+    allowed_values: list[str] | None = Field(
+        default=None, description="For 404: the values that exist (such as a self-test's variants)."
+    )
+    allowed_range: AllowedRange | None = Field(
+        default=None, description="For 404: the numbers that exist (such as a variant's steps)."
+    )
 
 
 class NotAcceptable(Exception):
-    """Nothing the client accepts is available."""
+    """Nothing the client accepts is available, or the URL has a suffix we do not serve."""
 
-    def __init__(self, available: tuple[str, ...]) -> None:
+    def __init__(
+        self, available: tuple[str, ...], suffixes: tuple[str, ...], suffix: str | None = None
+    ) -> None:
         self.available = available
+        self.suffixes = suffixes
+        listed = ", ".join(suffixes)
+        if suffix is not None:
+            message = f"There is no {suffix} representation. Use one of {listed}, or Accept: "
+        else:
+            message = "None of the media types in Accept is available here. Available: "
+        super().__init__(f"{message}{', '.join(available)} (suffixes: {listed}).")
+
+
+class UnknownParameters(Exception):
+    """The query names parameters the operation does not take."""
+
+    def __init__(self, unknown: list[str], accepted: list[str]) -> None:
+        self.unknown = unknown
+        self.accepted = accepted
         super().__init__(
-            "None of the media types in Accept is available here. "
-            f"Available: {', '.join(available)} (or a .json, .jsonld, .html or .md URL)."
+            f"Unknown query parameter(s): {', '.join(unknown)}. This operation takes: "
+            f"{', '.join(accepted) or 'none'}."
         )
 
 
-class InvalidParameter(Exception):
-    """A parameter that matches its schema but means nothing here."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        self.param = InvalidParam(name=name, reason=reason)
-        super().__init__(f"{name}: {reason}")
-
-
 class NotFound(Exception):
-    """The request names an id that does not exist."""
+    """The request names an id (or a number) that does not exist."""
 
-    def __init__(self, kind: str, item_id: str, parameter: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        item_id: str,
+        parameter: str | None = None,
+        allowed: list[str] | None = None,
+        allowed_range: tuple[int, int] | None = None,
+    ) -> None:
         where = f" (query parameter '{parameter}')" if parameter else ""
-        super().__init__(f"There is no {kind} with id '{item_id}'{where}.")
+        message = f"There is no {kind} with id '{item_id}'{where}."
+        if allowed:
+            message += f" There are: {', '.join(allowed)}."
+        if allowed_range is not None:
+            message = f"There is no {kind} {item_id}: they are numbered {allowed_range[0]} to "
+            message += f"{allowed_range[1]}."
+        self.allowed = allowed
+        self.allowed_range = allowed_range
+        super().__init__(message)
 
 
 def problem_response(
@@ -91,40 +139,53 @@ def problem_response(
     status: int,
     detail: str,
     headers: dict[str, str] | None = None,
-    invalid_params: list[InvalidParam] | None = None,
-    available: list[str] | None = None,
+    **extra: Any,
 ) -> Response:
-    body = problem_body(status, detail, request.url.path, invalid_params, available)
+    """A problem about ``request``; its ``instance`` is the path as requested (suffix and all)."""
+    instance = request.scope.get(REQUESTED_PATH_KEY) or request.url.path
+    body = problem_body(status, detail, instance, **extra)
     return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def problem_body(
-    status: int,
-    detail: str,
-    instance: str,
-    invalid_params: list[InvalidParam] | None = None,
-    available: list[str] | None = None,
-) -> bytes:
+def problem_body(status: int, detail: str, instance: str, **extra: Any) -> bytes:
     """The bytes of a problem detail: the one error shape, wherever the error is found."""
     problem = Problem(
         title=TITLES.get(status) or HTTPStatus(status).phrase,
         status=status,
         detail=detail,
         instance=instance,
-        invalid_params=invalid_params,
-        available=available,
+        **extra,
     )
     return problem.model_dump_json(exclude_none=True).encode()
 
 
 async def _not_acceptable(request: Request, error: Exception) -> Response:
     assert isinstance(error, NotAcceptable)
-    available = list(error.available)
-    return problem_response(request, 406, str(error), {"Vary": "Accept"}, available=available)
+    return problem_response(
+        request,
+        406,
+        str(error),
+        {"Vary": "Accept"},
+        available=list(error.available),
+        available_suffixes=list(error.suffixes),
+    )
+
+
+async def _unknown_parameters(request: Request, error: Exception) -> Response:
+    assert isinstance(error, UnknownParameters)
+    return problem_response(
+        request, 400, str(error), unknown_params=error.unknown, accepted_params=error.accepted
+    )
 
 
 async def _not_found(request: Request, error: Exception) -> Response:
-    return problem_response(request, 404, str(error))
+    assert isinstance(error, NotFound)
+    limits = None
+    if error.allowed_range is not None:
+        limits = AllowedRange(minimum=error.allowed_range[0], maximum=error.allowed_range[1])
+    return problem_response(
+        request, 404, str(error), allowed_values=error.allowed, allowed_range=limits
+    )
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -136,7 +197,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
             f"{request.method} is not supported here; this API is read-only ({ALLOWED_METHODS})."
         )
     elif error.status_code == 404:
-        detail = f"No resource at {request.url.path}. Start at /v1 for the list of collections."
+        path = request.scope.get(REQUESTED_PATH_KEY) or request.url.path
+        detail = f"No resource at {path}. Start at /v1 for the list of collections."
     else:
         detail = str(error.detail)
     return problem_response(request, error.status_code, detail, headers)
@@ -147,12 +209,6 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     params = [_invalid_param(detail) for detail in error.errors()]
     detail = "; ".join(f"{param.name}: {param.reason}" for param in params)
     return problem_response(request, 422, f"Invalid request: {detail}", invalid_params=params)
-
-
-async def _invalid_parameter(request: Request, error: Exception) -> Response:
-    assert isinstance(error, InvalidParameter)
-    detail = f"Invalid request: {error}"
-    return problem_response(request, 422, detail, invalid_params=[error.param])
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
@@ -174,5 +230,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotAcceptable, _not_acceptable)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_exception_handler(InvalidParameter, _invalid_parameter)
+    app.add_exception_handler(UnknownParameters, _unknown_parameters)
     app.add_exception_handler(Exception, _unexpected)

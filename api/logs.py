@@ -30,7 +30,7 @@ class JsonFormatter(logging.Formatter):
         entry |= getattr(record, "fields", {})
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _one_line(json.dumps(entry, ensure_ascii=False, default=str))
 
 
 def configure(level: str) -> None:
@@ -54,7 +54,16 @@ _PLAIN = re.compile(r"[ !#-\[\]-~]*").fullmatch  # printable ASCII but " and \
 
 def _string(text: str) -> str:
     """``text`` as a JSON string; plain text (the usual case) needs no encoder."""
-    return f'"{text}"' if _PLAIN(text) else json.dumps(text, ensure_ascii=False)
+    return f'"{text}"' if _PLAIN(text) else _one_line(json.dumps(text, ensure_ascii=False))
+
+
+# JSON leaves these unescaped, but many readers (Python's splitlines among them) break lines there.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _one_line(encoded: str) -> str:
+    """JSON text with every character that some reader takes for a line break escaped."""
+    return encoded.translate(_LINE_BREAKS)
 
 
 class AccessLog:

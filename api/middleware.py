@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import REQUESTED_PATH_KEY
 from api.render import REPRESENTATIONS, Representation
-from api.routes.common import SUFFIX_SCOPE_KEY
+from api.routes.common import SUFFIX_SCOPE_KEY, UNKNOWN_SUFFIX_KEY
 
 API_PREFIX = "/v1"
+_UNKNOWN_SUFFIX = re.compile(r"(?<=[a-z0-9])\.[A-Za-z0-9]{1,16}$")
 
 
 class HeadAsGet:
@@ -35,7 +39,9 @@ class RepresentationSuffix:
     """``/v1/muscles/gluteus-maximus.md`` is ``/v1/muscles/gluteus-maximus`` as Markdown.
 
     The suffix is removed before routing and the chosen representation is put in the scope,
-    where it takes precedence over the Accept header.
+    where it takes precedence over the Accept header. Ids never hold a dot, so any other suffix
+    (``.xml``) is a representation we do not have: it is removed too and noted, for a 406. The
+    path as requested is kept for problems' ``instance``.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -43,10 +49,17 @@ class RepresentationSuffix:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            stem, representation = split_suffix(scope["path"])
+            path = scope["path"]
+            stem, representation = split_suffix(path)
             if representation is not None:
                 scope = {**scope, "path": stem, "raw_path": stem.encode()}
                 scope[SUFFIX_SCOPE_KEY] = representation
+                scope[REQUESTED_PATH_KEY] = path
+            elif path.startswith(API_PREFIX) and (unknown := _UNKNOWN_SUFFIX.search(path)):
+                stem = path[: unknown.start()]
+                scope = {**scope, "path": stem, "raw_path": stem.encode()}
+                scope[UNKNOWN_SUFFIX_KEY] = unknown.group()
+                scope[REQUESTED_PATH_KEY] = path
         await self.app(scope, receive, send)
 
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"  # the ``lang`` parameter
 LANGUAGE_MAX_LENGTH = 35
+COUNTRY_PATTERN = r"^[A-Za-z]{2}$"  # the ``region`` parameter: an ISO 3166-1 alpha-2 code
 MAX_ENTRIES = 32  # a header listing more alternatives than this is cut, not parsed whole
 _TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
 _MEDIA_RANGE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*((?:;[^;]*)*)$")
@@ -136,22 +137,45 @@ def _quality_for(media_type: str, preferences: list[Preference]) -> tuple[float,
 
 
 _LANG = re.compile(LANGUAGE_PATTERN)
+_COUNTRY = re.compile(COUNTRY_PATTERN)
+NEGOTIATED = ("lang", "region")  # query parameters that choose what Content-Language says
 
 
-def split_lang(query: str) -> tuple[str | None, str]:
-    """(the ``lang`` parameter or "", the rest of the query as given).
+def choose_country(header: str | None, explicit: str | None) -> str:
+    """The reader's country (ISO 3166-1 alpha-2, upper case), or "" when nothing says.
 
-    None instead of the language when the app must judge the query itself: ``lang`` given twice
-    or not a language tag (the app answers 422).
+    ``explicit`` (the ``region`` parameter) first, then the region subtag of the most preferred
+    language range that has one (``es-MX`` -> ``MX``).
     """
-    langs = [value for name, value in parse_qsl(query, keep_blank_values=True) if name == "lang"]
-    if len(langs) > 1 or (
-        langs and (len(langs[0]) > LANGUAGE_MAX_LENGTH or not _LANG.match(langs[0]))
-    ):
-        return None, ""
-    return (langs[0] if langs else ""), strip_lang(query)
+    if explicit:
+        return explicit.upper()
+    for preference in parse_accept_language(header or ""):
+        for subtag in preference.value.split("-")[1:]:
+            if len(subtag) == 2 and subtag.isalpha():
+                return subtag.upper()
+    return ""
 
 
-def strip_lang(query: str) -> str:
-    """The query without its ``lang`` parameter: the language is said by Content-Language."""
-    return "&".join(part for part in query.split("&") if part and not part.startswith("lang="))
+def split_negotiated(query: str) -> tuple[str, str, str] | None:
+    """(``lang`` or "", ``region`` or "", the rest of the query as given).
+
+    None when the app must judge the query itself: either parameter given twice or malformed
+    (the app answers 422).
+    """
+    pairs = parse_qsl(query, keep_blank_values=True)
+    langs = [value for name, value in pairs if name == "lang"]
+    regions = [value for name, value in pairs if name == "region"]
+    if len(langs) > 1 or len(regions) > 1:
+        return None
+    if langs and (len(langs[0]) > LANGUAGE_MAX_LENGTH or not _LANG.match(langs[0])):
+        return None
+    if regions and not _COUNTRY.match(regions[0]):
+        return None
+    return (langs[0] if langs else ""), (regions[0] if regions else ""), strip_negotiated(query)
+
+
+def strip_negotiated(query: str) -> str:
+    """The query without ``lang`` and ``region``: Content-Language says what they chose."""
+    return "&".join(
+        part for part in query.split("&") if part and part.split("=", 1)[0] not in NEGOTIATED
+    )

@@ -12,6 +12,7 @@ from api.content.catalog import Catalog
 from api.content.kinds import COLLECTIONS
 from api.views import (
     ActionView,
+    CareAdvice,
     CodeView,
     ConditionView,
     GuideView,
@@ -20,9 +21,12 @@ from api.views import (
     Links,
     MuscleView,
     Ref,
+    RegionView,
     RelationView,
+    ScreeningQuestion,
     SelfTestView,
     SourceView,
+    StepSafety,
     StepView,
     TechniqueBrief,
     TechniqueView,
@@ -63,6 +67,7 @@ def present(catalog: Catalog) -> Presented:
         "self-tests": p.self_test,
         "warnings": p.warning,
         "sources": p.source,
+        "regions": p.region,
     }
     return {
         collection: {key: build[collection](item) for key, item in catalog.items(collection)}
@@ -90,6 +95,10 @@ def code_uri(code: models.OntologyCode) -> str | None:
 class _Presenter:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self.warning_order = {item_id: n for n, item_id in enumerate(catalog.warnings)}
+        self.safety_by_self_test: dict[str, StepSafety] = {}
+        guides = list(catalog.guides.values())
+        self.guide_disclaimer = guides[0].disclaimer_id if guides else ""
 
     def translation(self, collection: str, item_id: str, prefix: str = "") -> Translation:
         """The locale served and the fields (under ``prefix``) that fell back to English."""
@@ -107,13 +116,58 @@ class _Presenter:
 
     def warning_briefs(self, ids: tuple[str, ...]) -> tuple[WarningBrief, ...]:
         # Catalog order is severity first, so a stop warning always leads.
-        order = list(self.catalog.warnings)
         return tuple(
             WarningBrief(
                 **self.catalog.warnings[item_id].model_dump(include=_BRIEF),
+                care=self.care(self.catalog.warnings[item_id]),
                 href=href("warnings", item_id),
             )
-            for item_id in sorted(ids, key=order.index)
+            for item_id in sorted(ids, key=self.warning_order.__getitem__)
+        )
+
+    def care(self, warning: models.SafetyWarning) -> CareAdvice | None:
+        """The default region's advice for a red flag (a request may ask for its own region)."""
+        if warning.urgency is None:
+            return None
+        region = self.catalog.regions[models.DEFAULT_REGION]
+        advice = region.emergency if warning.urgency == "emergency" else region.urgent
+        return CareAdvice(urgency=warning.urgency, region=region.id, advice=advice)
+
+    def safety(self, self_test_id: str) -> StepSafety:
+        """The red flags and disclaimer every step of a self-test carries (built once)."""
+        found = self.safety_by_self_test.get(self_test_id)
+        if found is None:
+            ids = self.catalog.warnings_by_self_test.get(self_test_id, ())
+            briefs = self.warning_briefs(ids)
+            disclaimers = [b for b in briefs if b.kind == "disclaimer"] or [
+                self.warning_briefs((self.guide_disclaimer,))[0]
+            ]
+            found = StepSafety(
+                red_flags=tuple(b for b in briefs if b.kind == "red-flag"),
+                disclaimer=disclaimers[0],
+                screening=href("self-tests", self_test_id),
+            )
+            self.safety_by_self_test[self_test_id] = found
+        return found
+
+    def screening(self, self_test_id: str) -> tuple[ScreeningQuestion, ...]:
+        return tuple(
+            ScreeningQuestion(
+                warning_id=flag.id,
+                question=flag.question or "",
+                if_yes=flag.action,
+                care=flag.care,
+                href=flag.href,
+            )
+            for flag in self.safety(self_test_id).red_flags
+            if flag.care is not None
+        )
+
+    def region(self, region: models.Region) -> RegionView:
+        return RegionView(
+            **region.model_dump(),
+            translation=self.translation("regions", region.id),
+            links=links(href("regions", region.id)),
         )
 
     def muscle(self, muscle: models.Muscle) -> MuscleView:
@@ -194,6 +248,7 @@ class _Presenter:
                 for i in step.technique_ids
             ),
             warnings=self.warning_briefs(catalog.warnings_by_step.get(key, ())),
+            safety=self.safety(self_test_id),
             translation=self.translation("self-tests", self_test_id, prefix),
             links=links(step_href(self_test_id, variant_id, step.number)),
         )
@@ -214,6 +269,7 @@ class _Presenter:
         )
         return SelfTestView(
             **self_test.model_dump(exclude={"variants"}),
+            screening=self.screening(self_test.id),
             variants=variants,
             warnings=self.warning_briefs(self.catalog.warnings_by_self_test.get(self_test.id, ())),
             conditions=self.refs("conditions", self_test.condition_ids),
@@ -225,6 +281,7 @@ class _Presenter:
     def warning(self, warning: models.SafetyWarning) -> WarningView:
         return WarningView(
             **warning.model_dump(exclude={"applies_to"}),
+            care=self.care(warning),
             applies_to=tuple(
                 WarningTargetView(**target.model_dump(), href=_target_href(target))
                 for target in warning.applies_to
@@ -258,7 +315,7 @@ class _Presenter:
         )
 
 
-_BRIEF = {"id", "kind", "severity", "title", "sign", "action"}
+_BRIEF = {"id", "kind", "severity", "title", "sign", "action", "question"}
 _LANDMARK_BRIEF = {"id", "name", "how_to_find", "diagram_colour", "avoid_pressure"}
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable
 
 from pydantic import BaseModel
@@ -28,7 +27,7 @@ from api.views import SearchHit
 TIER = 2**40  # far above any row id
 NAME_SCORE = 10.0  # per query word, when the name holds every word
 TEXT_SCORE = 1.0  # per query word, otherwise
-SNIPPET = 160
+SNIPPET_TOKENS = 24  # words around the first match (the start of the text for a name hit)
 _WORD = re.compile(r"\w+")
 _NOT_PROSE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*|https?://\S+|/\S*")  # ids, URLs, paths
 
@@ -93,7 +92,7 @@ def run_search(
     expression = match_expression(query)
     if expression is None:
         return [], None
-    words = [fold(word) for word in _WORD.findall(query)]
+    words = _WORD.findall(query)
     names, texts = index_tables(locale)
     kind = f' AND collection : "{collection.replace("-", " ")}"' if collection else ""
     tiers = (
@@ -106,12 +105,12 @@ def run_search(
         table, where, score = tiers[tier]
         room = limit - len(hits)
         rows = connection.execute(
-            f"SELECT rowid, collection, id, name, text FROM {table} "
-            f"WHERE {table} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
+            f"SELECT rowid, collection, id, name, snippet({table}, 3, '', '', '…', "
+            f"{SNIPPET_TOKENS}) FROM {table} WHERE {table} MATCH ? AND rowid > ? "
+            "ORDER BY rowid LIMIT ?",
             (where, last if tier == first else 0, room + 1),
         ).fetchall()
-        for rowid, kind_found, item_id, name, text in rows[:room]:
-            snippet = _snippet(text, words[0])
+        for rowid, kind_found, item_id, name, snippet in rows[:room]:
             scored = score * len(words)
             link = href(kind_found, item_id)
             hits.append(
@@ -125,20 +124,6 @@ def run_search(
         if len(hits) == limit:
             return hits, position if tier + 1 < len(tiers) else None
     return hits, None
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for finding a word in a snippet."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _snippet(text: str, word: str) -> str:
-    folded = fold(text)
-    at = folded.find(word) if len(folded) == len(text) else 0  # folding changed lengths: start
-    start = max(0, at - SNIPPET // 3)
-    snippet = text[start : start + SNIPPET].strip()
-    return ("…" if start else "") + snippet + ("…" if start + SNIPPET < len(text) else "")
 
 
 def _strings(value: object) -> Iterable[str]:

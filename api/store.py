@@ -73,6 +73,12 @@ class Store:
             disclaimer=meta["disclaimer"],
         )
         self._parsed: OrderedDict[tuple[str, str, str], BaseModel] = OrderedDict()
+        # Country code -> region id, for choosing care advice (regions are few).
+        self.countries: dict[str, str] = {
+            country: region.id  # type: ignore[attr-defined]
+            for region in self.pages(self.meta.default_locale, "regions")
+            for country in region.countries  # type: ignore[attr-defined]
+        }
 
     def item(self, locale: str, collection: str, item_id: str) -> BaseModel | None:
         """One item's response model, or None."""

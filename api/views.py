@@ -8,7 +8,7 @@ and links, so a client renders without a second request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -58,15 +58,37 @@ class Translation(View):
     ] = ()
 
 
+class CareAdvice(View):
+    """Where to get the care a red flag calls for, in the reader's region."""
+
+    urgency: models.Urgency
+    region: Annotated[
+        str,
+        Field(
+            description="The region the advice is for (`/v1/regions/{id}`): chosen by the "
+            "`region` parameter or the region of `Accept-Language` (`en-US`); `default` names "
+            "no number."
+        ),
+    ]
+    advice: Annotated[str, Field(description="What to do, with the number to call.")]
+
+
 class WarningBrief(View):
     """A warning as shown beside a step: enough to render it without another request."""
 
     id: str
-    kind: str
+    kind: Literal["safety", "red-flag", "disclaimer"]
     severity: models.Severity
     title: str
     sign: str
     action: str
+    question: Annotated[
+        str | None, Field(description="Red flags: the yes/no screening question.")
+    ] = None
+    care: Annotated[
+        CareAdvice | None,
+        Field(description="Red flags: where to get that care, for the reader's region."),
+    ] = None
     href: str
 
 
@@ -130,12 +152,34 @@ class ConditionView(models.Condition):
     links: Links
 
 
+class StepSafety(View):
+    """What must be shown with any step, however the step is cut out of its self-test."""
+
+    red_flags: Annotated[
+        tuple[WarningBrief, ...],
+        Field(description="Signs that rule the whole check out: ask or show them before step 1."),
+    ]
+    disclaimer: WarningBrief
+    screening: Annotated[
+        str, Field(description="The self-test, whose `screening` asks the red flags in order.")
+    ]
+
+
 class StepView(models.Step):
     self_test_id: str
     variant_id: str
     landmarks: tuple[LandmarkBrief, ...]
     techniques: tuple[TechniqueBrief, ...]
-    warnings: tuple[WarningBrief, ...]
+    warnings: Annotated[
+        tuple[WarningBrief, ...], Field(description="Warnings for this step, `stop` first.")
+    ]
+    safety: Annotated[
+        StepSafety,
+        Field(
+            description="Always present, never optional to show: the red flags and the "
+            "disclaimer of the self-test this step belongs to."
+        ),
+    ]
     translation: Translation
     links: Links
 
@@ -148,7 +192,21 @@ class VariantView(models.Variant):
     links: Links
 
 
+class ScreeningQuestion(View):
+    """One red flag asked as a question before the check; a yes means: do not do the check."""
+
+    warning_id: str
+    question: str
+    if_yes: Annotated[str, Field(description="What a yes means: the red flag's action.")]
+    care: CareAdvice
+    href: str
+
+
 class SelfTestView(models.SelfTest):
+    screening: Annotated[
+        tuple[ScreeningQuestion, ...],
+        Field(description="Ask these, in order, before step 1; any yes rules the check out."),
+    ]
     variants: tuple[VariantView, ...]
     warnings: Annotated[
         tuple[WarningBrief, ...],
@@ -165,8 +223,17 @@ class WarningTargetView(models.WarningTarget):
 
 
 class WarningView(models.SafetyWarning):
+    care: Annotated[
+        CareAdvice | None,
+        Field(description="Red flags: where to get that care, for the reader's region."),
+    ] = None
     applies_to: tuple[WarningTargetView, ...]
     sources: tuple[Ref, ...]
+    translation: Translation
+    links: Links
+
+
+class RegionView(models.Region):
     translation: Translation
     links: Links
 
@@ -225,6 +292,9 @@ class WarningCollection(Collection[WarningView]): ...
 
 
 class SourceCollection(Collection[SourceView]): ...
+
+
+class RegionCollection(Collection[RegionView]): ...
 
 
 class LocaleView(View):
@@ -287,6 +357,7 @@ ITEM_MODELS: Mapping[str, type[BaseModel]] = {
     "self-tests": SelfTestView,
     "warnings": WarningView,
     "sources": SourceView,
+    "regions": RegionView,
 }
 COLLECTION_MODELS: Mapping[str, type[Collection[Any]]] = {
     "guides": GuideCollection,
@@ -298,6 +369,7 @@ COLLECTION_MODELS: Mapping[str, type[Collection[Any]]] = {
     "self-tests": SelfTestCollection,
     "warnings": WarningCollection,
     "sources": SourceCollection,
+    "regions": RegionCollection,
 }
 assert tuple(ITEM_MODELS) == tuple(COLLECTION_MODELS) == COLLECTIONS  # one registry
 

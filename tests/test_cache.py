@@ -44,7 +44,7 @@ def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
             for locale in ("en", "es"):
                 url = f"{path}?{query}&lang={locale}" if query else f"{path}?lang={locale}"
                 compare(fresh, plain, url, {"Accept": media_type})
-                key = (path, query, media_type, locale)
+                key = (path, query, media_type, locale, "")
                 cached = responses.get(key)
                 assert cached is not None, key
                 compare(fresh, plain, url, {"Accept": media_type})
@@ -116,7 +116,7 @@ def test_the_cache_stays_within_its_size_and_drops_the_least_recently_used() -> 
     client = TestClient(app)
     responses: Responses = app.state.responses
     client.get("/v1/warnings?severity=caution")
-    kept = ("/v1/warnings", "severity=caution", "application/json", "en")
+    kept = ("/v1/warnings", "severity=caution", "application/json", "en", "")
     assert responses.get(kept) is not None
     for index in range(400):
         client.get(f"/v1/warnings.html?page_size={index + 1}")

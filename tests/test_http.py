@@ -53,7 +53,7 @@ def test_collection_lists_items_with_links(client: TestClient, path: str) -> Non
     ("path", "status", "detail"),
     [
         ("/v1/muscles/gluteus-maximum", 404, "no muscle with id 'gluteus-maximum'"),
-        ("/v1/self-tests/muscular-minesweeper/steps/10", 404, "'10'"),
+        ("/v1/self-tests/muscular-minesweeper/steps/10", 404, "numbered 1 to 9"),
         ("/v1/self-tests/muscular-minesweeper?variant=kettlebell", 404, "'kettlebell'"),
         ("/v1/muscles?action=flying", 404, "query parameter 'action'"),
         ("/v1/nothing-here", 404, "Start at /v1"),

@@ -54,7 +54,9 @@ def test_schemathesis_cli_finds_nothing(server: tuple[str, Path], tmp_path: Path
     cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
     assert cases is not None
     assert int(cases.group(1)) == int(cases.group(2)) > 1000
-    assert "Tested: 26" in result.stdout
+    spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
+    operations = sum(len(methods) for methods in spec["paths"].values())
+    assert f"Tested: {operations}" in result.stdout
 
 
 def test_generated_client_fetches_the_partner_self_test_and_a_muscle(
@@ -112,7 +114,7 @@ def test_access_log_lines_carry_the_request_id(server: tuple[str, Path]) -> None
 def complete_lines(log: Path) -> list[dict[str, Any]]:
     """The JSON lines written so far; a line still being written is left for later."""
     text = log.read_text()
-    lines = text.splitlines() if text.endswith("\n") else text.splitlines()[:-1]
+    lines = text.split("\n")[:-1]  # the last is empty, or a line still being written
     return [json.loads(line) for line in lines if line.startswith("{")]
 
 

@@ -61,9 +61,15 @@ def test_access_log_is_one_json_line_with_the_request_id() -> None:
     assert line["time"].endswith("Z")
 
 
-def test_access_log_can_be_turned_off() -> None:
-    app = create_app(Settings(bundle=BUNDLE, access_log=False))
-    assert app.state.access_log is None
+@pytest.mark.parametrize(("enabled", "lines"), [(False, 0), (True, 1)])
+def test_access_log_can_be_turned_off(
+    capsys: pytest.CaptureFixture[str], enabled: bool, lines: int
+) -> None:
+    app = create_app(Settings(bundle=BUNDLE, access_log=enabled))
+    TestClient(app).get("/v1/muscles", headers={"X-Request-ID": "off-or-on"})
+    if app.state.access_log is not None:
+        app.state.access_log.flush()  # to standard error, where the server writes it
+    assert capsys.readouterr().err.count('"request_id":"off-or-on"') == lines
 
 
 def test_other_logs_are_json_lines() -> None:
@@ -79,12 +85,15 @@ def test_other_logs_are_json_lines() -> None:
         ("/v1/muscles", ""),
         ('/v1/"quoted"\\back', "q=caf\u00e9&x=\u00f1"),
         ("/v1/\x01control\x7f", "a=\u2028b"),
+        ("/v1/next\x85line", "a=\u2029b"),
     ],
 )
 def test_access_lines_are_valid_json_whatever_the_path(path: str, query: str) -> None:
     log = AccessLog(io.StringIO())
     log.request("id-1", "GET", path, query, "unmatched", 404, 10, 0.0012, None)
     log.flush()
-    line = json.loads(log.stream.getvalue())  # type: ignore[union-attr]
+    text = log.stream.getvalue()  # type: ignore[union-attr]
+    assert len(text.splitlines()) == 1  # no character any reader takes for a line break
+    line = json.loads(text)
     assert (line["path"], line["query"], line["client"]) == (path, query, None)
     assert (line["status"], line["duration_ms"]) == (404, 1.2)

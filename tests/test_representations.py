@@ -115,10 +115,7 @@ def assert_handout_footer(client: TestClient, text: str, locale: str, path: str)
     """Every handout carries the disclaimer; one showing content credits the adapted article."""
     disclaimer = client.get("/v1/warnings/disclaimer", params={"lang": locale}).json()
     assert disclaimer["title"] in text
-    if path.split("?", maxsplit=1)[0] not in (
-        "/v1",
-        "/v1/locales",
-    ):  # no content, nothing to credit
+    if not path.startswith(("/v1?", "/v1/locales", "/v1/regions")):  # not from a guide
         assert "A Real Pain in the Butt" in text
 
 
@@ -175,21 +172,23 @@ def test_spanish_is_spanish(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("headers", "query", "expected"),
+    ("headers", "query", "served", "locale"),
     [
-        ({"Accept-Language": "es-MX"}, "", "es"),
-        ({"Accept-Language": "fr, es;q=0.4"}, "", "es"),
-        ({"Accept-Language": "fr"}, "", "en"),
-        ({"Accept-Language": "es"}, "?lang=en", "en"),
-        ({}, "?lang=fr", "en"),
+        ({"Accept-Language": "es-MX"}, "", "es-MX", "es"),  # Mexico's care advice, in Spanish
+        ({"Accept-Language": "es-AR"}, "", "es", "es"),  # no region of its own: neutral advice
+        ({"Accept-Language": "fr, es;q=0.4"}, "", "es", "es"),
+        ({"Accept-Language": "fr"}, "", "en", "en"),
+        ({"Accept-Language": "es"}, "?lang=en", "en", "en"),
+        ({"Accept-Language": "es"}, "?lang=en&region=us", "en-US", "en"),
+        ({}, "?lang=fr", "en", "en"),
     ],
 )
 def test_content_language_says_what_was_served(
-    client: TestClient, headers: dict[str, str], query: str, expected: str
+    client: TestClient, headers: dict[str, str], query: str, served: str, locale: str
 ) -> None:
     response = client.get(f"/v1/muscles/gluteus-medius{query}", headers=headers)
-    assert response.headers["content-language"] == expected
-    assert response.json()["translation"]["locale"] == expected
+    assert response.headers["content-language"] == served
+    assert response.json()["translation"]["locale"] == locale
 
 
 def test_locales_report_completeness(client: TestClient) -> None:

@@ -33,6 +33,7 @@ class Catalog:
     self_tests: Mapping[str, models.SelfTest]
     warnings: Mapping[str, models.SafetyWarning]
     sources: Mapping[str, models.Source]
+    regions: Mapping[str, models.Region]
     actions_by_muscle: Mapping[str, tuple[str, ...]]
     warnings_by_step: Mapping[StepKey, tuple[str, ...]]
     warnings_by_variant: Mapping[tuple[str, str], tuple[str, ...]]
@@ -78,6 +79,7 @@ def build_catalog(
         self_tests=_index(_of(by_kind["self-tests"], models.SelfTest)),
         warnings=_index(warnings),
         sources=_index(_of(by_kind["sources"], models.Source)),
+        regions=_index(_of(by_kind["regions"], models.Region)),
         actions_by_muscle=_freeze(_actions_by_muscle(actions)),
         warnings_by_step=_freeze(targets.by_step),
         warnings_by_variant=_freeze(targets.by_variant),

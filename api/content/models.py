@@ -42,6 +42,9 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Severity = Literal["info", "caution", "stop"]
 DiagramColour = Literal["green", "blue", "yellow"]
 Actor = Literal["you", "partner"]
+Urgency = Literal["emergency", "urgent"]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+DEFAULT_REGION = "default"
 
 
 class Frozen(BaseModel):
@@ -243,14 +246,44 @@ class WarningTarget(Frozen):
 
 
 class SafetyWarning(Item):
-    """A warning, red flag or disclaimer, attached to the steps or conditions it guards."""
+    """A warning, red flag or disclaimer, attached to the steps or conditions it guards.
+
+    A red flag also has a yes/no ``question`` for screening and the ``urgency`` of the care it
+    calls for; where to get that care is regional (``Region``), so its ``action`` names no number.
+    """
 
     kind: Literal["safety", "red-flag", "disclaimer"] = "safety"
     severity: Severity
     title: ShortText
     sign: Text
     action: Text
+    question: ShortText | None = None
+    urgency: Urgency | None = None
     applies_to: Annotated[tuple[WarningTarget, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _red_flags_screen_and_say_how_urgent(self) -> SafetyWarning:
+        red_flag = self.kind == "red-flag"
+        if red_flag and (self.question is None or self.urgency is None):
+            raise ValueError("a red flag needs a screening question and an urgency")
+        if not red_flag and (self.question is not None or self.urgency is not None):
+            raise ValueError("only a red flag has a screening question and an urgency")
+        return self
+
+
+class Region(Frozen):
+    """Where readers in some countries get emergency and urgent care.
+
+    The region with no countries (id ``default``) is for readers whose country is unknown or
+    in no region: its advice names no number.
+    """
+
+    id: Slug
+    name: ShortText
+    countries: Annotated[tuple[CountryCode, ...], AfterValidator(_unique)] = ()
+    emergency: Text
+    urgent: Text
+    source_ids: SlugList = ()
 
 
 class Section(Frozen):

@@ -47,7 +47,34 @@ def find_broken_references(
             problems.extend(_disclaimer_problems(item, item.model, items))
         if isinstance(item.model, models.SelfTest):
             problems.extend(_default_variant_problems(item, item.model))
+    red_flags = [i for i in items if isinstance(i.model, models.SafetyWarning) and i.model.urgency]
+    regions = [item for item in items if item.kind == "regions"]
+    problems.extend(_region_problems(regions, red_flags[0] if red_flags else None))
     return problems
+
+
+def _region_problems(
+    regions: list[LoadedItem], red_flag: LoadedItem | None
+) -> Iterator[ContentProblem]:
+    """A default region (no countries, id ``default``) where red flags need advice, and no
+    country in two regions."""
+    seen: dict[str, str] = {}
+    for item in regions:
+        region = item.model
+        assert isinstance(region, models.Region)
+        if not region.countries and region.id != models.DEFAULT_REGION:
+            message = f"only the {models.DEFAULT_REGION!r} region may have no countries"
+            yield _at(item, ("countries",), message)
+        if region.countries and region.id == models.DEFAULT_REGION:
+            yield _at(item, ("countries",), "the default region is for every other country")
+        for index, country in enumerate(region.countries):
+            if country in seen:
+                message = f"{country} is already in region {seen[country]!r}"
+                yield _at(item, ("countries", index), message)
+            seen.setdefault(country, region.id)
+    if red_flag is not None and not any(item.id == models.DEFAULT_REGION for item in regions):
+        message = f"red flags need regions/{models.DEFAULT_REGION}.yaml: advice for any country"
+        yield _at(red_flag, ("urgency",), message)
 
 
 def _default_variant_problems(item: LoadedItem, self_test: models.SelfTest) -> list[ContentProblem]:

@@ -40,6 +40,7 @@ REPRESENTATIONS: tuple[Representation, ...] = tuple(
     _representation(module) for module in (jsonview, jsonld, html, markdown)
 )
 MEDIA_TYPES: tuple[str, ...] = tuple(r.media_type for r in REPRESENTATIONS)
+SUFFIXES: tuple[str, ...] = tuple(r.suffix for r in REPRESENTATIONS)
 
 
 def by_suffix(suffix: str) -> Representation | None:

@@ -47,9 +47,16 @@ def build_document(view: BaseModel, context: RenderContext) -> Document:
 def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, list[Block]]:
     kind = _COLLECTION_LABELS.get(type(view).__name__, "items")
     blocks: list[Block] = [Paragraph(f"{view.count} {context.label('items')}")]
+    steps = [item for item in view.items if isinstance(item, v.StepView)]
+    for safety in dict.fromkeys(step.safety for step in steps):  # once, before the steps
+        blocks += _safety(safety, context, 2)
     for item in view.items:
         blocks.append(Heading(2, _title(item, context)))
-        blocks += _body(item, context, 3)
+        if isinstance(item, v.StepView):
+            step = _step(item, context)
+            blocks += [Paragraph(step.instruction), Facts(step.details), *step.callouts]
+        else:
+            blocks += _body(item, context, 3)
     return context.label(kind), blocks
 
 
@@ -108,6 +115,7 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
             )
         ),
     ]
+    blocks += _screening(view, context, level)
     if view.warnings:
         blocks.append(Heading(level, context.label("warnings.before")))
         blocks += _callouts(view.warnings, context)
@@ -154,7 +162,17 @@ def _step(step: v.StepView, context: RenderContext) -> Step:
 
 def _step_view(view: v.StepView, context: RenderContext, level: int) -> list[Block]:
     step = _step(view, context)
-    return [Paragraph(step.instruction), Facts(step.details), *step.callouts]
+    blocks = _safety(view.safety, context, level)
+    return [*blocks, Paragraph(step.instruction), Facts(step.details), *step.callouts]
+
+
+def _region(view: v.RegionView, context: RenderContext, level: int) -> list[Block]:
+    rows = (
+        ("countries", ", ".join(view.countries)),
+        ("emergency", view.emergency),
+        ("urgent", view.urgent),
+    )
+    return [Facts(_rows(context, rows))]
 
 
 def _landmark_names(landmarks: Iterable[v.LandmarkBrief], context: RenderContext) -> str:
@@ -225,8 +243,10 @@ def _condition(view: v.ConditionView, context: RenderContext, level: int) -> lis
 
 
 def _warning(view: v.WarningView, context: RenderContext, level: int) -> list[Block]:
-    label = context.label(f"severity.{view.severity}")
-    blocks: list[Block] = [Callout(view.severity, label, view.title, f"{view.sign} {view.action}")]
+    (callout,) = _callouts([view], context)
+    blocks: list[Block] = [callout]
+    if view.question:
+        blocks.append(Facts(((context.label("question"), view.question),)))
     targets = tuple(Link(target.href, target.href) for target in view.applies_to)
     return [*blocks, Heading(level, context.label("applies_to")), LinkList(targets)]
 
@@ -253,13 +273,36 @@ def _locale(view: v.LocaleView, context: RenderContext, level: int) -> list[Bloc
     return [Paragraph(f"{view.name}: {share} ({context.label('complete')}: {view.complete})")]
 
 
-def _callouts(warnings: Iterable[v.WarningBrief], context: RenderContext) -> list[Callout]:
+def _callouts(
+    warnings: Iterable[v.WarningBrief | v.WarningView], context: RenderContext
+) -> list[Callout]:
     return [
         Callout(
-            w.severity, context.label(f"severity.{w.severity}"), w.title, f"{w.sign} {w.action}"
+            w.severity,
+            context.label(f"severity.{w.severity}"),
+            w.title,
+            f"{w.sign} {w.action}" + (f" {w.care.advice}" if w.care else ""),
         )
         for w in warnings
     ]
+
+
+def _safety(safety: v.StepSafety, context: RenderContext, level: int) -> list[Block]:
+    """The red flags a step carries wherever it is shown; the disclaimer closes every handout."""
+    if not safety.red_flags:
+        return []
+    return [Heading(level, context.label("warnings.before")), *_callouts(safety.red_flags, context)]
+
+
+def _screening(view: v.SelfTestView, context: RenderContext, level: int) -> list[Block]:
+    """The red flags as questions to ask before step 1, each with what a yes means."""
+    if not view.screening:
+        return []
+    rows = tuple(
+        f"{q.question} {context.label('if_yes')}: {q.if_yes} {q.care.advice}"
+        for q in view.screening
+    )
+    return [Heading(level, context.label("screening")), Bullets(rows)]
 
 
 def _links(label: str, refs: Iterable[v.Ref], level: int) -> list[Block]:
@@ -336,6 +379,7 @@ _BUILDERS: dict[type, Builder] = {
     v.SourceView: _source,
     v.ApiIndex: _index,
     v.LocaleView: _locale,
+    v.RegionView: _region,
     v.SearchHit: _hit,
 }
 _COLLECTION_LABELS = {

@@ -120,7 +120,25 @@ def _tip(warning: v.WarningBrief | v.WarningView) -> Node:
         "@type": "HowToTip",
         "@id": warning.links.self_ if isinstance(warning, v.WarningView) else warning.href,
         "name": f"{warning.severity.upper()}: {warning.title}",
-        "text": f"{warning.sign} {warning.action}",
+        "text": f"{warning.sign} {warning.action}"
+        + (f" {warning.care.advice}" if warning.care else ""),
+    }
+
+
+def _step_alone(view: v.StepView, context: RenderContext) -> Node:
+    """A step on its own carries its self-test's red flags and disclaimer, like the JSON."""
+    node = _step(view, context)
+    safety = [*view.safety.red_flags, view.safety.disclaimer]
+    return {**node, "itemListElement": [*node["itemListElement"], *map(_tip, safety)]}
+
+
+def _region(view: v.RegionView, context: RenderContext) -> Node:
+    return {
+        "@type": "AdministrativeArea",
+        "@id": view.links.self_,
+        "identifier": view.id,
+        "name": view.name,
+        "description": f"{view.emergency} {view.urgent}",
     }
 
 
@@ -243,7 +261,7 @@ def _citation(source: v.SourceView) -> Node:
 _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.GuideView: _guide,
     v.SelfTestView: _self_test,
-    v.StepView: _step,
+    v.StepView: _step_alone,
     v.MuscleView: _muscle,
     v.ActionView: _term,
     v.LandmarkView: _landmark,
@@ -253,5 +271,6 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.SourceView: _source,
     v.ApiIndex: _index,
     v.LocaleView: _locale,
+    v.RegionView: _region,
     v.SearchHit: _hit,
 }

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/actions", tags=["actions"])
     operation_id="listActions",
     summary="List actions",
     response_model=ActionCollection,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def list_actions(
     ctx: ContextDep,
@@ -34,7 +34,7 @@ async def list_actions(
     operation_id="getAction",
     summary="Get an action",
     response_model=ActionView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_action(
     ctx: ContextDep, action_id: Annotated[str, id_path("hip-extension")]

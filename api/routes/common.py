@@ -2,44 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Path, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from api.caching import VERSION_HEADER, etag_for, none_match
+from api.care import Advice, region_of, with_care
 from api.content.kinds import BY_COLLECTION
 from api.content.models import SLUG_PATTERN
-from api.errors import NotAcceptable, NotFound, Problem
+from api.errors import NotAcceptable, NotFound, Problem, UnknownParameters
 from api.negotiation import (
+    COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
     LANGUAGE_PATTERN,
+    choose_country,
     choose_locale,
     choose_media_type,
-    strip_lang,
+    strip_negotiated,
 )
-from api.render import MEDIA_TYPES, RenderContext, Representation, by_media_type
+from api.render import MEDIA_TYPES, SUFFIXES, RenderContext, Representation, by_media_type
 from api.store import Page, Store
 from api.views import Collection, Links
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
 CURSOR_PATTERN = r"^[0-9]{1,15}$"  # a position: far beyond any library, inside SQLite's integers
 SUFFIX_SCOPE_KEY = "fascia.representation"
+UNKNOWN_SUFFIX_KEY = "fascia.unknown_suffix"
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True)
 class Locale:
-    """Everything needed to answer in one locale: the store, how to render, how to cache."""
+    """Everything needed to answer in one locale: the store, how to render, how to cache, and
+    each region's care advice in this language."""
 
     name: str
     store: Store
     render_context: RenderContext
     cache_control: str
+    advice: Mapping[str, Advice]
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Context:
 
     request: Request
     locale: Locale
+    country: str  # the reader's country where it has a region of its own, else ""
     representation: Representation
     vary: str
     if_none_match: str | None
@@ -82,12 +91,19 @@ class Context:
         return self.store.page(self.locale.name, collection, chosen, paging.after, paging.size)
 
     def respond(self, view: BaseModel, link: str | None = None) -> Response:
-        """``view`` rendered in the negotiated representation and locale; 304 if unchanged."""
+        """``view`` rendered in the negotiated representation, locale and region; 304 if
+        unchanged."""
+        language = self.locale.name
+        if self.country:
+            view = with_care(
+                view, self.locale.advice[region_of(self.country, self.store.countries)]
+            )
+            language = f"{language}-{self.country}"
         body = self.representation.render(view, self.locale.render_context)
         etag = etag_for(body)
         headers = {
             "Content-Type": self.representation.content_type,
-            "Content-Language": self.locale.name,
+            "Content-Language": language,
             "Vary": self.vary,
             "ETag": etag,
             "Cache-Control": self.locale.cache_control,
@@ -113,11 +129,22 @@ async def get_context(
             examples=["es"],
         ),
     ] = None,
+    region: Annotated[
+        str | None,
+        Query(
+            pattern=COUNTRY_PATTERN,
+            description="The reader's country (ISO 3166-1 alpha-2, such as `US` or `MX`), for "
+            "the emergency and urgent-care advice of red flags (overrides the region of "
+            "Accept-Language). Unknown countries get advice that names no number; "
+            "Content-Language says which country was served (`en-US`).",
+            examples=["US"],
+        ),
+    ] = None,
     accept_language: Annotated[
         str | None,
         Header(
             description="Preferred languages with q-values; regional variants match their "
-            "language (es-MX gets es).",
+            "language (es-MX gets es), and their region chooses the care advice (MX).",
             examples=["es-MX,es;q=0.9,en;q=0.5"],
         ),
     ] = None,
@@ -130,18 +157,52 @@ async def get_context(
         ),
     ] = None,
 ) -> Context:
-    """Negotiate from the URL suffix or Accept, and from lang or Accept-Language."""
+    """Check the query names only parameters of this operation; negotiate the representation
+    from the URL suffix or Accept, the language from lang or Accept-Language, and the region
+    from region or Accept-Language."""
+    reject_unknown_parameters(request)
     locales: Mapping[str, Locale] = request.app.state.locales
-    locale = choose_locale(accept_language, lang, list(locales), request.app.state.default_locale)
+    chosen = locales[
+        choose_locale(accept_language, lang, list(locales), request.app.state.default_locale)
+    ]
+    country = choose_country(accept_language, region)
+    country = country if country in chosen.store.countries else ""
+    unknown_suffix: str | None = request.scope.get(UNKNOWN_SUFFIX_KEY)
+    if unknown_suffix is not None:
+        raise NotAcceptable(MEDIA_TYPES, SUFFIXES, unknown_suffix)
     forced: Representation | None = request.scope.get(SUFFIX_SCOPE_KEY)
     if forced is not None:
-        return Context(request, locales[locale], forced, "Accept-Language", if_none_match)
+        return Context(request, chosen, country, forced, "Accept-Language", if_none_match)
     media_type = choose_media_type(request.headers.get("accept"), MEDIA_TYPES)
     if media_type is None:
-        raise NotAcceptable(MEDIA_TYPES)
+        raise NotAcceptable(MEDIA_TYPES, SUFFIXES)
     representation = by_media_type(media_type)
     vary = "Accept, Accept-Language"
-    return Context(request, locales[locale], representation, vary, if_none_match)
+    return Context(request, chosen, country, representation, vary, if_none_match)
+
+
+def reject_unknown_parameters(request: Request) -> None:
+    """An UnknownParameters error when the query names what the operation does not take."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    accepted = _ACCEPTED.get(route.unique_id)
+    if accepted is None:
+        accepted = tuple(dict.fromkeys(_query_names(route.dependant)))
+        _ACCEPTED[route.unique_id] = accepted
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in accepted]
+    if unknown:
+        raise UnknownParameters(unknown, list(accepted))
+
+
+_ACCEPTED: dict[str, tuple[str, ...]] = {}  # by route: the same in every app
+
+
+def _query_names(dependant: Dependant) -> Iterator[str]:
+    for parameter in dependant.query_params:
+        yield parameter.alias
+    for dependency in dependant.dependencies:
+        yield from _query_names(dependency)
 
 
 ContextDep = Annotated[Context, Depends(get_context)]
@@ -228,15 +289,21 @@ def paged_list(
 
 
 def canonical_query(query: str) -> str:
-    """The query without ``lang`` (the language is in Content-Language), as given otherwise."""
-    return strip_lang(query)
+    """The query without ``lang`` and ``region`` (Content-Language says them), as given."""
+    return strip_negotiated(query)
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses an operation can answer."""
+    """OpenAPI entries for the error statuses an operation can answer: 400, 406 and 422 (every
+    content operation negotiates and checks its query), plus ``statuses``."""
     descriptions = {
-        404: "No resource with that id (or a filter names an unknown id).",
-        406: "None of the media types in Accept is available; the problem lists those that are.",
+        400: "The query names a parameter this operation does not take; the problem lists "
+        "those it does.",
+        404: "No resource with that id (or a filter names an unknown id); where it can, the "
+        "problem lists what exists (`allowed_values`, `allowed_range`).",
+        406: "None of the media types in Accept is available, or the URL has a suffix that "
+        "chooses none; the problem lists those that are (`available`, `available_suffixes`).",
         422: "A path or query parameter is invalid.",
     }
-    return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}
+    answered = sorted({400, 406, 422, *statuses})
+    return {status: {"model": Problem, "description": descriptions[status]} for status in answered}

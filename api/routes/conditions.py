@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
     operation_id="listConditions",
     summary="List conditions",
     response_model=ConditionCollection,
-    responses=problems(406),
+    responses=problems(),
 )
 async def list_conditions(ctx: ContextDep, paging: PagingDep) -> Response:
     """All conditions, by id, each with its red flags."""
@@ -29,7 +29,7 @@ async def list_conditions(ctx: ContextDep, paging: PagingDep) -> Response:
     operation_id="getCondition",
     summary="Get a condition",
     response_model=ConditionView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_condition(
     ctx: ContextDep, condition_id: Annotated[str, id_path("low-back-pain")]

@@ -19,7 +19,7 @@ KIND_STRIDE = 2**32
     operation_id="exportContent",
     summary="Export everything, a page at a time",
     response_model=ExportView,
-    responses=problems(406, 422),
+    responses=problems(),
 )
 async def export_content(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every guide, muscle, action, landmark, condition, technique, self-test, warning and source

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/guides", tags=["guides"])
     operation_id="listGuides",
     summary="List guides",
     response_model=GuideCollection,
-    responses=problems(406),
+    responses=problems(),
 )
 async def list_guides(ctx: ContextDep, paging: PagingDep) -> Response:
     """All guides, by id."""
@@ -29,7 +29,7 @@ async def list_guides(ctx: ContextDep, paging: PagingDep) -> Response:
     operation_id="getGuide",
     summary="Get a guide",
     response_model=GuideView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_guide(
     ctx: ContextDep, guide_id: Annotated[str, id_path("glutes-and-low-back-pain")]

@@ -17,7 +17,7 @@ LISTED = (*COLLECTIONS, "locales", "export")
     operation_id="getIndex",
     summary="List the collections",
     response_model=ApiIndex,
-    responses=problems(406),
+    responses=problems(),
 )
 async def get_index(ctx: ContextDep) -> Response:
     """Links to every collection, with the locale and the version of the content served."""

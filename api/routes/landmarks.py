@@ -18,7 +18,7 @@ LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
     operation_id="listLandmarks",
     summary="List landmarks",
     response_model=LandmarkCollection,
-    responses=problems(406, 422),
+    responses=problems(),
 )
 async def list_landmarks(
     ctx: ContextDep,
@@ -44,7 +44,7 @@ async def list_landmarks(
     operation_id="getLandmark",
     summary="Get a landmark",
     response_model=LandmarkView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_landmark(
     ctx: ContextDep, landmark_id: Annotated[str, id_path("sciatic-nerve")]

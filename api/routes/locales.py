@@ -14,7 +14,7 @@ router = APIRouter(prefix="/v1/locales", tags=["locales"])
     operation_id="listLocales",
     summary="List locales",
     response_model=LocaleCollection,
-    responses=problems(406),
+    responses=problems(),
 )
 async def list_locales(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every locale with how much is translated; what is missing is served in English."""

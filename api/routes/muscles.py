@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
     operation_id="listMuscles",
     summary="List muscles",
     response_model=MuscleCollection,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def list_muscles(
     ctx: ContextDep,
@@ -34,7 +34,7 @@ async def list_muscles(
     operation_id="getMuscle",
     summary="Get a muscle",
     response_model=MuscleView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_muscle(
     ctx: ContextDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]

@@ -19,7 +19,7 @@ SearchKind = Enum("SearchKind", {name: name for name in COLLECTIONS}, type=str) 
     operation_id="search",
     summary="Search the content",
     response_model=SearchResults,
-    responses=problems(406, 422),
+    responses=problems(),
 )
 async def search_content(
     ctx: ContextDep,

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.content.models import SLUG_PATTERN
 from api.errors import NotFound
 from api.routes.common import (
     ContextDep,
@@ -23,9 +22,9 @@ SelfTestId = Annotated[str, id_path("muscular-minesweeper")]
 VariantQuery = Annotated[
     str | None,
     Query(
-        pattern=SLUG_PATTERN,
         max_length=80,
-        description="A variant id (for example `partner` or `ball`).",
+        description="A variant id (for example `partner` or `ball`); an unknown one is a 404 "
+        "listing the variants there are.",
         examples=["ball"],
     ),
 ]
@@ -37,7 +36,8 @@ def _variants(self_test: SelfTestView, variant: str | None) -> tuple[VariantView
     for candidate in self_test.variants:
         if candidate.id == variant:
             return (candidate,)
-    raise NotFound(f"variant of self-test '{self_test.id}'", variant, "variant")
+    names = [candidate.id for candidate in self_test.variants]
+    raise NotFound(f"variant of self-test '{self_test.id}'", variant, "variant", allowed=names)
 
 
 @router.get(
@@ -45,7 +45,7 @@ def _variants(self_test: SelfTestView, variant: str | None) -> tuple[VariantView
     operation_id="listSelfTests",
     summary="List self-tests",
     response_model=SelfTestCollection,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def list_self_tests(
     ctx: ContextDep,
@@ -63,7 +63,7 @@ async def list_self_tests(
     operation_id="getSelfTest",
     summary="Get a self-test, whole",
     response_model=SelfTestView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_self_test(
     ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None
@@ -82,7 +82,7 @@ async def get_self_test(
     operation_id="listSelfTestSteps",
     summary="List the steps of a self-test",
     response_model=StepCollection,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def list_steps(
     ctx: ContextDep, paging: PagingDep, self_test_id: SelfTestId, variant: VariantQuery = None
@@ -98,7 +98,7 @@ async def list_steps(
     operation_id="getSelfTestStep",
     summary="Get one step of a self-test",
     response_model=StepView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_step(
     ctx: ContextDep,
@@ -111,5 +111,6 @@ async def get_step(
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
     (chosen,) = _variants(self_test, variant or self_test.default_variant)
     if number > len(chosen.steps):
-        raise NotFound(f"step in variant '{chosen.id}' of '{self_test.id}'", str(number))
+        which = f"{number} in variant '{chosen.id}' of '{self_test.id}'"
+        raise NotFound("step", which, allowed_range=(1, len(chosen.steps)))
     return ctx.respond(chosen.steps[number - 1])

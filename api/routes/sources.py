@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"])
     operation_id="listSources",
     summary="List sources",
     response_model=SourceCollection,
-    responses=problems(406),
+    responses=problems(),
 )
 async def list_sources(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every cited source, by id."""
@@ -29,7 +29,7 @@ async def list_sources(ctx: ContextDep, paging: PagingDep) -> Response:
     operation_id="getSource",
     summary="Get a source",
     response_model=SourceView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_source(ctx: ContextDep, source_id: Annotated[str, id_path("nice-ng59")]) -> Response:
     """One source: its title, publisher, address and what it is cited for."""

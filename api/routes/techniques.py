@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/techniques", tags=["techniques"])
     operation_id="listTechniques",
     summary="List techniques",
     response_model=TechniqueCollection,
-    responses=problems(406),
+    responses=problems(),
 )
 async def list_techniques(ctx: ContextDep, paging: PagingDep) -> Response:
     """All techniques, by id."""
@@ -29,7 +29,7 @@ async def list_techniques(ctx: ContextDep, paging: PagingDep) -> Response:
     operation_id="getTechnique",
     summary="Get a technique",
     response_model=TechniqueView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_technique(
     ctx: ContextDep, technique_id: Annotated[str, id_path("hook-and-push")]

@@ -18,7 +18,7 @@ WarningKind = Literal["safety", "red-flag", "disclaimer"]
     operation_id="listWarnings",
     summary="List warnings",
     response_model=WarningCollection,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def list_warnings(
     ctx: ContextDep,
@@ -41,7 +41,7 @@ async def list_warnings(
     operation_id="getWarning",
     summary="Get a warning",
     response_model=WarningView,
-    responses=problems(404, 406, 422),
+    responses=problems(404),
 )
 async def get_warning(
     ctx: ContextDep, warning_id: Annotated[str, id_path("sciatic-nerve-electric-sensation")]

@@ -1,0 +1,261 @@
+"""Safety that travels: every step carries its red flags and disclaimer, red flags are screening
+questions, and emergency advice fits the reader's region."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+SELF_TEST = "/v1/self-tests/muscular-minesweeper"
+RED_FLAGS = [
+    "red-flag-after-serious-accident",
+    "red-flag-bladder-or-bowel-problems",
+    "red-flag-chest-pain",
+    "red-flag-numbness-around-genitals-or-buttocks",
+    "red-flag-symptoms-in-both-legs",
+    "red-flag-fever-weight-loss-or-swelling",
+    "red-flag-pain-at-night-or-not-easing",
+]
+STEP_URLS = [
+    f"{SELF_TEST}/steps",
+    f"{SELF_TEST}/steps?variant=partner",
+    f"{SELF_TEST}/steps?variant=ball",
+    *(f"{SELF_TEST}/steps/{n}" for n in range(1, 10)),
+    *(f"{SELF_TEST}/steps/{n}?variant=ball" for n in range(1, 10)),
+]
+SUFFIXES = (".jsonld", ".html", ".md")
+# Numbers and services that belong to one country: never in advice for an unknown region.
+COUNTRY_SPECIFIC = re.compile(r"\b(999|911|112|111|A&E|NHS|GP)\b")
+
+
+def titles(client: TestClient, ids: list[str], lang: str) -> list[str]:
+    return [client.get(f"/v1/warnings/{i}", params={"lang": lang}).json()["title"] for i in ids]
+
+
+def red_flag_order(client: TestClient) -> list[str]:
+    warnings = client.get("/v1/warnings", params={"kind": "red-flag"}).json()["items"]
+    return [warning["id"] for warning in warnings]
+
+
+def test_the_red_flags_are_all_there(client: TestClient) -> None:
+    assert sorted(red_flag_order(client)) == sorted(RED_FLAGS)
+
+
+@pytest.mark.parametrize("url", STEP_URLS)
+def test_every_step_in_json_carries_the_red_flags_and_the_disclaimer(
+    client: TestClient, url: str
+) -> None:
+    body = client.get(url).json()
+    steps = body.get("items", [body])
+    assert steps
+    for step in steps:
+        safety = step["safety"]
+        assert [flag["id"] for flag in safety["red_flags"]] == red_flag_order(client)
+        assert all(flag["care"]["advice"] and flag["question"] for flag in safety["red_flags"])
+        assert safety["disclaimer"]["id"] == "disclaimer"
+        assert safety["screening"] == SELF_TEST
+
+
+def test_every_step_inside_the_whole_self_test_carries_them(client: TestClient) -> None:
+    body = client.get(SELF_TEST).json()
+    for variant in body["variants"]:
+        for step in variant["steps"]:
+            assert [f["id"] for f in step["safety"]["red_flags"]] == red_flag_order(client)
+            assert step["safety"]["disclaimer"]["id"] == "disclaimer"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize(
+    "path", [f"{SELF_TEST}/steps", f"{SELF_TEST}/steps/5", f"{SELF_TEST}/steps/1", SELF_TEST]
+)
+def test_every_representation_of_a_step_shows_the_red_flags_and_the_disclaimer(
+    client: TestClient, path: str, suffix: str, lang: str
+) -> None:
+    text = client.get(f"{path}{suffix}", params={"lang": lang}).text
+    for title in titles(client, [*RED_FLAGS, "disclaimer"], lang):
+        escaped = title.replace("&", "&amp;") if suffix == ".html" else title
+        assert title in text or escaped in text, (path, suffix, title)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_screening_list_asks_every_red_flag_in_order(client: TestClient, lang: str) -> None:
+    body = client.get(SELF_TEST, params={"lang": lang}).json()
+    screening = body["screening"]
+    assert [q["warning_id"] for q in screening] == red_flag_order(client)
+    for question in screening:
+        warning = client.get(question["href"], params={"lang": lang}).json()
+        assert question["question"] == warning["question"]
+        assert question["question"].endswith("?")
+        assert question["if_yes"] == warning["action"]
+        assert question["care"] == warning["care"]
+
+
+def test_screening_questions_are_translated(client: TestClient) -> None:
+    english = client.get(SELF_TEST).json()["screening"]
+    spanish = client.get(SELF_TEST, params={"lang": "es"}).json()["screening"]
+    for en, es in zip(english, spanish, strict=True):
+        assert es["question"].startswith("¿")
+        assert es["question"] != en["question"]
+
+
+def test_handouts_ask_the_screening_questions_before_the_steps(client: TestClient) -> None:
+    text = client.get(f"{SELF_TEST}.md").text
+    questions = [q["question"] for q in client.get(SELF_TEST).json()["screening"]]
+    first_step = text.index("Lie face down")
+    assert all(0 < text.index(question) < first_step for question in questions)
+
+
+def advice(client: TestClient, warning: str, **kwargs: Any) -> tuple[str, str]:
+    response = client.get(f"/v1/warnings/{warning}", **kwargs)
+    return response.json()["care"]["advice"], response.headers["content-language"]
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "number", "served"),
+    [
+        ({"params": {"region": "GB"}}, "999", "en-GB"),
+        ({"params": {"region": "gb"}}, "999", "en-GB"),
+        ({"headers": {"Accept-Language": "en-GB"}}, "999", "en-GB"),
+        ({"headers": {"Accept-Language": "en-US,en;q=0.9"}}, "911", "en-US"),
+        ({"headers": {"Accept-Language": "es-MX"}}, "911", "es-MX"),
+        ({"headers": {"Accept-Language": "es-ES"}}, "112", "es-ES"),
+        ({"params": {"region": "FR", "lang": "es"}}, "112", "es-FR"),
+        ({"params": {"region": "US"}, "headers": {"Accept-Language": "en-GB"}}, "911", "en-US"),
+    ],
+)
+def test_emergency_advice_names_the_number_of_the_readers_region(
+    client: TestClient, request_kwargs: dict[str, Any], number: str, served: str
+) -> None:
+    text, language = advice(client, "red-flag-chest-pain", **request_kwargs)
+    assert number in text
+    assert language == served
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {},
+        {"params": {"region": "JP"}},
+        {"headers": {"Accept-Language": "es-AR"}},
+        {"params": {"lang": "es"}},
+    ],
+)
+def test_an_unknown_region_gets_advice_that_names_no_number(
+    client: TestClient, request_kwargs: dict[str, Any]
+) -> None:
+    text, language = advice(client, "red-flag-chest-pain", **request_kwargs)
+    assert not COUNTRY_SPECIFIC.search(text), text
+    assert "-" not in language
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_red_flag_names_a_countrys_number_without_a_region(
+    client: TestClient, lang: str
+) -> None:
+    for flag in RED_FLAGS:
+        warning = client.get(f"/v1/warnings/{flag}", params={"lang": lang}).json()
+        assert warning["care"]["region"] == "default"
+        for text in (warning["title"], warning["sign"], warning["action"], warning["question"]):
+            assert not COUNTRY_SPECIFIC.search(text), (flag, text)
+        assert not COUNTRY_SPECIFIC.search(warning["care"]["advice"]), flag
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("suffix", ["", *SUFFIXES])
+@pytest.mark.parametrize("path", ["/v1/warnings", SELF_TEST, f"{SELF_TEST}/steps/5"])
+def test_every_representation_gives_the_neutral_advice_without_a_region(
+    client: TestClient, path: str, suffix: str, lang: str
+) -> None:
+    regions = client.get("/v1/regions", params={"lang": lang}).json()["items"]
+    text = client.get(f"{path}{suffix}", params={"lang": lang}).text
+    for region in regions:
+        for advice in (region["emergency"], region["urgent"]):
+            shown = advice in text or advice.replace("&", "&amp;") in text
+            assert shown == (region["id"] == "default"), (region["id"], advice)
+
+
+def test_a_region_changes_only_the_care_advice(client: TestClient) -> None:
+    neutral = client.get(SELF_TEST).json()
+    american = client.get(SELF_TEST, params={"region": "US"}).json()
+    assert american["screening"][0]["care"]["region"] == "us"
+    assert neutral["screening"][0]["care"]["region"] == "default"
+    strip = re.compile(r'"care":\{[^}]*\}')
+    assert strip.sub("", client.get(SELF_TEST).text) == strip.sub(
+        "", client.get(SELF_TEST, params={"region": "US"}).text
+    )
+
+
+def test_regions_are_listed_with_their_countries(client: TestClient) -> None:
+    regions = {r["id"]: r for r in client.get("/v1/regions").json()["items"]}
+    assert regions["default"]["countries"] == []
+    assert "MX" in regions["mx"]["countries"]
+    assert "ES" in regions["eu"]["countries"]
+    assert "999" in regions["gb"]["emergency"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "hint", "field", "value"),
+    [
+        (
+            f"{SELF_TEST}/steps?varient=ball",
+            400,
+            "varient",
+            "accepted_params",
+            ["variant", "lang", "region", "page_size", "cursor"],
+        ),
+        (f"{SELF_TEST}/steps?limit=3", 400, "limit", "unknown_params", ["limit"]),
+        ("/v1/muscles?language=es", 400, "language", "unknown_params", ["language"]),
+        (f"{SELF_TEST}?variant=tennis-ball", 404, "partner, ball", "allowed_values", None),
+        (f"{SELF_TEST}?variant=Ball", 404, "partner, ball", "allowed_values", None),
+        (
+            f"{SELF_TEST}/steps/12",
+            404,
+            "numbered 1 to 9",
+            "allowed_range",
+            {"minimum": 1, "maximum": 9},
+        ),
+        (
+            f"{SELF_TEST}/steps/12?variant=ball",
+            404,
+            "numbered 1 to 9",
+            "allowed_range",
+            {"minimum": 1, "maximum": 9},
+        ),
+        (
+            f"{SELF_TEST}.xml",
+            406,
+            ".jsonld",
+            "available_suffixes",
+            [".json", ".jsonld", ".html", ".md"],
+        ),
+        ("/v1/openapi.json", 404, "/v1/openapi.json", "instance", "/v1/openapi.json"),
+    ],
+)
+def test_mistakes_say_what_would_have_worked(
+    client: TestClient, url: str, status: int, hint: str, field: str, value: Any
+) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert hint in problem["detail"]
+    if field == "allowed_values":
+        value = ["partner", "ball"]
+    assert problem[field] == value
+
+
+def test_unknown_parameters_are_refused_on_every_content_operation(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for template in spec["paths"]:
+        if not template.startswith("/v1"):
+            continue
+        path = template.replace("{self_test_id}", "muscular-minesweeper").replace("{number}", "1")
+        path = re.sub(r"\{[a-z_]+\}", "x", path)
+        response = client.get(path, params={"nope": "1"})
+        assert response.status_code == 400, path
+        assert response.json()["unknown_params"] == ["nope"]
+        assert "400" in spec["paths"][template]["get"]["responses"]
