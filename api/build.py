@@ -32,7 +32,7 @@ from api.content.library import Library, load_library
 from api.presenter import Presented, href, links, present
 from api.search import create_index, item_text, searchable_name
 
-FORMAT = "2"
+FORMAT = "3"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

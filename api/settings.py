@@ -42,7 +42,7 @@ class Settings(BaseSettings):
             description="Megabytes of rendered responses kept in memory (least recently used "
             "go first); 0: render every request.",
         ),
-    ] = 32
+    ] = 16
     reuse_port: Annotated[
         bool,
         Field(

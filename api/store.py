@@ -21,9 +21,9 @@ from api.build import FORMAT
 from api.search import run_search
 from api.views import ITEM_MODELS, LocaleView, SearchHit, SourceView, StepView
 
-PARSED_ITEMS = 256
+PARSED_ITEMS = 16  # an item asked for in several representations in a row is parsed once
 COLLECTION_OF = {model: name for name, model in ITEM_MODELS.items()}
-SQLITE_CACHE_KIB = 4096
+SQLITE_CACHE_KIB = 2048  # per process; the OS page cache, shared, holds the rest
 
 
 class BundleError(Exception):

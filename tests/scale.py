@@ -1,7 +1,8 @@
 """Synthetic libraries for scale runs: the real content copied N times under new ids.
 
 Every item id of copy ``n`` gets the suffix ``-g<n>`` and every reference to it is rewritten,
-so each copy is a complete, valid guide of its own and ``python -m api check`` passes on the
+so each copy is a complete, valid guide of its own (regions, which every guide shares, are
+copied once) and ``python -m api check`` passes on the
 result. Written to a folder the caller chooses (a temporary one), never into ``content/``.
 
     python -m tests.scale DEST --guides 100
@@ -23,18 +24,32 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+SHARED = ("regions",)  # kinds every guide shares: copied once, under their own ids
+
+
 def item_ids(content: Path) -> frozenset[str]:
-    """Every item id of the library: the file names of the default locale."""
-    return frozenset(path.stem for path in (content / "en").glob("*/*.yaml"))
+    """Every per-guide item id of the library: the file names of the default locale."""
+    files = (content / "en").glob("*/*.yaml")
+    return frozenset(path.stem for path in files if path.parent.name not in SHARED)
 
 
 def make_library(dest: Path, guides: int, content: Path = CONTENT) -> int:
     """Write ``guides`` suffixed copies of ``content`` into ``dest``; return the files written."""
     ids = item_ids(content)
     sources = [
-        (path, yaml.load(path.read_text("utf-8"), Loader=_Loader)) for path in _files(content)
+        (path, yaml.load(path.read_text("utf-8"), Loader=_Loader))
+        for path in _files(content)
+        if path.parent.name not in SHARED
     ]
     written = 0
+    for path in _files(content):
+        if path.parent.name in SHARED:  # their own ids kept; what they cite: the first copy's
+            data = yaml.load(path.read_text("utf-8"), Loader=_Loader)
+            shared = {**_rename(data, ids, "-g1"), "id": data["id"]}
+            target = dest / path.relative_to(content)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(yaml.dump(shared, Dumper=_Dumper, allow_unicode=True), "utf-8")
+            written += 1
     for copy in range(1, guides + 1):
         suffix = f"-g{copy}"
         for path, data in sources:
