@@ -12,6 +12,7 @@ from api.access import KeyCheck, Quota
 from api.cache import ResponseCache, Responses
 from api.caching import cache_control
 from api.care import advice_by_region
+from api.cors import Cors
 from api.errors import install_error_handlers
 from api.gateway import Gateway, Policy, RouteTemplates
 from api.logs import AccessLog
@@ -31,12 +32,26 @@ Fascia publishes expert bodywork guides as structured, read-only data: muscles, 
 they perform, anatomical landmarks, step-by-step self-tests, techniques and safety warnings.
 
 * Every resource has a stable id and a `links.self` path; references carry ids, names and links.
-* `GET /v1/self-tests/{id}` returns a whole self-test, with every step's warnings, landmarks
-  and techniques, in one request.
+* `GET /v1/self-tests/{id}` returns a whole self-test, with its screening questions and every
+  step's warnings, landmarks and techniques, in one request.
+* **What an app must show with any step.** Every step (from `/steps`, `/steps/{number}` or a
+  self-test's `variants[].steps`) carries a required `safety` object: the self-test's
+  `red_flags` and its `disclaimer`. Before the first step it shows, an app shows the red flags
+  (or asks the self-test's `screening` questions: any yes means do not do the check, and show
+  that flag's `action` and `care.advice`) and the disclaimer; with each step, the step's own
+  `warnings`, `stop` first.
+* Red flags' emergency and urgent-care advice (`care`) is for the reader's region: `?region=US`
+  or the region of `Accept-Language` (`en-US`); otherwise it names no number.
+  `Content-Language` says what was served (`en-US`).
+* Every collection, search and the export are paged: `page_size` (default 100, at most 1,000)
+  and `cursor`, with `links.next` and a `Link: <...>; rel="next"` header while more follow.
 * Every resource is available as JSON (default), schema.org JSON-LD, Markdown and HTML, chosen
   by `Accept` or by a `.json`, `.jsonld`, `.md` or `.html` suffix on the URL.
 * English and Spanish, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.
-* Errors are `application/problem+json` (RFC 9457). Only GET and HEAD are supported.
+* Errors are `application/problem+json` (RFC 9457) and say what would have worked: unknown query
+  parameters are a 400 listing the accepted ones (`accepted_params`); an unknown variant or step
+  lists what exists (`allowed_values`, `allowed_range`); an unknown suffix is a 406 listing the
+  suffixes. Only GET and HEAD are supported.
 """
 
 
@@ -116,7 +131,7 @@ def _stack(app: Fascia, settings: Settings, policy: Policy) -> ASGIApp:
         lambda inner: Gateway(inner, policy, app.state.metrics, RouteTemplates(ROUTERS)),
         *([lambda inner: ResponseCache(inner, responses)] if responses is not None else []),
         # Outside FastAPI so that even its own 500s carry the headers.
-        lambda inner: SecurityHeaders(inner, any_origin="*" in settings.cors_origins),
+        SecurityHeaders,
         RepresentationSuffix,
         HeadAsGet,
     ]
@@ -134,7 +149,7 @@ def _policy(settings: Settings) -> Policy:
     quota = Quota(settings.rate_limit, settings.rate_limit_storage) if settings.rate_limit else None
     any_origin = "*" in settings.cors_origins
     origins = None if any_origin else frozenset(o.encode() for o in settings.cors_origins)
-    return Policy(keys, quota, origins, AccessLog() if settings.access_log else None)
+    return Policy(keys, quota, Cors(origins), AccessLog() if settings.access_log else None)
 
 
 def _render_context(store: Store, locale: str) -> RenderContext:

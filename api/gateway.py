@@ -1,9 +1,10 @@
 """The outermost layer: what every request goes through, compiled or not.
 
-In order: a request id; limits on URL, query and header sizes; methods (OPTIONS answers CORS
-preflights, anything but GET/HEAD/OPTIONS is 405); ``/metrics``; API keys and quotas when
-configured; then the app. Afterwards the request is counted, timed and logged as one JSON line.
-Everything it refuses is ``application/problem+json``, like the app's own errors.
+In order: a request id; CORS headers (``api.cors``); limits on URL, query and header sizes;
+methods (OPTIONS answers CORS preflights, anything but GET/HEAD/OPTIONS is 405); ``/metrics``;
+API keys and quotas when configured; then the app. Afterwards the request is counted, timed
+and logged as one JSON line. Everything it refuses is ``application/problem+json``, like the
+app's own errors.
 """
 
 from __future__ import annotations
@@ -20,20 +21,20 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.access import KeyCheck, Quota
+from api.cors import Cors
 from api.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 from api.inprocess import INTERNAL
 from api.logs import EVENTS, AccessLog
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.metrics import Metrics
 from api.middleware import split_suffix
-from api.security import EXPOSED_HEADERS, security_headers
+from api.security import security_headers
 
 MAX_URL = 4096  # bytes of path and query
 MAX_HEADERS = 64
 MAX_HEADER_BYTES = 16_384
 MAX_QUERY_PARAMETERS = 16
 _REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
-_PREFLIGHT_HEADERS = b"Accept, Accept-Language, If-None-Match, X-API-Key, X-Request-ID"
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Policy:
 
     keys: KeyCheck | None
     quota: Quota | None
-    origins: frozenset[bytes] | None  # None: any origin (the headers are in every response)
+    cors: Cors
     access_log: AccessLog | None
 
 
@@ -82,7 +83,6 @@ class Gateway:
         self.policy = policy
         self.metrics = metrics
         self.templates = templates
-        self.any_origin = policy.origins is None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or INTERNAL in scope:
@@ -91,15 +91,16 @@ class Gateway:
         started = time.perf_counter()
         request_id, origin, header_bytes = _scan(scope["headers"])
         observed = _Observed(send, request_id)
+        observed.extra = self.policy.cors.headers(origin)
         try:
             await self._handle(scope, receive, observed, origin, header_bytes)
         except Refusal as refusal:
-            await _refuse(scope, observed, refusal, self.any_origin)
+            await _refuse(scope, observed, refusal)
         except Exception:
             EVENTS.exception("unhandled error", extra={"fields": {"path": scope["path"]}})
             if not observed.status:
                 failure = Refusal(500, "Something went wrong on our side; it has been logged.")
-                await _refuse(scope, observed, failure, self.any_origin)
+                await _refuse(scope, observed, failure)
         self._observe(scope, observed, time.perf_counter() - started)
 
     async def _handle(
@@ -107,8 +108,6 @@ class Gateway:
     ) -> None:
         _check_limits(scope, size)
         method = scope["method"]
-        if self.policy.origins is not None:
-            send.extra = self._cors(origin)
         if method == "OPTIONS":
             await self._options(scope, send)
             return
@@ -118,7 +117,8 @@ class Gateway:
         path = scope["path"]
         if path == "/metrics":
             body = self.metrics.exposition()
-            await _respond(send, 200, METRICS_CONTENT_TYPE.encode(), body, (), any_origin=False)
+            send.extra = []  # for the scraper, not for browsers
+            await _respond(send, 200, METRICS_CONTENT_TYPE.encode(), body, ())
             return
         if (self.policy.keys or self.policy.quota) and path.startswith("/v1"):
             send.extra = send.extra + self._admit(scope, dict(scope["headers"]))
@@ -145,28 +145,11 @@ class Gateway:
             raise Refusal(429, detail, verdict.headers + retry)
         return verdict.headers
 
-    def _cors(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
-        """Headers for an allowed Origin when origins are a list (any-origin ones are built in)."""
-        allowed = self.policy.origins
-        if allowed is None or origin is None or origin not in allowed:
-            return [(b"vary", b"Origin")]
-        return [
-            (b"access-control-allow-origin", origin),
-            (b"access-control-expose-headers", EXPOSED_HEADERS.encode()),
-            (b"vary", b"Origin"),
-        ]
-
     async def _options(self, scope: Scope, send: Send) -> None:
         extra = [(b"allow", ALLOWED_METHODS.encode())]
         if any(name == b"access-control-request-method" for name, _ in scope["headers"]):
-            if self.policy.origins is None:
-                extra.append((b"access-control-allow-origin", b"*"))
-            extra += [
-                (b"access-control-allow-methods", ALLOWED_METHODS.encode()),
-                (b"access-control-allow-headers", _PREFLIGHT_HEADERS),
-                (b"access-control-max-age", b"86400"),
-            ]
-        await _respond(send, 204, b"", b"", extra, any_origin=False)
+            extra += self.policy.cors.preflight()
+        await _respond(send, 204, b"", b"", extra)
 
     def _observe(self, scope: Scope, outcome: _Observed, seconds: float) -> None:
         route = self.templates(scope["path"])
@@ -250,10 +233,10 @@ def _check_limits(scope: Scope, header_bytes: int) -> None:
             raise Refusal(400, f"The query parameter '{name}' is given more than once.")
 
 
-async def _refuse(scope: Scope, send: Send, refusal: Refusal, any_origin: bool) -> None:
+async def _refuse(scope: Scope, send: Send, refusal: Refusal) -> None:
     body = problem_body(refusal.status, str(refusal), scope["path"])
     media = PROBLEM_MEDIA_TYPE.encode()
-    await _respond(send, refusal.status, media, body, refusal.headers, any_origin)
+    await _respond(send, refusal.status, media, body, refusal.headers)
 
 
 async def _respond(
@@ -262,12 +245,11 @@ async def _respond(
     content_type: bytes,
     body: bytes,
     extra: Iterable[tuple[bytes, bytes]],
-    any_origin: bool,
 ) -> None:
     headers = [(b"content-length", str(len(body)).encode())]
     if content_type:
         headers.append((b"content-type", content_type))
-    headers += security_headers(content_type, any_origin)
+    headers += security_headers(content_type)
     headers += extra
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -1,4 +1,4 @@
-"""Headers every response carries: content-type sniffing off, no referrer, a strict CSP, CORS."""
+"""Headers every response carries: content-type sniffing off, no referrer, a strict CSP."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ from api.render.html import STYLE
 
 __all__ = ["ALLOWED_METHODS", "SecurityHeaders", "security_headers"]
 
-EXPOSED_HEADERS = (
-    "ETag, Content-Language, Fascia-Content-Version, RateLimit, RateLimit-Policy, Retry-After, "
-    "X-Request-ID"
-)
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 # HTML handouts need their one inline stylesheet and nothing else: no script, no frames, no forms.
 HTML_POLICY = (
@@ -25,28 +21,20 @@ HTML_POLICY = (
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
-def security_headers(
-    content_type: bytes, any_origin: bool, has_body: bool = True
-) -> list[tuple[bytes, bytes]]:
+def security_headers(content_type: bytes, has_body: bool = True) -> list[tuple[bytes, bytes]]:
     """The headers added to a response of ``content_type`` (a 304 has no body to police)."""
     headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
     if has_body:
         policy = HTML_POLICY if content_type.startswith(b"text/html") else DATA_POLICY
         headers.append((b"content-security-policy", policy.encode()))
-    if any_origin:
-        headers += [
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-expose-headers", EXPOSED_HEADERS.encode()),
-        ]
     return headers
 
 
 class SecurityHeaders:
-    """Adds ``security_headers`` to every response of the app, so compiled ones carry them too."""
+    """Adds ``security_headers`` to every response of the app, so cached ones carry them too."""
 
-    def __init__(self, app: ASGIApp, any_origin: bool) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.any_origin = any_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +46,7 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
                 has_body = message["status"] != 304
-                headers += security_headers(content_type, self.any_origin, has_body)
+                headers += security_headers(content_type, has_body)
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -1,0 +1,98 @@
+"""Paging: every collection, search and the export come a page at a time, with a next link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.content.kinds import COLLECTIONS
+
+
+def follow(client: TestClient, url: str) -> list[dict[str, Any]]:
+    """Every page from ``url`` on, following links.next; checks each page's Link header."""
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.json()
+        pages.append(body)
+        url = body["links"].get("next", "")
+        if url:
+            assert response.headers["link"] == f'<{url}>; rel="next"'
+        else:
+            assert "link" not in response.headers
+    return pages
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/warnings",
+        "/v1/warnings?severity=stop",
+        "/v1/actions?muscle=gluteus-maximus",
+        "/v1/landmarks",
+        "/v1/self-tests/muscular-minesweeper/steps",
+        "/v1/self-tests/muscular-minesweeper/steps?variant=ball",
+        "/v1/search?q=pressure",
+        "/v1/regions",
+        "/v1/locales",
+    ],
+)
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_pages_add_up_to_the_whole_collection_in_order(
+    client: TestClient, url: str, size: int
+) -> None:
+    whole = client.get(url).json()
+    joiner = "&" if "?" in url else "?"
+    pages = follow(client, f"{url}{joiner}page_size={size}")
+    items = [item for page in pages for item in page["items"]]
+    assert items == whole["items"]
+    assert all(page["count"] == len(page["items"]) <= size for page in pages)
+    assert len(pages) == max(1, -(-len(whole["items"]) // size))
+
+
+def test_a_collection_that_fits_one_page_has_no_next_link(client: TestClient) -> None:
+    response = client.get("/v1/warnings")
+    assert response.json()["links"] == {"self": "/v1/warnings"}
+    assert "link" not in response.headers
+
+
+def test_next_links_keep_the_filters_and_leave_out_the_language(client: TestClient) -> None:
+    body = client.get("/v1/warnings?severity=stop&page_size=2&lang=es").json()
+    assert body["links"]["next"].startswith("/v1/warnings?severity=stop&page_size=2&cursor=")
+    second = client.get(body["links"]["next"] + "&lang=es").json()
+    assert {item["severity"] for item in second["items"]} == {"stop"}
+    assert second["items"][0]["translation"]["locale"] == "es"
+
+
+@pytest.mark.parametrize("size", [1, 4, 7, 40])
+def test_the_export_comes_a_page_at_a_time_kind_after_kind(client: TestClient, size: int) -> None:
+    whole = client.get("/v1/export").json()
+    pages = follow(client, f"/v1/export?page_size={size}")
+    for name in COLLECTIONS:
+        field = name.replace("-", "_")
+        assert [i for page in pages for i in page[field]] == whole[field], name
+    assert all(sum(len(page[n.replace("-", "_")]) for n in COLLECTIONS) <= size for page in pages)
+    assert {page["content_version"] for page in pages} == {whole["content_version"]}
+
+
+@pytest.mark.parametrize(
+    "query", ["page_size=0", "page_size=1001", "page_size=x", "cursor=abc", "cursor=-1"]
+)
+def test_bad_paging_parameters_are_422_naming_them(client: TestClient, query: str) -> None:
+    response = client.get(f"/v1/muscles?{query}")
+    assert response.status_code == 422
+    name = query.partition("=")[0]
+    assert response.json()["invalid_params"][0]["name"] == f"query.{name}"
+
+
+def test_a_cursor_past_the_end_is_an_empty_last_page(client: TestClient) -> None:
+    body = client.get("/v1/muscles?cursor=999999").json()
+    assert (body["items"], body["count"]) == ([], 0)
+    assert "next" not in body["links"]
+
+
+def test_the_largest_page_size_is_accepted(client: TestClient) -> None:
+    assert client.get("/v1/muscles?page_size=1000").status_code == 200
