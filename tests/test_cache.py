@@ -61,6 +61,8 @@ def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
         {"Accept": "image/png"},
         {"If-None-Match": "*"},
         {"If-None-Match": 'W/"nope", "also-nope"'},
+        {"Accept-Language": "en-US"},
+        {"Accept-Language": "es-MX", "Accept": "text/markdown"},
     ],
 )
 @pytest.mark.parametrize(
@@ -72,6 +74,10 @@ def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
         "/v1/muscles?lang=es&lang=en",
         "/v1/muscles?lang=x_y",
         "/v1/nothing",
+        "/v1/warnings/red-flag-chest-pain?region=gb",
+        "/v1/self-tests/muscular-minesweeper/steps/5.html?region=MX&lang=es",
+        "/v1/warnings?region=usa",
+        "/v1/warnings?varient=x",
     ],
 )
 def test_negotiation_and_conditionals_match_the_app(
@@ -124,6 +130,21 @@ def test_the_cache_stays_within_its_size_and_drops_the_least_recently_used() -> 
     assert responses.get(kept) is None
     assert len(responses.entries) < 400
     assert sum(entry.size for entry in responses.entries.values()) == responses.size
+
+
+def test_each_country_with_its_own_advice_is_cached_apart(client: TestClient) -> None:
+    """The cache keys by country only where the country has advice of its own."""
+    url = "/v1/warnings/red-flag-chest-pain"
+    british = client.get(url, headers={"Accept-Language": "en-GB"})
+    american = client.get(url, headers={"Accept-Language": "en-US"})
+    japanese = client.get(url, headers={"Accept-Language": "en-JP"})
+    assert (british.headers["content-language"], american.headers["content-language"]) == (
+        "en-GB",
+        "en-US",
+    )
+    assert british.content != american.content
+    assert japanese.content == client.get(url).content
+    assert japanese.headers["content-language"] == "en"
 
 
 def test_no_cache_renders_every_request() -> None:

@@ -1,7 +1,8 @@
 """Content diagnostics: what is wrong in a content file, where, and the error carrying them all.
 
-ContentError          start-up stops: one or more ContentProblem, reported together
-└── .problems         ContentProblem(file, field, line, message), sorted by file and line
+ContentError          the build (and `check`) stops: one or more ContentProblem, reported together
+└── .problems         ContentProblem(file, line, field, message, severity), sorted by file
+                      and line
 """
 
 from __future__ import annotations
