@@ -1,5 +1,5 @@
 # Fascia: one small image serving a bundle built from content/; no database, no YAML at run time.
-FROM python:3.11-slim AS build
+FROM docker.io/library/python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
@@ -14,7 +14,7 @@ COPY content/ content/
 # Validate the content and write the bundle; bad content fails the image build here.
 RUN .venv/bin/python -m api build content --output build/fascia.sqlite
 
-FROM python:3.11-slim
+FROM docker.io/library/python:3.11-slim
 RUN groupadd --system --gid 10001 fascia \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin fascia
 WORKDIR /app
@@ -30,5 +30,5 @@ ENV PATH=/app/.venv/bin:$PATH \
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
+    CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('FASCIA_PORT', '8000'); sys.exit(urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=2).status != 200)"]
 CMD ["python", "-m", "api", "serve"]

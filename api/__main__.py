@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import time
 from pathlib import Path
 
-import uvicorn
 from pydantic import ValidationError
 
-from api import logs
 from api.access import new_key
 from api.app import create_app
 from api.build import build_bundle
 from api.caching import cache_control
-from api.content.diagnostics import ContentError
+from api.content.diagnostics import ContentError, ContentFolderError
 from api.content.library import check_content
 from api.export import export
 from api.openapi import render_openapi
+from api.serve import serve
 from api.settings import Settings
 from api.store import BundleError
 
@@ -67,10 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return _export(settings, args.directory, args.listen)
-        return _serve(settings)
+        return serve(settings)
     except ValidationError as error:
         print(f"invalid settings:\n{error}", file=sys.stderr)
-    except (ContentError, BundleError) as error:
+    except (ContentError, ContentFolderError, BundleError) as error:
         print(error, file=sys.stderr)
     return 1
 
@@ -115,45 +113,6 @@ def _export(settings: Settings, directory: Path, listen: str) -> int:
     count = export(app, app.state.store, directory, control, listen)
     print(f"wrote {count} files and {directory / 'nginx' / 'fascia.conf'}")
     return 0
-
-
-def _serve(settings: Settings) -> int:
-    logs.configure(settings.log_level)
-    app = create_app(settings)
-    meta = app.state.store.meta
-    logs.event(
-        "bundle opened",
-        bundle=str(settings.bundle),
-        content_version=meta.version,
-        locales=list(meta.locales),
-        items=meta.items,
-        response_cache_mb=settings.response_cache_mb,
-    )
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        log_config=None,  # logs.configure: JSON lines, uvicorn's included
-        access_log=False,  # the gateway writes the access log
-        server_header=False,
-        timeout_graceful_shutdown=10,
-    )
-    server = uvicorn.Server(config)
-    server.run(sockets=[_reusable_socket(settings)] if settings.reuse_port else None)
-    if app.state.access_log is not None:
-        app.state.access_log.flush()  # the last lines of a batch
-    return 0
-
-
-def _reusable_socket(settings: Settings) -> socket.socket:
-    """A listening socket other processes can bind too (Linux spreads connections among them)."""
-    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((settings.host, settings.port))
-    return sock
 
 
 if __name__ == "__main__":

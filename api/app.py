@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.access import KeyCheck, Quota
+from api.access import KeyCheck
 from api.cache import ResponseCache, Responses
 from api.caching import cache_control
 from api.care import advice_by_region
@@ -19,6 +20,7 @@ from api.logs import AccessLog
 from api.metrics import Metrics
 from api.middleware import HeadAsGet, RepresentationSuffix
 from api.openapi import build_openapi
+from api.quota import Quota
 from api.render import RenderContext
 from api.routes import ROUTERS
 from api.routes.common import Locale
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     settings = settings or Settings()
     store = Store(settings.bundle)
     app = Fascia(
+        lifespan=_lifespan,
         title="Fascia",
         version="1.0.0",
         summary="Expert bodywork guides as structured data.",
@@ -111,7 +114,8 @@ def create_app(settings: Settings | None = None) -> Fascia:
     install_error_handlers(app)
     meta = store.meta
     app.state.metrics = Metrics(meta.version, meta.locales, meta.items)
-    policy = _policy(settings)
+    policy = _policy(settings, app.state.metrics)
+    app.state.quota = policy.quota
     app.state.access_log = policy.access_log
     app.state.responses = None
     if settings.response_cache_mb:
@@ -141,12 +145,26 @@ def _stack(app: Fascia, settings: Settings, policy: Policy) -> ASGIApp:
     return stack
 
 
-def _policy(settings: Settings) -> Policy:
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    if app.state.quota is not None:
+        await app.state.quota.aclose()
+
+
+def _policy(settings: Settings, metrics: Metrics) -> Policy:
     keys = None
     if settings.api_key_digests:
         digests = tuple(d.encode() for d in settings.api_key_digests)
         keys = KeyCheck(digests, settings.api_key_header.lower().encode())
-    quota = Quota(settings.rate_limit, settings.rate_limit_storage) if settings.rate_limit else None
+    quota = None
+    if settings.rate_limit:
+        quota = Quota(
+            settings.rate_limit,
+            settings.rate_limit_storage,
+            settings.rate_limit_failure,
+            metrics.quota_store_errors.inc,
+        )
     any_origin = "*" in settings.cors_origins
     origins = None if any_origin else frozenset(o.encode() for o in settings.cors_origins)
     return Policy(keys, quota, Cors(origins), AccessLog() if settings.access_log else None)

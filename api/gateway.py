@@ -20,7 +20,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.access import KeyCheck, Quota
+from api.access import KeyCheck
 from api.cors import Cors
 from api.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 from api.inprocess import INTERNAL
@@ -28,6 +28,7 @@ from api.logs import EVENTS, AccessLog
 from api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.metrics import Metrics
 from api.middleware import split_suffix
+from api.quota import Quota, StoreDown
 from api.security import security_headers
 
 MAX_URL = 4096  # bytes of path and query
@@ -121,10 +122,10 @@ class Gateway:
             await _respond(send, 200, METRICS_CONTENT_TYPE.encode(), body, ())
             return
         if (self.policy.keys or self.policy.quota) and path.startswith("/v1"):
-            send.extra = send.extra + self._admit(scope, dict(scope["headers"]))
+            send.extra = send.extra + await self._admit(scope, dict(scope["headers"]))
         await self.app(scope, receive, send)
 
-    def _admit(self, scope: Scope, headers: dict[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    async def _admit(self, scope: Scope, headers: dict[bytes, bytes]) -> list[tuple[bytes, bytes]]:
         """Check the API key and the quota; the quota headers to add to the response."""
         identity = scope["client"][0] if scope.get("client") else "unknown"
         keys = self.policy.keys
@@ -138,7 +139,11 @@ class Gateway:
             identity = digest
         if self.policy.quota is None:
             return []
-        verdict = self.policy.quota.check(identity)
+        try:
+            verdict = await self.policy.quota.check(identity)
+        except StoreDown as down:
+            retry = [(b"retry-after", str(down.retry_after).encode())]
+            raise Refusal(503, str(down), retry) from None
         if not verdict.allowed:
             retry = [(b"retry-after", str(verdict.retry_after).encode())]
             detail = f"Too many requests; try again in {verdict.retry_after} s."

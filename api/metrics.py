@@ -36,6 +36,11 @@ class Metrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
+        self.quota_store_errors = Counter(
+            "fascia_quota_store_errors",
+            "Times the quota store (Redis) could not be reached.",
+            registry=self.registry,
+        )
         self.children: dict[tuple[str, int, bytes], tuple[Any, Any]] = {}
         info = Info("fascia_content", "The content being served.", registry=self.registry)
         info.info({"version": content_version, "locales": ",".join(locales), "items": str(items)})

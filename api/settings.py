@@ -50,6 +50,15 @@ class Settings(BaseSettings):
             "and the kernel spreads connections across them."
         ),
     ] = False
+    workers: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=64,
+            description="Processes serving the port: above 1, the app is built once and forked, "
+            "so workers share its memory, each listening with SO_REUSEPORT.",
+        ),
+    ] = 1
     api_key_digests: Annotated[
         tuple[str, ...],
         NoDecode,
@@ -73,6 +82,14 @@ class Settings(BaseSettings):
             "them across replicas."
         ),
     ] = "memory://"
+    rate_limit_failure: Annotated[
+        Literal["open", "closed"],
+        Field(
+            description="When the quota store cannot be reached: `open` serves and counts in "
+            "each process alone (a warning is logged, /metrics counts it), `closed` answers "
+            "503 with Retry-After until it is back."
+        ),
+    ] = "open"
     cors_origins: Annotated[
         tuple[str, ...],
         NoDecode,

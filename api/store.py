@@ -52,11 +52,9 @@ class Store:
     def __init__(self, path: Path) -> None:
         if not path.is_file():
             raise BundleError(f"no bundle at {path}: run `python -m api build` first")
+        self.path = path.resolve()
         try:
-            self.connection = sqlite3.connect(
-                f"file:{path.resolve()}?mode=ro&immutable=1", uri=True, check_same_thread=False
-            )
-            self.connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            self.connection = self._connect()
             meta = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error as error:
             raise BundleError(f"{path} is not a Fascia bundle ({error})") from error
@@ -79,6 +77,20 @@ class Store:
             for region in self.pages(self.meta.default_locale, "regions")
             for country in region.countries  # type: ignore[attr-defined]
         }
+
+    def _connect(self) -> sqlite3.Connection:
+        uri = f"file:{self.path}?mode=ro&immutable=1"
+        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        return connection
+
+    def close(self) -> None:
+        """Close the file (before a fork: a connection must not be used in two processes)."""
+        self.connection.close()
+
+    def reopen(self) -> None:
+        """Open the file again, in a process of its own."""
+        self.connection = self._connect()
 
     def item(self, locale: str, collection: str, item_id: str) -> BaseModel | None:
         """One item's response model, or None."""

@@ -23,7 +23,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import ROOT, fascia, free_port, nginx
+from tests.servers import ROOT, fascia, free_port, nginx, redis
 
 SCENARIOS = {
     "small item (muscle, 3 KB)": "/v1/muscles/gluteus-maximus",
@@ -147,6 +147,44 @@ def _rows(scenario: str, results: dict[str, list[Run]]) -> list[list[str]]:
     return rows
 
 
+def quotas(seconds: int, rounds: int, path: str) -> list[list[str]]:
+    """Requests/s with quotas off, counted in memory and counted in a real local Redis,
+    interleaved; each as a share of the throughput with quotas off."""
+    limit = {"FASCIA_RATE_LIMIT": "100000000/minute"}
+    with ExitStack() as stack:
+        redis_port = free_port()
+        stack.enter_context(redis(redis_port))
+        storage = {"FASCIA_RATE_LIMIT_STORAGE": f"redis://127.0.0.1:{redis_port}"}
+        configurations = {"quota off": {}, "memory quota": limit, "Redis quota": limit | storage}
+        ports = {}
+        for name, env in configurations.items():
+            ports[name] = free_port()
+            stack.enter_context(fascia(ports[name], env))
+        runs: dict[str, list[Run]] = {name: [] for name in configurations}
+        for _ in range(rounds):
+            for name, port in ports.items():
+                runs[name].append(wrk(f"http://127.0.0.1:{port}{path}", seconds, {}))
+    off = statistics.median(r.requests_per_second for r in runs["quota off"])
+    targets = {"quota off": "", "memory quota": "target >= 85%", "Redis quota": "target >= 60%"}
+    rows = []
+    for name, results in runs.items():
+        rate = statistics.median(r.requests_per_second for r in results)
+        errors = sum(r.errors for r in results)
+        note = targets[name] + (f" errors {errors}" if errors else "")
+        rows.append(
+            [
+                f"small item, {name}",
+                "fascia",
+                f"{rate:,.0f}",
+                f"{statistics.median(r.p50_ms for r in results):.2f}",
+                f"{statistics.median(r.p99_ms for r in results):.2f}",
+                f"{rate / off:.0%} of off",
+                note.strip(),
+            ]
+        )
+    return rows
+
+
 def two_processes(seconds: int, path: str) -> list[str]:
     """Requests/s of two Fascia processes sharing one port through SO_REUSEPORT."""
     port = free_port()
@@ -203,6 +241,7 @@ def main() -> int:
         small = SCENARIOS["small item (muscle, 3 KB)"]
         rows.append(with_access_log(args.seconds, small))
         rows.append(two_processes(args.seconds, small))
+        rows += quotas(args.seconds, args.rounds, small)
     elapsed = time.perf_counter() - started
     print(
         f"wrk -t1 -c{CONNECTIONS}, {args.rounds} round(s) of {args.seconds} s, medians; "

@@ -9,8 +9,9 @@ bundle and measures, on 127.0.0.1 only and with every load bounded in requests a
 - first request p99: each of up to ``--paths`` distinct content URLs (items, collections, steps;
   every representation, both locales), asked once in a random order: each is rendered on use;
 - search p99: distinct queries (so none is answered from the cache), both locales;
-- RSS after that mixed load, and the private memory (USS) of a second process given the same
-  load: what a second process adds, since the bundle is shared through the page cache;
+- RSS after that mixed load; then, with ``FASCIA_WORKERS=2``, the private memory (USS) of each
+  worker after the same URLs were asked over eight connections, each of them asking all: what
+  a second process adds, since the workers share the app's pages and the bundle's page cache;
 - hot GET: wrk on one small item, as a ratio to nginx serving the same bytes in the same run.
 
 Prints a table with the targets; exits non-zero only if a tool fails.
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -95,6 +97,11 @@ def uss_kb(pid: int) -> int:
     """Private memory (clean + dirty): what this process alone costs the machine."""
     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     return sum(int(n) for n in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", rollup, re.M))
+
+
+def children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(child) for child in text.split()]
 
 
 def urls_of(bundle: Path, limit: int, seed: int = 7) -> list[str]:
@@ -177,13 +184,18 @@ def measure(guides: int, paths: int, seconds: int, work: Path) -> dict[str, floa
         result["first_p99_ms"] = p99(timed_gets(port, urls))
         result["search_p99_ms"] = p99(timed_gets(port, searches))
         result["rss_mb"] = rss_kb(server.pid) / 1024
-        second_port = free_port()
-        with fascia(second_port, env) as second:
-            timed_gets(second_port, urls)
-            result["second_uss_mb"] = uss_kb(second.pid) / 1024
-            result["second_rss_mb"] = rss_kb(second.pid) / 1024
         hot = "/v1/muscles/gluteus-maximus-g1"
         result["hot_rps"], result["nginx_rps"] = hot_ratio(port, hot, seconds, work)
+    workers_port = free_port()
+    with fascia(workers_port, env | {"FASCIA_WORKERS": "2"}) as parent:
+        threads = [threading.Thread(target=timed_gets, args=(workers_port, urls)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=600)
+        workers = children(parent.pid)
+        result["second_uss_mb"] = max(uss_kb(pid) for pid in workers) / 1024
+        result["second_rss_mb"] = max(rss_kb(pid) for pid in workers) / 1024
     return result
 
 
@@ -243,8 +255,8 @@ def print_table(rows: list[tuple[int, dict[str, float]]]) -> None:
             print(" | ".join("-" * width for width in widths))
     print(
         "hot GET: wrk -t1 -c32 on one small item (medians of 3, interleaved with nginx serving "
-        "the same bytes); 2nd process adds: private memory (USS) of a second process after the "
-        "same load, the bundle being shared through the page cache"
+        "the same bytes); 2nd process adds: private memory (USS) of the larger of two workers "
+        "(FASCIA_WORKERS=2) after each served the same URLs"
     )
 
 

@@ -38,6 +38,22 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 1
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def listening(pid: int, port: int) -> bool:
+    """Whether process ``pid`` itself holds a socket listening on ``port`` (with SO_REUSEPORT a
+    port may answer before a second process has bound it)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return any(link == f"socket:[{inode}]" for link in links for inode in inodes)
+
+
 @contextmanager
 def fascia(
     port: int, env: dict[str, str] | None = None, log: Path | None = None
@@ -56,6 +72,12 @@ def fascia(
         process.startup_seconds = wait_until_up(  # type: ignore[attr-defined]
             f"http://127.0.0.1:{port}/readyz", process
         )
+        if environment.get("FASCIA_REUSE_PORT") == "true":
+            deadline = time.perf_counter() + 15
+            while not listening(process.pid, port):
+                if time.perf_counter() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"server {process.pid} is not listening on {port}")
+                time.sleep(0.02)
         yield process
     finally:
         process.terminate()

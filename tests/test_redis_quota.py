@@ -17,11 +17,11 @@ def test_replicas_share_the_quota_through_redis() -> None:
             rate_limit="3/minute",
             rate_limit_storage=f"redis://127.0.0.1:{port}",
         )
-        first, second = TestClient(create_app(settings)), TestClient(create_app(settings))
-        statuses = [
-            first.get("/v1/muscles").status_code,
-            second.get("/v1/muscles").status_code,
-            first.get("/v1/muscles").status_code,
-            second.get("/v1/muscles").status_code,
-        ]
+        with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
+            statuses = [
+                first.get("/v1/muscles").status_code,
+                second.get("/v1/muscles").status_code,
+                first.get("/v1/muscles").status_code,
+                second.get("/v1/muscles").status_code,
+            ]
     assert statuses == [200, 200, 200, 429]

@@ -26,6 +26,10 @@ class ContentProblem:
         return f"{where}: {field}: {self.message}"
 
 
+class ContentFolderError(Exception):
+    """The content folder itself is missing or unreadable: one line says which."""
+
+
 class ContentError(Exception):
     """Content failed to load; ``problems`` lists everything found, not only the first."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from api.content.catalog import Catalog, build_catalog
-from api.content.diagnostics import ContentError, ContentProblem
+from api.content.diagnostics import ContentError, ContentFolderError, ContentProblem
 from api.content.loader import (
     MODELS,
     ContentFile,
@@ -41,8 +42,19 @@ class Library:
         return self.translatable_fields - missing
 
 
+def check_folder(content_dir: Path) -> None:
+    """ContentFolderError unless ``content_dir`` and every folder in it can be read."""
+    if not content_dir.is_dir():
+        raise ContentFolderError(f"content folder not found: {content_dir} (FASCIA_CONTENT_DIR)")
+    for folder in [content_dir, *sorted(p for p in content_dir.rglob("*") if p.is_dir())]:
+        if not os.access(folder, os.R_OK | os.X_OK):
+            raise ContentFolderError(f"cannot read the content folder {folder}: permission denied")
+
+
 def load_library(content_dir: Path) -> Library:
-    """Load every locale of ``content_dir``; raise ContentError listing every error."""
+    """Load every locale of ``content_dir``; raise ContentError listing every error, or
+    ContentFolderError when the folder itself cannot be read."""
+    check_folder(content_dir)
     english, problems, failed = _load_english(content_dir)
     version = content_version(content_dir)
     catalogs = {DEFAULT_LOCALE: _catalog(DEFAULT_LOCALE, version, english, {})}
@@ -64,7 +76,7 @@ def load_catalog(content_dir: Path, locale: str = DEFAULT_LOCALE) -> Catalog:
 
 
 def check_content(content_dir: Path) -> list[ContentProblem]:
-    """Every error and warning in ``content_dir``; no errors means the server will start."""
+    """Every error and warning in ``content_dir``; no errors means the build will succeed."""
     try:
         return list(load_library(content_dir).warnings)
     except ContentError as error:

@@ -1,7 +1,9 @@
 """Liveness and readiness probes: outside /v1, JSON only, never negotiated."""
 
+from typing import Annotated, Literal
+
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 router = APIRouter(tags=["health"])
 
@@ -11,13 +13,28 @@ class Health(BaseModel):
     content_version: str | None = None
 
 
+class Readiness(Health):
+    quota_store: Annotated[
+        Literal["off", "memory", "ok", "unreachable"],
+        Field(
+            description="Where quotas are counted and whether it answers; an unreachable store "
+            "does not make the process unready (see FASCIA_RATE_LIMIT_FAILURE)."
+        ),
+    ]
+
+
 @router.get("/healthz", operation_id="getHealth", summary="Liveness", response_model=Health)
 async def get_health() -> Health:
     """200 while the process is serving requests."""
     return Health(status="ok")
 
 
-@router.get("/readyz", operation_id="getReadiness", summary="Readiness", response_model=Health)
-async def get_readiness(request: Request) -> Health:
+@router.get("/readyz", operation_id="getReadiness", summary="Readiness", response_model=Readiness)
+async def get_readiness(request: Request) -> Readiness:
     """200 once the bundle is open (it is opened before the server listens)."""
-    return Health(status="ready", content_version=request.app.state.store.meta.version)
+    quota = request.app.state.quota
+    return Readiness(
+        status="ready",
+        content_version=request.app.state.store.meta.version,
+        quota_store="off" if quota is None else quota.store,
+    )
