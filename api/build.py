@@ -63,8 +63,12 @@ class Built:
 
 
 def content_stamp(content_dir: Path) -> str:
-    """A cheap fingerprint of the content files (names, sizes, modification times): no reads."""
+    """A cheap fingerprint of what a bundle is built from: the content files' names, sizes and
+    modification times (not their bytes), and the code that builds it, so either changing
+    means a new build."""
     digest = hashlib.sha256(str(content_dir.resolve()).encode())
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(source.read_bytes())
     for path in sorted(content_dir.rglob("*.yaml")):
         stat = path.stat()
         digest.update(

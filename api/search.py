@@ -28,6 +28,24 @@ TIER = 2**40  # far above any row id
 NAME_SCORE = 10.0  # per query word, when the name holds every word
 TEXT_SCORE = 1.0  # per query word, otherwise
 SNIPPET_TOKENS = 24  # words around the first match (the start of the text for a name hit)
+EMBEDDED = frozenset(  # fields holding (copies of) other items
+    {
+        "actions",
+        "applies_to",
+        "care",
+        "conditions",
+        "disclaimer",
+        "landmarks",
+        "muscles",
+        "related_muscles",
+        "safety",
+        "screening",
+        "self_tests",
+        "sources",
+        "techniques",
+        "warnings",
+    }
+)
 _WORD = re.compile(r"\w+")
 _NOT_PROSE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*|https?://\S+|/\S*")  # ids, URLs, paths
 
@@ -42,7 +60,9 @@ def searchable_name(view: BaseModel) -> str:
 
 
 def item_text(view: BaseModel) -> str:
-    """All of an item's prose, for matching and snippets (not its ids, links or URLs)."""
+    """All of an item's own prose, for matching and snippets: not its ids, links or URLs, and not
+    the copies of other items it embeds (its warnings, landmarks, sources, a step's safety...),
+    which are found under their own names."""
     return " ".join(_strings(view.model_dump(exclude={"links", "translation"})))
 
 
@@ -131,8 +151,9 @@ def _strings(value: object) -> Iterable[str]:
         if not _NOT_PROSE.fullmatch(value):
             yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if key not in EMBEDDED:
+                yield from _strings(item)
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _strings(item)
