@@ -24,10 +24,10 @@ from api.negotiation import choose_country, choose_locale, choose_media_type, sp
 from api.render import MEDIA_TYPES
 from api.store import Store
 
-Key = tuple[str, str, str, str, str]  # path, query less lang and region, media type, locale,
-# and the country whose care advice was served ("" for the default region)
-ACCEPT_VARY = b"Accept, Accept-Language"
-SUFFIX_VARY = b"Accept-Language"
+# Path, query less lang and region, media type, locale, the country whose care advice was served
+# ("" for the default region), and whether a URL suffix chose the representation (its answer
+# says Vary and links to its next page differently).
+Key = tuple[str, str, str, str, str, bool]
 NEGOTIATION_LIMIT = 1024  # distinct header values remembered
 ENTRY_OVERHEAD = 1024  # bytes an entry costs beyond its body and headers (objects, dict slot)
 
@@ -38,9 +38,7 @@ class Cached:
 
     etag: str
     start: Message
-    start_by_suffix: Message
     not_modified: Message
-    not_modified_by_suffix: Message
     body: Message
     size: int
 
@@ -111,20 +109,20 @@ class ResponseCache:
         if request is None:
             await self.app(scope, receive, send)
             return
-        key, by_suffix, if_none_match = request
+        key, if_none_match = request
         cached = self.responses.get(key)
         if cached is None:
             await self._through(scope, receive, send, key)
             return
         if if_none_match and none_match(if_none_match.decode("latin-1"), cached.etag):
-            await send(cached.not_modified_by_suffix if by_suffix else cached.not_modified)
+            await send(cached.not_modified)
             await send(EMPTY_BODY)
             return
-        await send(cached.start_by_suffix if by_suffix else cached.start)
+        await send(cached.start)
         await send(EMPTY_BODY if scope["method"] == "HEAD" else cached.body)
 
-    def _request(self, scope: Scope) -> tuple[Key, bool, bytes] | None:
-        """The cache key, whether a suffix chose the representation, and If-None-Match."""
+    def _request(self, scope: Scope) -> tuple[Key, bytes] | None:
+        """The cache key and If-None-Match."""
         path, representation = split_suffix(scope["path"])
         if not path.startswith("/v1"):
             return None
@@ -146,8 +144,8 @@ class ResponseCache:
         if media_type is None:
             return None  # the app answers 406
         locale, country = self.responses.locale(accept_language, lang, region)
-        key = (path, rest, media_type, locale, country)
-        return key, representation is not None, if_none_match
+        key = (path, rest, media_type, locale, country, representation is not None)
+        return key, if_none_match
 
     async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:
         """Let the app answer; keep its 200 answer to a GET, so the next one is a lookup."""
@@ -176,22 +174,14 @@ def cache_entry(start: Message, body: Message) -> Cached | None:
     etag = next((v.decode() for k, v in headers if k == b"etag"), None)
     if etag is None:
         return None
-    # Suffix and negotiated answers differ only in Vary, so one answer serves both ways.
-    accept, suffix = _with_vary(headers, ACCEPT_VARY), _with_vary(headers, SUFFIX_VARY)
-    size = len(body["body"]) + sum(len(k) + len(v) for k, v in headers) * 3 + ENTRY_OVERHEAD
+    size = len(body["body"]) + sum(len(k) + len(v) for k, v in headers) * 2 + ENTRY_OVERHEAD
     return Cached(
         etag=etag,
-        start={"type": "http.response.start", "status": 200, "headers": accept},
-        start_by_suffix={"type": "http.response.start", "status": 200, "headers": suffix},
-        not_modified=_not_modified(accept),
-        not_modified_by_suffix=_not_modified(suffix),
+        start={"type": "http.response.start", "status": 200, "headers": headers},
+        not_modified=_not_modified(headers),
         body={"type": "http.response.body", "body": body["body"], "more_body": False},
         size=size,
     )
-
-
-def _with_vary(headers: list[tuple[bytes, bytes]], vary: bytes) -> list[tuple[bytes, bytes]]:
-    return [(k, vary if k == b"vary" else v) for k, v in headers]
 
 
 def _not_modified(headers: list[tuple[bytes, bytes]]) -> Message:

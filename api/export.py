@@ -41,6 +41,13 @@ map $http_accept $fascia_suffix {{
     ~*^\\s*text/markdown .md;
     ~*^\\s*application/ld\\+json .jsonld;
 }}
+# Only the language may be asked for by query: the files hold no filtered view, no page after
+# the first, no variant and no regional advice, so those are not found here (the app has them).
+map $args $fascia_static {{
+    default 0;
+    "" 1;
+    "~^lang=[A-Za-z0-9-]*$" 1;
+}}
 map $uri $fascia_vary {{
     default "Accept, Accept-Language";
     ~\\.(json|jsonld|md|html)$ "Accept-Language";
@@ -62,6 +69,9 @@ server {{
         add_header Content-Language $fascia_locale always;
         add_header Vary $fascia_vary always;
         add_header Fascia-Content-Version "{version}" always;
+        if ($fascia_static = 0) {{
+            return 404;
+        }}
         try_files /$fascia_locale$uri /$fascia_locale$uri$fascia_suffix =404;
     }}
     location / {{

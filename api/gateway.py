@@ -15,6 +15,7 @@ import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
@@ -122,15 +123,16 @@ class Gateway:
             await _respond(send, 200, METRICS_CONTENT_TYPE.encode(), body, ())
             return
         if (self.policy.keys or self.policy.quota) and path.startswith("/v1"):
-            send.extra = send.extra + await self._admit(scope, dict(scope["headers"]))
+            send.extra = send.extra + await self._admit(scope)
         await self.app(scope, receive, send)
 
-    async def _admit(self, scope: Scope, headers: dict[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    async def _admit(self, scope: Scope) -> list[tuple[bytes, bytes]]:
         """Check the API key and the quota; the quota headers to add to the response."""
         identity = scope["client"][0] if scope.get("client") else "unknown"
         keys = self.policy.keys
         if keys is not None:
-            digest = keys.identify(headers.get(keys.header, b""))
+            presented = next((v for k, v in scope["headers"] if k == keys.header), b"")
+            digest = keys.identify(presented)
             if digest is None:
                 name = keys.header.decode()
                 challenge = f'ApiKey header="{name}"'.encode()
@@ -229,13 +231,21 @@ def _check_limits(scope: Scope, header_bytes: int) -> None:
         raise Refusal(431, detail)
     query = scope["query_string"]
     if query:
-        names = [part.split(b"=", 1)[0] for part in query.split(b"&") if part]
+        names = [
+            unquote_to_bytes(p.split(b"=", 1)[0].replace(b"+", b" "))
+            for p in query.split(b"&")
+            if p
+        ]
         if len(names) > MAX_QUERY_PARAMETERS:
             raise Refusal(400, f"At most {MAX_QUERY_PARAMETERS} query parameters are accepted.")
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             name = repeated[0].decode("latin-1")
             raise Refusal(400, f"The query parameter '{name}' is given more than once.")
+
+
+def _name(parameter: bytes) -> bytes:
+    return unquote_to_bytes(parameter.split(b"=", 1)[0].replace(b"+", b" "))
 
 
 async def _refuse(scope: Scope, send: Send, refusal: Refusal) -> None:

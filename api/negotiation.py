@@ -136,6 +136,7 @@ def _quality_for(media_type: str, preferences: list[Preference]) -> tuple[float,
     return best[0], best[1], best[2]
 
 
+# fullmatch, as pydantic matches the parameters: "$" alone would also take a final newline.
 _LANG = re.compile(LANGUAGE_PATTERN)
 _COUNTRY = re.compile(COUNTRY_PATTERN)
 NEGOTIATED = ("lang", "region")  # query parameters that choose what Content-Language says
@@ -167,9 +168,9 @@ def split_negotiated(query: str) -> tuple[str, str, str] | None:
     regions = [value for name, value in pairs if name == "region"]
     if len(langs) > 1 or len(regions) > 1:
         return None
-    if langs and (len(langs[0]) > LANGUAGE_MAX_LENGTH or not _LANG.match(langs[0])):
+    if langs and (len(langs[0]) > LANGUAGE_MAX_LENGTH or not _LANG.fullmatch(langs[0])):
         return None
-    if regions and not _COUNTRY.match(regions[0]):
+    if regions and not _COUNTRY.fullmatch(regions[0]):
         return None
     return (langs[0] if langs else ""), (regions[0] if regions else ""), strip_negotiated(query)
 

@@ -73,9 +73,12 @@ class Quota:
         self.redis_uri = storage_uri if storage_uri.startswith(("redis://", "rediss://")) else None
         self.failure = failure
         self.on_store_error = on_store_error
-        self.known: dict[Window, int] = {}  # the shared total at the last sync (Redis)
-        self.pending: defaultdict[Window, int] = defaultdict(int)  # admitted, not yet in Redis
+        self.local: dict[str, int] = {}  # memory: this window's count per client
+        self.known: dict[Window, int] = {}  # Redis: the shared total at the last answer
+        self.inflight: defaultdict[Window, int] = defaultdict(int)  # sent, not yet answered
+        self.pending: defaultdict[Window, int] = defaultdict(int)  # admitted, not yet sent
         self.window = -1
+        self.reset_at = 0.0
         self.last_sync = 0.0
         self.syncing = False
         self.down_since: float | None = None
@@ -97,26 +100,27 @@ class Quota:
         window = int(now // self.seconds)
         if window != self.window:
             self._new_window(window)
+        if self.redis_uri is None:
+            counted = self.local.get(client, 0) + 1
+            self.local[client] = counted
+            return self._verdict(counted, now)
         key = (client, window)
-        counted = self.known.get(key, 0) + self.pending[key]
-        near = counted + 1 > self.amount - max(NEAR, self.amount // 10)
+        counted = self.known.get(key, 0) + self.inflight[key] + self.pending[key] + 1
+        near = counted > self.amount - max(NEAR, self.amount // 10)
         refusing = self.failure == "closed" and self.down_since is not None
-        if self.redis_uri is None or not (near or refusing):
+        if not (near or refusing):
             self.pending[key] += 1
-            if self.redis_uri is not None:
-                self._sync_soon(now)
-            return self._verdict(counted + 1, now)
+            self._sync_soon(now)
+            return self._verdict(counted, now)
         total = await self._count_now(key, now)
         return self._verdict(total, now)
 
     def _new_window(self, window: int) -> None:
         self.window = window
+        self.reset_at = (window + 1) * self.seconds
+        self.local = {}
         for stale in [key for key in self.known if key[1] < window]:
             del self.known[stale]
-        if self.redis_uri is None:
-            self.pending = defaultdict(
-                int, {k: v for k, v in self.pending.items() if k[1] >= window}
-            )
 
     async def _count_now(self, key: Window, now: float) -> int:
         """Add this request (and what is pending for its client) in Redis; the shared total."""
@@ -124,21 +128,25 @@ class Quota:
             return self._store_unavailable(key)
         self.last_try = now
         add = self.pending.pop(key, 0) + 1
+        self.inflight[key] += add
         try:
             (total,) = await self._add({key: add})
         except (RedisError, OSError, TimeoutError):
-            self.pending[key] += add
+            self.pending[key] += add - 1  # this request is counted below, or refused
             self._store_failed(now)
             return self._store_unavailable(key)
+        finally:
+            self._land({key: add})
         self._store_recovered()
-        self.known[key] = total
+        self.known[key] = max(total, self.known.get(key, 0))
         return total
 
     def _store_unavailable(self, key: Window) -> int:
         if self.failure == "closed":
             raise StoreDown(RETRY_SECONDS)
         self.pending[key] += 1
-        return self.known.get(key, 0) + self.pending[key]  # this process's count alone
+        # What this process knows: the last shared total and all it has counted since.
+        return self.known.get(key, 0) + self.inflight[key] + self.pending[key]
 
     def _sync_soon(self, now: float) -> None:
         if self.syncing or now - self.last_sync < SYNC_SECONDS:
@@ -153,6 +161,8 @@ class Quota:
         if not batch:  # a request near its limit took it: nothing to say, nothing learnt
             self.syncing = False
             return
+        for key, count in batch.items():
+            self.inflight[key] += count
         try:
             totals = await self._add(batch)
         except (RedisError, OSError, TimeoutError):
@@ -161,9 +171,21 @@ class Quota:
             self._store_failed(time.time())
         else:
             self._store_recovered()
-            self.known.update(zip(batch, totals, strict=True))
+            for key, total in zip(batch, totals, strict=True):
+                self.known[key] = max(total, self.known.get(key, 0))
         finally:
+            self._land(batch)
             self.syncing = False
+
+    def _land(self, sent: dict[Window, int]) -> None:
+        """Counts that Redis has answered for (or that went back to pending) are no longer in
+        flight."""
+        for key, count in sent.items():
+            left = self.inflight[key] - count
+            if left:
+                self.inflight[key] = left
+            else:
+                del self.inflight[key]
 
     async def _add(self, counts: dict[Window, int]) -> list[int]:
         pipe = self._redis().pipeline(transaction=False)
@@ -209,9 +231,9 @@ class Quota:
 
     def _verdict(self, counted: int, now: float) -> Verdict:
         remaining = max(0, self.amount - counted)
-        reset = max(1, int((self.window + 1) * self.seconds - now + 0.999))
+        reset = max(1, int(self.reset_at - now + 0.999))
         headers = [
             (b"ratelimit-policy", self.policy),
-            (b"ratelimit", f'"default";r={remaining};t={reset}'.encode()),
+            (b"ratelimit", b'"default";r=%d;t=%d' % (remaining, reset)),
         ]
         return Verdict(counted <= self.amount, headers, reset)

@@ -117,7 +117,7 @@ def run_search(
     kind = f' AND collection : "{collection.replace("-", " ")}"' if collection else ""
     tiers = (
         (names, f"name : ({expression}){kind}", NAME_SCORE),
-        (texts, f"({expression}) NOT name : ({expression}){kind}", TEXT_SCORE),
+        (texts, f"{{name text}} : ({expression}) NOT name : ({expression}){kind}", TEXT_SCORE),
     )
     hits: list[SearchHit] = []
     first, last = divmod(after + 1, TIER) if after >= 0 else (0, 0)
@@ -130,7 +130,9 @@ def run_search(
             "ORDER BY rowid LIMIT ?",
             (where, last if tier == first else 0, room + 1),
         ).fetchall()
-        for rowid, kind_found, item_id, name, snippet in rows[:room]:
+        for rowid, kind_found, item_id, name, found in rows[:room]:
+            # Text is not indexed in the names table, so snippet() gives all of it there.
+            snippet = _first_words(found) if table == names else found
             scored = score * len(words)
             link = href(kind_found, item_id)
             hits.append(
@@ -144,6 +146,12 @@ def run_search(
         if len(hits) == limit:
             return hits, position if tier + 1 < len(tiers) else None
     return hits, None
+
+
+def _first_words(text: str) -> str:
+    words = text.split()
+    cut = " ".join(words[:SNIPPET_TOKENS])
+    return cut + "…" if len(words) > SNIPPET_TOKENS else cut
 
 
 def _strings(value: object) -> Iterable[str]:

@@ -130,6 +130,9 @@ def _fork_workers(app: Fascia, settings: Settings) -> int:
         if pid == 0:
             status = 1
             try:
+                # A group of its own: a terminal's Ctrl-C reaches the parent alone, which passes
+                # it on once (a second SIGINT would make uvicorn stop without draining).
+                os.setpgid(0, 0)
                 app.state.store.reopen()
                 status = _run(app, settings, reuse_port=True)
             finally:

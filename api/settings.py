@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from limits import parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from redis.connection import parse_url
 
 
 class Settings(BaseSettings):
@@ -114,6 +115,16 @@ class Settings(BaseSettings):
         for digest in value:
             if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
                 raise ValueError("each digest is 64 lower-case hex characters (SHA-256)")
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage_is_memory_or_redis(cls, value: str) -> str:
+        if value == "memory://":
+            return value
+        if not value.startswith(("redis://", "rediss://")):
+            raise ValueError("use memory:// or redis://host:port")
+        parse_url(value)  # type: ignore[no-untyped-call]  # a bad port or database: now, not later
         return value
 
     @field_validator("rate_limit")

@@ -199,13 +199,27 @@ def test_a_graceful_restart_loses_no_request() -> None:
     assert set(load.statuses) == {200}
 
 
-def build(content_dir: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "api", "build", content_dir, "--output", "/dev/null"]
+def test_forked_workers_share_the_port_and_stop_cleanly() -> None:
+    port = free_port()
+    with fascia(port, {"FASCIA_WORKERS": "2"}) as parent, Load(port) as load:
+        assert wait_for(lambda: load.total > 300)
+        load.stopping.set()
+        workers = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+        assert len(workers) == 2
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=15) == 0
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert load.errors == []
+    assert set(load.statuses) == {200}
+
+
+def build(content_dir: str, output: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "api", "build", content_dir, "--output", str(output)]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
-def test_a_missing_content_folder_is_one_clear_line() -> None:
-    result = build("/nope")
+def test_a_missing_content_folder_is_one_clear_line(tmp_path: Path) -> None:
+    result = build("/nope", tmp_path / "bundle.sqlite")
     assert result.returncode == 1
     assert result.stderr.strip() == "content folder not found: /nope (FASCIA_CONTENT_DIR)"
 
@@ -214,7 +228,7 @@ def _build_as_nobody(content: str, results: multiprocessing.Queue[tuple[int, str
     os.setuid(65534)  # root reads everything: the check needs a user who cannot
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
-        status = main(["build", content, "--output", "/dev/null"])
+        status = main(["build", content, "--output", f"{content}.sqlite"])
     results.put((status, errors.getvalue()))
 
 

@@ -81,6 +81,7 @@ def test_html_policy_allows_exactly_the_page_style(client: TestClient) -> None:
         ("/v1/muscles?" + "a=" + "x" * 5000, {}, 414),
         ("/v1/muscles?" + "&".join(f"p{i}=1" for i in range(20)), {}, 400),
         ("/v1/warnings?severity=stop&severity=info", {}, 400),
+        ("/v1/muscles?page_size=1&page%5Fsize=1000", {}, 400),  # the same name, encoded
         ("/v1/muscles", {f"X-Filler-{i}": "y" for i in range(70)}, 431),
         ("/v1/muscles", {"X-Big": "z" * 20_000}, 431),
     ],

@@ -88,6 +88,16 @@ def test_bad_paging_parameters_are_422_naming_them(client: TestClient, query: st
     assert response.json()["invalid_params"][0]["name"] == f"query.{name}"
 
 
+@pytest.mark.parametrize("suffix", [".json", ".md", ".html"])
+def test_a_suffix_urls_next_page_keeps_its_representation(client: TestClient, suffix: str) -> None:
+    response = client.get(f"/v1/warnings{suffix}?page_size=2")
+    next_page = response.headers["link"].split(">")[0].lstrip("<")
+    assert next_page.startswith(f"/v1/warnings{suffix}?page_size=2&cursor=")
+    assert client.get(next_page).headers["content-type"] == response.headers["content-type"]
+    if suffix != ".json":  # handouts say that more pages follow, and where
+        assert next_page.replace("&", "&amp;" if suffix == ".html" else "&") in response.text
+
+
 def test_a_cursor_past_the_end_is_an_empty_last_page(client: TestClient) -> None:
     body = client.get("/v1/muscles?cursor=999999").json()
     assert (body["items"], body["count"]) == ([], 0)

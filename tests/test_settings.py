@@ -36,3 +36,9 @@ def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_setting_is_documented_in_readme(name: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"`FASCIA_{name.upper()}`" in readme
+
+
+@pytest.mark.parametrize("storage", ["redis://h:abc", "mem://", "postgres://db", ""])
+def test_a_bad_quota_store_stops_start_up_naming_the_setting(storage: str) -> None:
+    with pytest.raises(ValidationError, match="rate_limit_storage"):
+        Settings(rate_limit_storage=storage)

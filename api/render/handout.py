@@ -57,7 +57,14 @@ def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, l
             blocks += [Paragraph(step.instruction), Facts(step.details), *step.callouts]
         else:
             blocks += _body(item, context, 3)
-    return context.label(kind), blocks
+    return context.label(kind), blocks + _next_page(view.links, context)
+
+
+def _next_page(links: v.Links, context: RenderContext) -> list[Block]:
+    """A paged handout says that more follow, and where."""
+    if links.next is None:
+        return []
+    return [LinkList((Link(context.label("next_page"), links.next),))]
 
 
 def _export(view: v.ExportPage, context: RenderContext) -> list[Block]:
@@ -69,7 +76,7 @@ def _export(view: v.ExportPage, context: RenderContext) -> list[Block]:
         for item in items:
             blocks.append(Heading(3, _title(item, context)))
             blocks += _body(item, context, 4)
-    return blocks
+    return blocks + _next_page(view.links, context)
 
 
 def _title(view: BaseModel, context: RenderContext) -> str:

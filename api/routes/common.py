@@ -16,7 +16,7 @@ from api.caching import VERSION_HEADER, etag_for, none_match
 from api.care import Advice, region_of, with_care
 from api.content.kinds import BY_COLLECTION
 from api.content.models import SLUG_PATTERN
-from api.errors import NotAcceptable, NotFound, Problem, UnknownParameters
+from api.errors import REQUESTED_PATH_KEY, NotAcceptable, NotFound, Problem, UnknownParameters
 from api.negotiation import (
     COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
@@ -267,14 +267,17 @@ def paged(
 
 def paged_links(context: Context, after: int | None) -> tuple[Links, str | None]:
     """The links of a page (and its Link header): ``self`` is the request's path and query,
-    less ``lang``; ``next`` the same with the cursor after position ``after``, if given."""
+    less ``lang`` and ``region``; ``next`` the same (suffix kept) with the cursor after position
+    ``after``, if given."""
     url = context.request.url
     query = canonical_query(url.query)
     path = f"{url.path}?{query}" if query else url.path
     if after is None:
         return Links(self_=path), None
     kept = "&".join(p for p in query.split("&") if p and not p.startswith(f"{CURSOR}="))
-    next_link = f"{url.path}?{kept + '&' if kept else ''}{CURSOR}={cursor_for(after)}"
+    # The next page in the same representation: a suffix URL's next page keeps its suffix.
+    requested = context.request.scope.get(REQUESTED_PATH_KEY) or url.path
+    next_link = f"{requested}?{kept + '&' if kept else ''}{CURSOR}={cursor_for(after)}"
     return Links(self_=path, next=next_link), f'<{next_link}>; rel="next"'
 
 
