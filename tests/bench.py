@@ -27,7 +27,7 @@ from tests.servers import ROOT, fascia, free_port, nginx, redis
 
 SCENARIOS = {
     "small item (muscle, 3 KB)": "/v1/muscles/gluteus-maximus",
-    "full self-test (47 KB)": "/v1/self-tests/muscular-minesweeper",
+    "full self-test (147 KB)": "/v1/self-tests/muscular-minesweeper",
     "304 revalidation": "/v1/muscles/gluteus-maximus",
     "collection (muscles)": "/v1/muscles",
 }
