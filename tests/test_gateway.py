@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -124,3 +126,13 @@ def test_request_id_is_honoured_or_made(client: TestClient) -> None:
     assert other.headers["x-request-id"] != made.headers["x-request-id"]
     failed = client.get("/v1/nothing")
     assert failed.headers["x-request-id"]
+
+
+@pytest.mark.parametrize("path", ["/v1/self-tests/muscular-minesweeper.html", "/v1/muscles.html"])
+def test_the_pages_stylesheet_is_the_one_its_policy_allows(client: TestClient, path: str) -> None:
+    """A browser applies an inline stylesheet only if its exact text has the policy's hash."""
+    response = client.get(path)
+    sheets = re.findall(r"<style>(.*?)</style>", response.text, re.DOTALL)
+    assert len(sheets) == 1
+    digest = base64.b64encode(hashlib.sha256(sheets[0].encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in response.headers["content-security-policy"]

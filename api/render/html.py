@@ -55,7 +55,7 @@ def render_document(document: Document) -> str:
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(document.title)}</title>\n"
-        f"<style>\n{STYLE}</style>\n"
+        f"<style>{STYLE}</style>\n"
         "</head>\n"
         "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
