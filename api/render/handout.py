@@ -122,10 +122,12 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
             )
         ),
     ]
-    blocks += _screening(view, context, level)
-    if view.warnings:
+    blocks += _screening(view.warnings, context, level)
+    # The red flags were just asked, and the disclaimer closes the handout.
+    others = [w for w in view.warnings if w.kind not in ("red-flag", "disclaimer")]
+    if others:
         blocks.append(Heading(level, context.label("warnings.before")))
-        blocks += _callouts(view.warnings, context)
+        blocks += _callouts(others, context)
     for variant in view.variants:
         blocks.append(Heading(level, variant.name))
         blocks += [Paragraph(variant.summary), Facts(_variant_rows(variant, context))]
@@ -296,20 +298,22 @@ def _callouts(
 
 def _safety(safety: v.StepSafety, context: RenderContext, level: int) -> list[Block]:
     """The red flags a step carries wherever it is shown; the disclaimer closes every handout."""
-    if not safety.red_flags:
-        return []
-    return [Heading(level, context.label("warnings.before")), *_callouts(safety.red_flags, context)]
+    return _screening(safety.red_flags, context, level)
 
 
-def _screening(view: v.SelfTestView, context: RenderContext, level: int) -> list[Block]:
-    """The red flags as questions to ask before step 1, each with what a yes means."""
-    if not view.screening:
-        return []
-    rows = tuple(
-        f"{q.question} {context.label('if_yes')}: {q.if_yes} {q.care.advice}"
-        for q in view.screening
-    )
-    return [Heading(level, context.label("screening")), Bullets(rows)]
+def _screening(flags: Iterable[v.WarningBrief], context: RenderContext, level: int) -> list[Block]:
+    """The red flags, once: each a STOP box with its question and what a yes means."""
+    callouts = [
+        Callout(
+            "stop",
+            context.label("severity.stop"),
+            flag.title,
+            f"{flag.question} {context.label('if_yes')}: {flag.action} {flag.care.advice}",
+        )
+        for flag in flags
+        if flag.kind == "red-flag" and flag.question and flag.care
+    ]
+    return [Heading(level, context.label("screening")), *callouts] if callouts else []
 
 
 def _links(label: str, refs: Iterable[v.Ref], level: int) -> list[Block]:
