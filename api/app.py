@@ -123,11 +123,11 @@ def create_app(settings: Settings | None = None) -> Fascia:
         app.state.responses = Responses(
             meta.default_locale, meta.locales, store.countries, capacity
         )
-    app.edge = _stack(app, settings, policy)
+    app.edge = _stack(app, policy)
     return app
 
 
-def _stack(app: Fascia, settings: Settings, policy: Policy) -> ASGIApp:
+def _stack(app: Fascia, policy: Policy) -> ASGIApp:
     """The whole ASGI stack, outermost first; FastAPI's routing is the innermost app."""
     responses: Responses | None = app.state.responses
     layers: list[Callable[[ASGIApp], ASGIApp]] = [

@@ -95,7 +95,7 @@ class Gateway:
         observed = _Observed(send, request_id)
         observed.extra = self.policy.cors.headers(origin)
         try:
-            await self._handle(scope, receive, observed, origin, header_bytes)
+            await self._handle(scope, receive, observed, header_bytes)
         except Refusal as refusal:
             await _refuse(scope, observed, refusal)
         except Exception:
@@ -105,9 +105,7 @@ class Gateway:
                 await _refuse(scope, observed, failure)
         self._observe(scope, observed, time.perf_counter() - started)
 
-    async def _handle(
-        self, scope: Scope, receive: Receive, send: _Observed, origin: bytes | None, size: int
-    ) -> None:
+    async def _handle(self, scope: Scope, receive: Receive, send: _Observed, size: int) -> None:
         _check_limits(scope, size)
         method = scope["method"]
         if method == "OPTIONS":
