@@ -21,6 +21,8 @@ WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 COPY api/ api/
 COPY --from=build /app/build/fascia.sqlite build/fascia.sqlite
+# Compiled once here: the runtime user cannot write .pyc files, so each start would compile again.
+RUN python -m compileall -q api
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
