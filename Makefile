@@ -23,18 +23,16 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
 
 # nginx serves the static export (a test, the benchmark); wrk is the load generator; Redis
-# holds shared quotas in a test. Tests start and stop each of them on 127.0.0.1 themselves.
-system-tools: ## Install nginx, wrk and redis-server from Debian if missing (needs root)
+# holds shared quotas in a test; Chromium loads every handout in a test. Tests start and stop
+# each of them on 127.0.0.1 themselves.
+system-tools: ## Install nginx, wrk, redis-server and chromium from Debian if missing (needs root)
 	@if ! command -v wrk >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 \
-		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1; then \
+		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
+		|| ! test -x /usr/bin/chromium; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			nginx-light wrk redis-server; \
+			nginx-light wrk redis-server chromium; \
 	fi
 
-build: install ## Validate the content and write the bundle (FASCIA_CONTENT_DIR -> FASCIA_BUNDLE)
-	$(RUN) python -m api build
-
-# Rebuilding is skipped when the content files' names, sizes and times match the last build.
 run: install ## Build the bundle if the content changed, then serve it on FASCIA_HOST:FASCIA_PORT
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api serve

@@ -1,0 +1,89 @@
+"""Handouts in a real browser: every HTML page of the real content, in headless Chromium.
+
+A page must load with no console error (a blocked stylesheet or any Content-Security-Policy
+violation is one), with its stylesheet applied and its language set. Chromium is Debian's
+(``make test`` installs it); Playwright drives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from api.cache import content_paths
+from api.store import Store
+from tests.conftest import BUNDLE
+from tests.servers import fascia, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCALES = ("en", "es")
+
+
+def html_pages() -> list[str]:
+    """Every content path with a query the page needs (variants), as the static export has."""
+    return [f"{path}?{query}" if query else path for path, query in content_paths(Store(BUNDLE))]
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    port = free_port()
+    with fascia(port):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Chromium is missing: `make test` installs it (apt-get chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS)
+        yield launched
+        launched.close()
+
+
+def visit(browser: Browser, url: str) -> tuple[Page, list[str]]:
+    page = browser.new_page()
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    response = page.goto(url)
+    assert response is not None
+    assert response.status == 200, url
+    assert response.headers["content-type"] == "text/html; charset=utf-8", url
+    return page, errors
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_handout_loads_styled_without_errors(
+    browser: Browser, base: str, locale: str
+) -> None:
+    pages = html_pages()
+    assert len(pages) > 60
+    for path in pages:
+        url = f"{base}{_html(path)}"
+        page, errors = visit(browser, url + ("&" if "?" in url else "?") + f"lang={locale}")
+        assert errors == [], path
+        assert page.evaluate("document.documentElement.lang") == locale, path
+        # The stylesheet is applied: without it, a page is as wide as the window.
+        assert page.evaluate("getComputedStyle(document.body).maxWidth") == "736px", path
+        page.close()
+
+
+def _html(path: str) -> str:
+    """The path with the .html suffix (before any query)."""
+    stem, _, query = path.partition("?")
+    return f"{stem}.html" + (f"?{query}" if query else "")
