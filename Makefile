@@ -54,7 +54,11 @@ typecheck: install ## mypy --strict on api/
 docker-lint: install ## hadolint on the Dockerfile
 	$(RUN) hadolint Dockerfile
 
-unit: install system-tools ## pytest only (apps under test keep their access logs to themselves)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+unit: install system-tools node_modules/.installed ## pytest only (apps under test keep their access logs to themselves)
 	FASCIA_ACCESS_LOG=false $(RUN) pytest
 
 test: lint typecheck docker-lint check unit ## Everything CI runs
@@ -78,4 +82,4 @@ export: install ## Write the static export to dist/ (DIR=... to choose)
 	$(RUN) python -m api export $(or $(DIR),dist)
 
 clean: ## Remove the virtual environments and caches
-	rm -rf $(VENV) $(TOOLS) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) build node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,8 +1,9 @@
 """Handouts in a real browser: every HTML page of the real content, in headless Chromium.
 
 A page must load with no console error (a blocked stylesheet or any Content-Security-Policy
-violation is one), with its stylesheet applied and its language set. Chromium is Debian's
-(``make test`` installs it); Playwright drives it.
+violation is one), with its stylesheet applied and its language set, and axe-core (npm, pinned
+in package.json) must find no accessibility violation in it. Chromium is Debian's (``make test``
+installs it and axe-core); Playwright drives it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from api.cache import content_paths
 from api.store import Store
 from tests.conftest import BUNDLE
-from tests.servers import fascia, free_port
+from tests.servers import ROOT, fascia, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGUMENTS = [
@@ -28,6 +29,7 @@ ARGUMENTS = [
     "--no-first-run",
 ]
 LOCALES = ("en", "es")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def html_pages() -> list[str]:
@@ -40,6 +42,19 @@ def base() -> Iterator[str]:
     port = free_port()
     with fascia(port):
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    assert AXE.exists(), "axe-core is missing: `make test` installs it (npm ci)"
+    return AXE.read_text(encoding="utf-8")
+
+
+def violations(page: Page, axe: str) -> list[str]:
+    """What axe-core finds wrong (run through the debugger, so the page's CSP does not apply)."""
+    page.evaluate(axe)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:80]})" for v in result["violations"]]
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +83,8 @@ def visit(browser: Browser, url: str) -> tuple[Page, list[str]]:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_handout_loads_styled_without_errors(
-    browser: Browser, base: str, locale: str
+def test_every_handout_loads_styled_and_accessible_without_errors(
+    browser: Browser, base: str, axe: str, locale: str
 ) -> None:
     pages = html_pages()
     assert len(pages) > 60
@@ -80,7 +95,17 @@ def test_every_handout_loads_styled_without_errors(
         assert page.evaluate("document.documentElement.lang") == locale, path
         # The stylesheet is applied: without it, a page is as wide as the window.
         assert page.evaluate("getComputedStyle(document.body).maxWidth") == "736px", path
+        assert violations(page, axe) == [], path
         page.close()
+
+
+def test_axe_finds_what_is_wrong_in_a_bad_page(browser: Browser, axe: str) -> None:
+    """The accessibility check can fail: a page without language, title or alt text does."""
+    page = browser.new_page()
+    page.set_content("<html><body><img src='x.png'><p>text</p></body></html>")
+    found = {problem.split(":")[0] for problem in violations(page, axe)}
+    page.close()
+    assert {"html-has-lang", "document-title", "image-alt"} <= found
 
 
 def _html(path: str) -> str:
