@@ -34,6 +34,8 @@ class Catalog:
     warnings: Mapping[str, models.SafetyWarning]
     sources: Mapping[str, models.Source]
     regions: Mapping[str, models.Region]
+    diagrams: Mapping[str, models.Diagram]
+    diagram_by_item: Mapping[tuple[str, str], str]  # (kind, id) -> the first diagram showing it
     actions_by_muscle: Mapping[str, tuple[str, ...]]
     warnings_by_step: Mapping[StepKey, tuple[str, ...]]
     warnings_by_variant: Mapping[tuple[str, str], tuple[str, ...]]
@@ -67,6 +69,7 @@ def build_catalog(
         key=lambda w: (SEVERITY_ORDER[w.severity], w.id),
     )
     targets = _warning_targets(warnings)
+    diagrams = _of(by_kind["diagrams"], models.Diagram)
     return Catalog(
         locale=locale,
         version=version,
@@ -80,6 +83,8 @@ def build_catalog(
         warnings=_index(warnings),
         sources=_index(_of(by_kind["sources"], models.Source)),
         regions=_index(_of(by_kind["regions"], models.Region)),
+        diagrams=_index(diagrams),
+        diagram_by_item=MappingProxyType(_diagram_by_item(diagrams)),
         actions_by_muscle=_freeze(_actions_by_muscle(actions)),
         warnings_by_step=_freeze(targets.by_step),
         warnings_by_variant=_freeze(targets.by_variant),
@@ -106,6 +111,17 @@ def _actions_by_muscle(actions: list[models.Action]) -> dict[str, list[str]]:
         for muscle_id in action.muscle_ids:
             result[muscle_id].append(action.id)
     return result
+
+
+def _diagram_by_item(diagrams: list[models.Diagram]) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    for diagram in diagrams:
+        for shape in diagram.shapes:
+            if shape.landmark_id is not None:
+                found.setdefault(("landmarks", shape.landmark_id), diagram.id)
+            if shape.technique_id is not None:
+                found.setdefault(("techniques", shape.technique_id), diagram.id)
+    return found
 
 
 @dataclass

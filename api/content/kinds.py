@@ -34,6 +34,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("warnings", "warning", models.SafetyWarning, "warning_ids"),
     Kind("sources", "source", models.Source, "source_ids"),
     Kind("regions", "region", models.Region, None),
+    Kind("diagrams", "diagram", models.Diagram, None),
 )
 BY_COLLECTION: Mapping[str, Kind] = {kind.collection: kind for kind in KINDS}
 COLLECTIONS: tuple[str, ...] = tuple(kind.collection for kind in KINDS)

@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from api.content import geometry
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -41,6 +43,7 @@ ShortText = Annotated[
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Severity = Literal["info", "caution", "stop"]
 DiagramColour = Literal["green", "blue", "yellow"]
+DiagramStyle = Literal["outline", "area", "line", "arrows"]
 Actor = Literal["you", "partner"]
 Urgency = Literal["emergency", "urgent"]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -215,6 +218,7 @@ class SelfTest(Item):
     default_variant: Slug
     variants: Annotated[tuple[Variant, ...], Field(min_length=1)]
     condition_ids: SlugList = ()
+    diagram_id: Slug | None = None
 
     @model_validator(mode="after")
     def _variants_unique(self) -> SelfTest:
@@ -306,3 +310,57 @@ class Guide(Item):
     technique_ids: SlugList = ()
     self_test_ids: SlugList = ()
     warning_ids: SlugList = ()
+
+
+def _path_data(value: str) -> str:
+    geometry.parse_path(value)
+    return value
+
+
+PathData = Annotated[
+    str, StringConstraints(min_length=2, max_length=4000), AfterValidator(_path_data)
+]
+Point = tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]]
+
+
+class DiagramShape(Frozen):
+    """One drawn part of a diagram, tied to the landmark or technique it shows.
+
+    ``colour`` is the item's ``diagram_colour`` (checked with the references); ``style`` is how it
+    is drawn besides colour, so that no colour has to be told apart to read the picture.
+    """
+
+    id: Slug
+    label: ShortText
+    landmark_id: Slug | None = None
+    technique_id: Slug | None = None
+    colour: DiagramColour | None = None
+    style: DiagramStyle
+    path: PathData
+    mirror: Annotated[bool, Field(description="Also drawn mirrored about the centre line.")] = False
+    label_at: Annotated[Point, Field(description="Where the label's text sits.")]
+    points_to: Annotated[Point | None, Field(description="The end of the label's line.")] = None
+
+    @model_validator(mode="after")
+    def _shows_one_thing(self) -> DiagramShape:
+        if self.landmark_id is not None and self.technique_id is not None:
+            raise ValueError("a shape shows one landmark or one technique, not both")
+        return self
+
+
+class Diagram(Item):
+    """A picture drawn from content: shapes in a ``width`` by ``height`` box, labelled."""
+
+    title: ShortText
+    description: Annotated[Text, Field(description="The picture in words, for screen readers.")]
+    width: Annotated[int, Field(ge=100, le=2000)]
+    height: Annotated[int, Field(ge=100, le=2000)]
+    shapes: Annotated[tuple[DiagramShape, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _shape_ids_unique(self) -> Diagram:
+        # That every shape fits the picture is checked with the references, field by field.
+        ids = [shape.id for shape in self.shapes]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"shape ids must be unique, got {ids}")
+        return self

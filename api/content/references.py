@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
-from api.content import models
+from api.content import geometry, models
 from api.content.diagnostics import ContentProblem
 from api.content.loader import LoadedItem, problem_at
 from api.content.yamlfile import FieldPath
@@ -23,6 +23,9 @@ REFERENCE_FIELDS: dict[str, str] = {
     "self_test_ids": "self-tests",
     "warning_ids": "warnings",
     "disclaimer_id": "warnings",
+    "landmark_id": "landmarks",
+    "technique_id": "techniques",
+    "diagram_id": "diagrams",
 }
 
 
@@ -33,6 +36,11 @@ def find_broken_references(
     items = list(items)
     known = {(item.kind, item.id) for item in items} | failed_ids
     self_tests = {m.id: m for item in items if isinstance(m := item.model, models.SelfTest)}
+    colours = {
+        (item.kind, item.id): getattr(item.model, "diagram_colour", None)
+        for item in items
+        if item.kind in ("landmarks", "techniques")
+    }
     problems: list[ContentProblem] = []
     for item in items:
         for path, kind, target in _references(item.model, ()):
@@ -47,6 +55,8 @@ def find_broken_references(
             problems.extend(_disclaimer_problems(item, item.model, items))
         if isinstance(item.model, models.SelfTest):
             problems.extend(_default_variant_problems(item, item.model))
+        if isinstance(item.model, models.Diagram):
+            problems.extend(_diagram_problems(item, item.model, colours))
     red_flags = [i for i in items if isinstance(i.model, models.SafetyWarning) and i.model.urgency]
     regions = [item for item in items if item.kind == "regions"]
     problems.extend(_region_problems(regions, red_flags[0] if red_flags else None))
@@ -85,9 +95,41 @@ def _default_variant_problems(item: LoadedItem, self_test: models.SelfTest) -> l
     return [_at(item, ("default_variant",), message)]
 
 
+def _diagram_problems(
+    item: LoadedItem,
+    diagram: models.Diagram,
+    colours: dict[tuple[str, str], models.DiagramColour | None],
+) -> Iterator[ContentProblem]:
+    """Each shape inside the picture, in the colour of the landmark or technique it shows."""
+    for index, shape in enumerate(diagram.shapes):
+        at: FieldPath = ("shapes", index)
+        left, top, right, bottom = geometry.bounds(shape.path)
+        if left < 0 or top < 0 or right > diagram.width or bottom > diagram.height:
+            box = f"{diagram.width}x{diagram.height}"
+            yield _at(item, (*at, "path"), f"shape {shape.id!r} reaches outside the {box} picture")
+        for name in ("label_at", "points_to"):
+            point = getattr(shape, name)
+            if point is not None and (point[0] > diagram.width or point[1] > diagram.height):
+                yield _at(item, (*at, name), f"{point} is outside the picture")
+        key = ("landmarks", shape.landmark_id) if shape.landmark_id else None
+        key = ("techniques", shape.technique_id) if shape.technique_id else key
+        if key is None or key not in colours:
+            if key is None and shape.colour is not None:
+                message = "only a shape showing a landmark or technique has a colour"
+                yield _at(item, (*at, "colour"), message)
+            continue
+        if shape.colour != colours[key]:
+            expected = colours[key] or "none (the item has no diagram_colour)"
+            message = (
+                f"colour {shape.colour or 'none'!r} differs from the diagram_colour of "
+                f"{key[0].removesuffix('s')} {key[1]!r}: {expected}"
+            )
+            yield _at(item, (*at, "colour"), message)
+
+
 def _references(model: BaseModel, path: FieldPath) -> Iterator[tuple[FieldPath, str, str]]:
     for name, value in model:
-        if name in REFERENCE_FIELDS:
+        if name in REFERENCE_FIELDS and value is not None:
             kind = REFERENCE_FIELDS[name]
             if isinstance(value, str):
                 yield (*path, name), kind, value
