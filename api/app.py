@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -173,4 +174,6 @@ def _policy(settings: Settings, metrics: Metrics) -> Policy:
 def _render_context(store: Store, locale: str) -> RenderContext:
     disclaimer = store.item(locale, "warnings", store.meta.disclaimer)
     assert isinstance(disclaimer, WarningView), "the build always records a disclaimer"
-    return RenderContext(locale, disclaimer, store.sources(locale), store.credits_for)
+    return RenderContext(
+        locale, disclaimer, store.sources(locale), store.credits_for, partial(store.item, locale)
+    )

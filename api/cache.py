@@ -157,9 +157,20 @@ class ResponseCache:
 
         await self.app(scope, receive, capture if scope["method"] == "GET" else send)
         if len(messages) == 2 and messages[0]["status"] == 200:
+            if _media_type(messages[0]) != key[2]:
+                # The app chose another representation (no picture of this item): another
+                # Accept with the same key's first choice may get a 406, so keep nothing.
+                return
             cached = cache_entry(messages[0], messages[1])
             if cached is not None:
                 self.responses.remember(key, cached)
+
+
+def _media_type(start: Message) -> str:
+    for name, value in start["headers"]:
+        if name == b"content-type":
+            return str(value.decode("latin-1").partition(";")[0])
+    return ""
 
 
 EMPTY_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}

@@ -87,12 +87,18 @@ class NotAcceptable(Exception):
     """Nothing the client accepts is available, or the URL has a suffix we do not serve."""
 
     def __init__(
-        self, available: tuple[str, ...], suffixes: tuple[str, ...], suffix: str | None = None
+        self,
+        available: tuple[str, ...],
+        suffixes: tuple[str, ...],
+        suffix: str | None = None,
+        detail: str = "",
     ) -> None:
         self.available = available
         self.suffixes = suffixes
         listed = ", ".join(suffixes)
-        if suffix is not None:
+        if detail:
+            message = f"{detail} Use one of {listed}, or Accept: "
+        elif suffix is not None:
             message = f"There is no {suffix} representation. Use one of {listed}, or Accept: "
         else:
             message = "None of the media types in Accept is available here. Available: "

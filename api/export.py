@@ -9,6 +9,7 @@ content types and caching headers as the app.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -36,10 +37,8 @@ map $fascia_lang_arg $fascia_locale {{
     default $fascia_lang_arg;
 }}
 map $http_accept $fascia_suffix {{
-    default .json;
-    ~*^\\s*text/html .html;
-    ~*^\\s*text/markdown .md;
-    ~*^\\s*application/ld\\+json .jsonld;
+    default {default_suffix};
+{accept_rules}
 }}
 # Only the language may be asked for by query: the files hold no filtered view, no page after
 # the first, no variant and no regional advice, so those are not found here (the app has them).
@@ -50,7 +49,7 @@ map $args $fascia_static {{
 }}
 map $uri $fascia_vary {{
     default "Accept, Accept-Language";
-    ~\\.(json|jsonld|md|html)$ "Accept-Language";
+    ~\\.({suffix_names})$ "Accept-Language";
 }}
 
 server {{
@@ -98,17 +97,21 @@ def export(app: ASGIApp, store: Store, directory: Path, cache_control: str, list
         for locale in store.meta.locales
     ]
     progress = sys.stderr.isatty()
+    written = 0
     for start in range(0, len(requests), BATCH):
         batch = requests[start : start + BATCH]
         asked = [(path, f"lang={locale}", r.media_type) for path, r, locale in batch]
         for (path, representation, locale), (head, body) in zip(
             batch, get_all(app, asked), strict=True
         ):
+            if head["status"] == 406 and representation.partial:
+                continue  # a picture of what no diagram shows
             if head["status"] != 200:
                 raise RuntimeError(f"exporting {path} ({locale}) answered {head['status']}")
             target = directory / locale / f"{path.lstrip('/')}{representation.suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body["body"])
+            written += 1
         if progress:
             done = start + len(batch)
             print(f"\rexport: {done}/{len(requests)} files", end="", file=sys.stderr, flush=True)
@@ -117,7 +120,7 @@ def export(app: ASGIApp, store: Store, directory: Path, cache_control: str, list
     config = directory / "nginx" / "fascia.conf"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(nginx_config(store, directory, cache_control, listen))
-    return len(requests)
+    return written
 
 
 def nginx_config(store: Store, directory: Path, cache_control: str, listen: str) -> str:
@@ -128,6 +131,11 @@ def nginx_config(store: Store, directory: Path, cache_control: str, listen: str)
         lang_header_rules="\n".join(f'    "~*^\\s*{loc}(-|;|,|\\s|$)" {loc};' for loc in others),
         default_locale=meta.default_locale,
         types="\n".join(f"        {r.media_type} {r.suffix.lstrip('.')};" for r in REPRESENTATIONS),
+        default_suffix=REPRESENTATIONS[0].suffix,
+        accept_rules="\n".join(
+            f"    ~*^\\s*{re.escape(r.media_type)} {r.suffix};" for r in REPRESENTATIONS[1:]
+        ),
+        suffix_names="|".join(r.suffix.lstrip(".") for r in REPRESENTATIONS),
         listen=listen,
         root=directory.resolve(),
         cache_control=cache_control,

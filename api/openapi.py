@@ -17,10 +17,11 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp
 
+from api import views
 from api.caching import VERSION_HEADER
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.inprocess import get_all
-from api.render import REPRESENTATIONS
+from api.render import offered_for
 
 JSON = "application/json"
 TEXT_EXAMPLE_LIMIT = 1500  # characters of a Markdown or HTML example kept in the document
@@ -158,7 +159,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             representation.media_type: _media(
                 app, example_path, representation.media_type, json_schema
             )
-            for representation in REPRESENTATIONS
+            for representation in offered_for(_response_model(json_schema))
         }
     for path, operation in _operations(schema):
         operation["responses"] = dict(sorted(operation["responses"].items()))
@@ -181,6 +182,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
 def render_openapi(app: FastAPI) -> str:
     """The document as committed under openapi/: stable formatting, newline at the end."""
     return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _response_model(json_schema: dict[str, Any]) -> object:
+    """The response model a schema reference names (views are named after their models)."""
+    return getattr(views, json_schema.get("$ref", "").rpartition("/")[2], None)
 
 
 def _media(app: ASGIApp, path: str, media_type: str, json_schema: Any) -> dict[str, Any]:

@@ -11,10 +11,12 @@ from api.content import models
 from api.content.catalog import Catalog
 from api.content.kinds import COLLECTIONS
 from api.views import (
+    SVG_SUFFIX,
     ActionView,
     CareAdvice,
     CodeView,
     ConditionView,
+    DiagramView,
     GuideView,
     LandmarkBrief,
     LandmarkView,
@@ -50,6 +52,14 @@ def links(path: str) -> Links:
     return Links(self_=path)
 
 
+def drawn(path: str, diagram_id: str | None) -> Links:
+    """Links of a resource a diagram shows: its picture is the same URL as ``.svg``."""
+    if diagram_id is None:
+        return links(path)
+    stem, _, query = path.partition("?")
+    return Links(self_=path, diagram=f"{stem}{SVG_SUFFIX}" + (f"?{query}" if query else ""))
+
+
 Presented = dict[str, dict[str, BaseModel]]  # collection -> id -> response model
 
 
@@ -68,6 +78,7 @@ def present(catalog: Catalog) -> Presented:
         "warnings": p.warning,
         "sources": p.source,
         "regions": p.region,
+        "diagrams": p.diagram,
     }
     return {
         collection: {key: build[collection](item) for key, item in catalog.items(collection)}
@@ -197,20 +208,32 @@ class _Presenter:
         )
 
     def landmark(self, landmark: models.Landmark) -> LandmarkView:
+        diagram_id = self.catalog.diagram_by_item.get(("landmarks", landmark.id))
         return LandmarkView(
             **landmark.model_dump(exclude={"codes"}),
             codes=tuple(code_view(code) for code in landmark.codes),
+            diagram_id=diagram_id,
             sources=self.refs("sources", landmark.source_ids),
             translation=self.translation("landmarks", landmark.id),
-            links=links(href("landmarks", landmark.id)),
+            links=drawn(href("landmarks", landmark.id), diagram_id),
         )
 
     def technique(self, technique: models.Technique) -> TechniqueView:
+        diagram_id = self.catalog.diagram_by_item.get(("techniques", technique.id))
         return TechniqueView(
             **technique.model_dump(),
+            diagram_id=diagram_id,
             sources=self.refs("sources", technique.source_ids),
             translation=self.translation("techniques", technique.id),
-            links=links(href("techniques", technique.id)),
+            links=drawn(href("techniques", technique.id), diagram_id),
+        )
+
+    def diagram(self, diagram: models.Diagram) -> DiagramView:
+        return DiagramView(
+            **diagram.model_dump(),
+            sources=self.refs("sources", diagram.source_ids),
+            translation=self.translation("diagrams", diagram.id),
+            links=drawn(href("diagrams", diagram.id), diagram.id),
         )
 
     def condition(self, condition: models.Condition) -> ConditionView:
@@ -228,11 +251,13 @@ class _Presenter:
     def step(self, self_test_id: str, variant: int, variant_id: str, step: models.Step) -> StepView:
         catalog = self.catalog
         key = (self_test_id, variant_id, step.number)
+        diagram_id = catalog.self_tests[self_test_id].diagram_id
         prefix = f"variants.{variant}.steps.{step.number - 1}."
         return StepView(
             **step.model_dump(),
             self_test_id=self_test_id,
             variant_id=variant_id,
+            diagram_id=diagram_id,
             landmarks=tuple(
                 LandmarkBrief(
                     **catalog.landmarks[i].model_dump(include=_LANDMARK_BRIEF),
@@ -250,7 +275,7 @@ class _Presenter:
             warnings=self.warning_briefs(catalog.warnings_by_step.get(key, ())),
             safety=self.safety(self_test_id),
             translation=self.translation("self-tests", self_test_id, prefix),
-            links=links(step_href(self_test_id, variant_id, step.number)),
+            links=drawn(step_href(self_test_id, variant_id, step.number), diagram_id),
         )
 
     def self_test(self, self_test: models.SelfTest) -> SelfTestView:
@@ -275,7 +300,7 @@ class _Presenter:
             conditions=self.refs("conditions", self_test.condition_ids),
             sources=self.refs("sources", self_test.source_ids),
             translation=self.translation("self-tests", self_test.id),
-            links=links(href("self-tests", self_test.id)),
+            links=drawn(href("self-tests", self_test.id), self_test.diagram_id),
         )
 
     def warning(self, warning: models.SafetyWarning) -> WarningView:

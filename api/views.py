@@ -20,6 +20,9 @@ class View(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
+SVG_SUFFIX = ".svg"  # a resource's picture is its own URL with this suffix
+
+
 class Links(View):
     self_: Annotated[str, Field(alias="self", description="This resource's own URL path.")]
     next: Annotated[
@@ -30,6 +33,20 @@ class Links(View):
             exclude_if=lambda value: value is None,
         ),
     ] = None
+    diagram: Annotated[
+        str | None,
+        Field(
+            description="The picture of this resource (`image/svg+xml`), with what it names "
+            "highlighted; absent when no diagram shows it.",
+            exclude_if=lambda value: value is None,
+        ),
+    ] = None
+
+
+DiagramId = Annotated[
+    str | None,
+    Field(description="The diagram that shows this (`/v1/diagrams/{id}`), or null when none does."),
+]
 
 
 class Ref(View):
@@ -131,12 +148,14 @@ class ActionView(models.Action):
 
 class LandmarkView(models.Landmark):
     codes: tuple[CodeView, ...] = ()
+    diagram_id: DiagramId
     sources: tuple[Ref, ...]
     translation: Translation
     links: Links
 
 
 class TechniqueView(models.Technique):
+    diagram_id: DiagramId
     sources: tuple[Ref, ...]
     translation: Translation
     links: Links
@@ -168,6 +187,7 @@ class StepSafety(View):
 class StepView(models.Step):
     self_test_id: str
     variant_id: str
+    diagram_id: DiagramId
     landmarks: tuple[LandmarkBrief, ...]
     techniques: tuple[TechniqueBrief, ...]
     warnings: Annotated[
@@ -238,6 +258,12 @@ class RegionView(models.Region):
     links: Links
 
 
+class DiagramView(models.Diagram):
+    sources: tuple[Ref, ...]
+    translation: Translation
+    links: Links
+
+
 class GuideView(models.Guide):
     disclaimer: WarningBrief
     muscles: tuple[Ref, ...]
@@ -295,6 +321,9 @@ class SourceCollection(Collection[SourceView]): ...
 
 
 class RegionCollection(Collection[RegionView]): ...
+
+
+class DiagramCollection(Collection[DiagramView]): ...
 
 
 class LocaleView(View):
@@ -358,6 +387,7 @@ ITEM_MODELS: Mapping[str, type[BaseModel]] = {
     "warnings": WarningView,
     "sources": SourceView,
     "regions": RegionView,
+    "diagrams": DiagramView,
 }
 COLLECTION_MODELS: Mapping[str, type[Collection[Any]]] = {
     "guides": GuideCollection,
@@ -370,6 +400,7 @@ COLLECTION_MODELS: Mapping[str, type[Collection[Any]]] = {
     "warnings": WarningCollection,
     "sources": SourceCollection,
     "regions": RegionCollection,
+    "diagrams": DiagramCollection,
 }
 assert tuple(ITEM_MODELS) == tuple(COLLECTION_MODELS) == COLLECTIONS  # one registry
 

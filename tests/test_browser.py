@@ -8,6 +8,9 @@ installs it and axe-core); Playwright drives it.
 
 from __future__ import annotations
 
+import colorsys
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +115,88 @@ def _html(path: str) -> str:
     """The path with the .html suffix (before any query)."""
     stem, _, query = path.partition("?")
     return f"{stem}.html" + (f"?{query}" if query else "")
+
+
+SAMPLE_SHAPE = """async ([url, shapes, width]) => {
+  const image = new Image();
+  image.src = url;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  document.body.append(svg);
+  const found = {};
+  for (const shape of shapes) {
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", shape.path);
+    svg.append(path);
+    const points = [];
+    if (shape.style === "area" || shape.style === "outline") {
+      const box = path.getBBox();
+      for (let x = box.x; x <= box.x + box.width; x += box.width / 12)
+        for (let y = box.y; y <= box.y + box.height; y += box.height / 12)
+          if (path.isPointInFill(new DOMPoint(x, y))) points.push([x, y]);
+    } else {
+      const length = path.getTotalLength();
+      for (let f = 0.05; f < 1; f += 0.05) {
+        const p = path.getPointAtLength(length * f);
+        points.push([p.x, p.y]);
+      }
+    }
+    const mirrored = shape.mirror ? points.map(([x, y]) => [width - x, y]) : [];
+    found[shape.id] = [...points, ...mirrored].map(
+      ([x, y]) => Array.from(context.getImageData(Math.round(x), Math.round(y), 1, 1).data)
+    );
+  }
+  return found;
+}"""
+HUES = {"yellow": (38, 70), "green": (100, 170), "blue": (195, 250)}
+
+
+def colour_of(rgba: list[int]) -> str | None:
+    """The named colour a pixel is, if it is a saturated one."""
+    hue, saturation, value = colorsys.rgb_to_hsv(*(channel / 255 for channel in rgba[:3]))
+    if saturation < 0.4 or value < 0.2:
+        return None
+    degrees = hue * 360
+    return next((name for name, (low, high) in HUES.items() if low <= degrees <= high), None)
+
+
+def shares(base: str, browser: Browser, picture: str) -> dict[str, dict[str | None, float]]:
+    """For each coloured shape of the diagram: the share of its points in each named colour,
+    points taken from the content's own geometry."""
+    with urllib.request.urlopen(f"{base}/v1/diagrams/glutes-from-behind", timeout=5) as answer:
+        diagram = json.load(answer)
+    shapes = [shape for shape in diagram["shapes"] if shape["colour"]]
+    page = browser.new_page()
+    page.goto(f"{base}/v1")  # the picture's origin, so the canvas can be read
+    page.set_content("<!DOCTYPE html><html><body></body></html>")
+    pixels = page.evaluate(SAMPLE_SHAPE, [f"{base}{picture}", shapes, diagram["width"]])
+    page.close()
+    found = {}
+    for shape in shapes:
+        colours = [colour_of(rgba) for rgba in pixels[shape["id"]]]
+        assert len(colours) > 10, shape["id"]
+        found[shape["id"]] = {name: colours.count(name) / len(colours) for name in set(colours)}
+    return found
+
+
+def test_diagram_colours_are_where_the_content_puts_them(browser: Browser, base: str) -> None:
+    found = shares(base, browser, "/v1/self-tests/muscular-minesweeper.svg")
+    assert found.keys() == {"sacrum", "iliac-crest", "sweep-arcs", "sciatic-nerve"}
+    assert found["sacrum"].get("green", 0) > 0.9
+    assert found["iliac-crest"].get("green", 0) > 0.6
+    assert found["sweep-arcs"].get("blue", 0) > 0.4  # dashed: gaps show what lies below
+    assert found["sciatic-nerve"].get("yellow", 0) > 0.6
+
+
+def test_a_step_picture_keeps_its_landmarks_in_colour_and_fades_the_rest(
+    browser: Browser, base: str
+) -> None:
+    found = shares(base, browser, "/v1/self-tests/muscular-minesweeper/steps/5.svg?variant=partner")
+    assert found["sciatic-nerve"].get("yellow", 0) > 0.6
+    assert found["sacrum"].get("green", 0) < 0.1
+    assert found["iliac-crest"].get("green", 0) < 0.1

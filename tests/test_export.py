@@ -18,6 +18,7 @@ SUFFIXES = {
     "application/ld+json": ".jsonld",
     "text/html": ".html",
     "text/markdown": ".md",
+    "image/svg+xml": ".svg",
 }
 
 
@@ -35,6 +36,12 @@ def test_nginx_serves_the_same_bytes_for_every_path(
     written = export(app, app.state.store, tmp_path / "site", control, f"127.0.0.1:{port}")
     paths = [path for path, query in content_paths(app.state.store) if not query]
     entries = [(p, m, loc) for p in paths for m in SUFFIXES for loc in ("en", "es")]
+    # A picture only of what a diagram shows: the self-test, its steps, the landmarks, the arcs.
+    drawn = [p for p in paths if client.get(p + ".svg").status_code == 200]
+    assert "/v1/landmarks/sciatic-nerve" in drawn
+    assert "/v1/muscles/gluteus-maximus" not in drawn
+    assert len(drawn) == 1 + 1 + 9 + 5 + 1  # self-test, diagram, its steps, landmarks, arcs
+    entries = [e for e in entries if e[1] != "image/svg+xml" or e[0] in drawn]
     assert written == len(entries) > 400
     with nginx(tmp_path / "site" / "nginx" / "fascia.conf", port, tmp_path / "nginx"):
         base = f"http://127.0.0.1:{port}"

@@ -1,7 +1,9 @@
 """Representations: one module per media type, each a pure function from a view to bytes.
 
 Adding a representation means adding a module here and a line to ``REPRESENTATIONS``; no route
-changes. The first entry is the default.
+changes. The first entry is the default. A module with a ``draws(view)`` function exists only for
+the views it returns True for (the picture, for what a diagram shows); for any other view it is
+not acceptable (406).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from api.render import html, jsonld, jsonview, markdown
+from api.render import html, jsonld, jsonview, markdown, svg
 from api.render.context import RenderContext
 
 __all__ = ["REPRESENTATIONS", "RenderContext", "Representation", "by_suffix"]
@@ -23,6 +25,14 @@ class Representation:
     media_type: str
     suffix: str
     render: Callable[[BaseModel, RenderContext], bytes]
+    # Whether this representation exists for a view: a picture only where a diagram shows it.
+    draws: Callable[[BaseModel], bool]
+    # The views it can exist for (None: all); an item of these may still have none.
+    views: tuple[type[BaseModel], ...] | None
+
+    @property
+    def partial(self) -> bool:
+        return self.views is not None
 
     @property
     def content_type(self) -> str:
@@ -33,14 +43,26 @@ class Representation:
 
 
 def _representation(module: ModuleType) -> Representation:
-    return Representation(module.MEDIA_TYPE, module.SUFFIX, module.render)
+    draws = getattr(module, "draws", _always)
+    return Representation(
+        module.MEDIA_TYPE, module.SUFFIX, module.render, draws, getattr(module, "VIEWS", None)
+    )
+
+
+def _always(view: BaseModel) -> bool:
+    return True
 
 
 REPRESENTATIONS: tuple[Representation, ...] = tuple(
-    _representation(module) for module in (jsonview, jsonld, html, markdown)
+    _representation(module) for module in (jsonview, jsonld, html, markdown, svg)
 )
 MEDIA_TYPES: tuple[str, ...] = tuple(r.media_type for r in REPRESENTATIONS)
 SUFFIXES: tuple[str, ...] = tuple(r.suffix for r in REPRESENTATIONS)
+
+
+def offered_for(model: object) -> tuple[Representation, ...]:
+    """The representations answers of this response model can have."""
+    return tuple(r for r in REPRESENTATIONS if r.views is None or model in r.views)
 
 
 def by_suffix(suffix: str) -> Representation | None:

@@ -20,6 +20,8 @@ class RenderContext:
     sources: Mapping[str, SourceView]
     # The sources a handout of an item credits besides those it cites (its guide's articles).
     credits: Callable[[BaseModel], tuple[str, ...]]
+    # Any item of this locale, by collection and id: the diagram a picture is drawn from.
+    item: Callable[[str, str], BaseModel | None]
 
     @property
     def labels(self) -> Mapping[str, str]:

@@ -73,7 +73,16 @@ class Steps:
     steps: tuple[Step, ...]
 
 
-Block = Heading | Paragraph | Facts | Bullets | LinkList | Callout | Steps
+@dataclass(frozen=True)
+class Figure:
+    """A diagram: drawn inline where markup allows (``svg``), else linked (``href``, ``alt``)."""
+
+    svg: str
+    href: str
+    alt: str
+
+
+Block = Heading | Paragraph | Facts | Bullets | LinkList | Callout | Steps | Figure
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api import views as v
+from api.render import svg
 from api.render.context import RenderContext
 from api.render.document import (
     Block,
@@ -19,6 +20,7 @@ from api.render.document import (
     Callout,
     Document,
     Facts,
+    Figure,
     Heading,
     Link,
     LinkList,
@@ -128,6 +130,7 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
     if others:
         blocks.append(Heading(level, context.label("warnings.before")))
         blocks += _callouts(others, context)
+    blocks += _figure(view, context)
     for variant in view.variants:
         blocks.append(Heading(level, variant.name))
         blocks += [Paragraph(variant.summary), Facts(_variant_rows(variant, context))]
@@ -172,7 +175,8 @@ def _step(step: v.StepView, context: RenderContext) -> Step:
 def _step_view(view: v.StepView, context: RenderContext, level: int) -> list[Block]:
     step = _step(view, context)
     blocks = _safety(view.safety, context, level)
-    return [*blocks, Paragraph(step.instruction), Facts(step.details), *step.callouts]
+    blocks += [Paragraph(step.instruction), Facts(step.details), *step.callouts]
+    return blocks + _figure(view, context)
 
 
 def _region(view: v.RegionView, context: RenderContext, level: int) -> list[Block]:
@@ -220,12 +224,31 @@ def _landmark(view: v.LandmarkView, context: RenderContext, level: int) -> list[
     if view.avoid_pressure:
         label = context.label("severity.stop")
         blocks.append(Callout("stop", label, context.label("avoid_pressure"), view.how_to_find))
-    return blocks + _codes(view.codes, context, level)
+    return blocks + _figure(view, context) + _codes(view.codes, context, level)
 
 
 def _technique(view: v.TechniqueView, context: RenderContext, level: int) -> list[Block]:
     rows = (("how_to", view.how_to), ("diagram_colour", view.diagram_colour))
-    return [Paragraph(view.description), Facts(_rows(context, rows))]
+    return [Paragraph(view.description), Facts(_rows(context, rows)), *_figure(view, context)]
+
+
+def _diagram(view: v.DiagramView, context: RenderContext, level: int) -> list[Block]:
+    blocks: list[Block] = [Paragraph(view.description), *_figure(view, context)]
+    return [*blocks, Heading(level, context.label("shapes")), Bullets(_shape_names(view))]
+
+
+def _shape_names(view: v.DiagramView) -> tuple[str, ...]:
+    return tuple(shape.label for shape in view.shapes)
+
+
+def _figure(view: BaseModel, context: RenderContext) -> list[Block]:
+    """The view's diagram, where one shows it."""
+    links = getattr(view, "links", None)
+    if not svg.draws(view) or links is None or links.diagram is None:
+        return []
+    name = getattr(view, "id", None) or getattr(view, "number", "")
+    markup = svg.picture(view, context, f"diagram-{type(view).__name__.lower()}-{name}")
+    return [Figure(markup, links.diagram, svg.caption(view, context))]
 
 
 def _condition(view: v.ConditionView, context: RenderContext, level: int) -> list[Block]:
@@ -391,6 +414,7 @@ _BUILDERS: dict[type, Builder] = {
     v.ApiIndex: _index,
     v.LocaleView: _locale,
     v.RegionView: _region,
+    v.DiagramView: _diagram,
     v.SearchHit: _hit,
 }
 _COLLECTION_LABELS = {

@@ -13,6 +13,7 @@ from api.render.document import (
     Callout,
     Document,
     Facts,
+    Figure,
     Heading,
     LinkList,
     Paragraph,
@@ -34,6 +35,7 @@ border-style:solid}
 .warning-caution{border-color:#b35c00;background:#fff4e5}
 .warning-info{border-color:#1a5fb4;background:#eef4fb}
 .notice{font-style:italic}
+figure.diagram{margin:1rem 0}figure.diagram svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none}.warning{break-inside:avoid}a{color:inherit}}
 """
 
@@ -85,6 +87,9 @@ def _block(block: Block) -> str:
             return _callout(block)
         case Steps(steps=steps):
             return "<ol>\n" + "\n".join(_step(step) for step in steps) + "\n</ol>"
+        case Figure(svg=svg, href=href, alt=alt):
+            caption = f'<figcaption><a href="{escape(href)}">{escape(alt)}</a></figcaption>'
+            return f'<figure class="diagram">{svg}{caption}</figure>'
     raise TypeError(f"no HTML for {block!r}")
 
 

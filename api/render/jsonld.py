@@ -83,6 +83,7 @@ def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
             {"@type": "MedicalCondition", "@id": r.href, "name": r.name} for r in view.conditions
         ],
         "tool": [{"@type": "HowToTool", "name": name} for name in tools],
+        "image": view.links.diagram,
         "step": [_section(variant) for variant in view.variants],
         "hasPart": [_tip(warning) for warning in view.warnings],
         "citation": _citations(view.source_ids, context),
@@ -108,6 +109,7 @@ def _step(step: v.StepView, context: RenderContext | None = None) -> Node:
         "@id": step.links.self_,
         "position": step.number,
         "name": step.title,
+        "image": step.links.diagram,
         "itemListElement": [
             {"@type": "HowToDirection", "text": step.instruction},
             *(_tip(warning) for warning in step.warnings),
@@ -130,6 +132,19 @@ def _step_alone(view: v.StepView, context: RenderContext) -> Node:
     node = _step(view, context)
     safety = [*view.safety.red_flags, view.safety.disclaimer]
     return {**node, "itemListElement": [*node["itemListElement"], *map(_tip, safety)]}
+
+
+def _diagram(view: v.DiagramView, context: RenderContext) -> Node:
+    return {
+        "@type": "ImageObject",
+        "@id": view.links.self_,
+        "name": view.title,
+        "description": view.description,
+        "contentUrl": view.links.diagram,
+        "encodingFormat": "image/svg+xml",
+        "inLanguage": context.locale,
+        "citation": _citations(view.source_ids, context),
+    }
 
 
 def _region(view: v.RegionView, context: RenderContext) -> Node:
@@ -167,6 +182,7 @@ def _landmark(view: v.LandmarkView, context: RenderContext) -> Node:
         **_structure(view.name, view.codes, kind),
         "@id": view.links.self_,
         "description": f"{view.description} {view.how_to_find}",
+        "image": view.links.diagram,
     }
 
 
@@ -190,7 +206,8 @@ def _term(view: v.ActionView | v.TechniqueView, context: RenderContext) -> Node:
     text = (
         view.description if isinstance(view, v.ActionView) else f"{view.description} {view.how_to}"
     )
-    return {"@type": "DefinedTerm", "@id": view.links.self_, "name": view.name, "description": text}
+    node = {"@type": "DefinedTerm", "@id": view.links.self_, "name": view.name, "description": text}
+    return {**node, "image": view.links.diagram}
 
 
 def _source(view: v.SourceView, context: RenderContext) -> Node:
@@ -273,4 +290,5 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.LocaleView: _locale,
     v.RegionView: _region,
     v.SearchHit: _hit,
+    v.DiagramView: _diagram,
 }

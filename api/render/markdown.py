@@ -13,6 +13,7 @@ from api.render.document import (
     Callout,
     Document,
     Facts,
+    Figure,
     Heading,
     LinkList,
     Paragraph,
@@ -63,6 +64,8 @@ def _block(block: Block) -> str:
             return _callout(block)
         case Steps(steps=steps):
             return "\n\n".join(_step(step) for step in steps)
+        case Figure(href=href, alt=alt):
+            return f"![{escape(alt)}](<{href}>)"
     raise TypeError(f"no Markdown for {block!r}")
 
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from api.routes import (
     actions,
     conditions,
+    diagrams,
     export,
     guides,
     health,
@@ -32,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     warnings.router,
     sources.router,
     regions.router,
+    diagrams.router,
     locales.router,
     search.router,
     export.router,

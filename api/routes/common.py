@@ -26,7 +26,13 @@ from api.negotiation import (
     choose_media_type,
     strip_negotiated,
 )
-from api.render import MEDIA_TYPES, SUFFIXES, RenderContext, Representation, by_media_type
+from api.render import (
+    REPRESENTATIONS,
+    RenderContext,
+    Representation,
+    by_media_type,
+    offered_for,
+)
 from api.store import Page, Store
 from api.views import Collection, Links
 
@@ -66,6 +72,7 @@ class Context:
     locale: Locale
     country: str  # the reader's country where it has a region of its own, else ""
     representation: Representation
+    by_suffix: bool  # the URL's suffix chose the representation, not Accept
     vary: str
     if_none_match: str | None
 
@@ -90,19 +97,36 @@ class Context:
         chosen = {facet: value for facet, value in filters.items() if value is not None}
         return self.store.page(self.locale.name, collection, chosen, paging.after, paging.size)
 
+    def _representation_for(self, view: BaseModel) -> Representation:
+        """The negotiated representation, or the best other one when it does not exist for
+        ``view`` (a picture of what no diagram shows); a 406 problem when none is acceptable."""
+        if self.representation.draws(view):
+            return self.representation
+        existing = tuple(r for r in REPRESENTATIONS if r.draws(view))
+        media_types = tuple(r.media_type for r in existing)
+        suffixes = tuple(r.suffix for r in existing)
+        detail = "No diagram shows this resource, so it has no picture."
+        if not self.by_suffix:
+            media_type = choose_media_type(self.request.headers.get("accept"), media_types)
+            if media_type is not None:
+                return by_media_type(media_type)
+            raise NotAcceptable(media_types, suffixes, detail=detail)
+        raise NotAcceptable(media_types, suffixes, self.representation.suffix, detail)
+
     def respond(self, view: BaseModel, link: str | None = None) -> Response:
         """``view`` rendered in the negotiated representation, locale and region; 304 if
         unchanged."""
+        representation = self._representation_for(view)
         language = self.locale.name
         if self.country:
             view = with_care(
                 view, self.locale.advice[region_of(self.country, self.store.countries)]
             )
             language = f"{language}-{self.country}"
-        body = self.representation.render(view, self.locale.render_context)
+        body = representation.render(view, self.locale.render_context)
         etag = etag_for(body)
         headers = {
-            "Content-Type": self.representation.content_type,
+            "Content-Type": representation.content_type,
             "Content-Language": language,
             "Vary": self.vary,
             "ETag": etag,
@@ -167,18 +191,33 @@ async def get_context(
     ]
     country = choose_country(accept_language, region)
     country = country if country in chosen.store.countries else ""
+    offered = _offered(request)
+    media_types = tuple(r.media_type for r in offered)
+    suffixes = tuple(r.suffix for r in offered)
     unknown_suffix: str | None = request.scope.get(UNKNOWN_SUFFIX_KEY)
     if unknown_suffix is not None:
-        raise NotAcceptable(MEDIA_TYPES, SUFFIXES, unknown_suffix)
+        raise NotAcceptable(media_types, suffixes, unknown_suffix)
     forced: Representation | None = request.scope.get(SUFFIX_SCOPE_KEY)
     if forced is not None:
-        return Context(request, chosen, country, forced, "Accept-Language", if_none_match)
-    media_type = choose_media_type(request.headers.get("accept"), MEDIA_TYPES)
+        if forced not in offered:
+            raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
+        return Context(request, chosen, country, forced, True, "Accept-Language", if_none_match)
+    media_type = choose_media_type(request.headers.get("accept"), media_types)
     if media_type is None:
-        raise NotAcceptable(MEDIA_TYPES, SUFFIXES)
+        raise NotAcceptable(media_types, suffixes)
     representation = by_media_type(media_type)
     vary = "Accept, Accept-Language"
-    return Context(request, chosen, country, representation, vary, if_none_match)
+    return Context(request, chosen, country, representation, False, vary, if_none_match)
+
+
+_NONE_HERE = "This resource has no such representation."
+
+
+def _offered(request: Request) -> tuple[Representation, ...]:
+    """The representations the operation's answers can have: pictures only for what a diagram
+    can show."""
+    route = request.scope.get("route")
+    return offered_for(route.response_model if isinstance(route, APIRoute) else None)
 
 
 def reject_unknown_parameters(request: Request) -> None:

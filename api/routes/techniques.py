@@ -32,7 +32,7 @@ async def list_techniques(ctx: ContextDep, paging: PagingDep) -> Response:
     responses=problems(404),
 )
 async def get_technique(
-    ctx: ContextDep, technique_id: Annotated[str, id_path("hook-and-push")]
+    ctx: ContextDep, technique_id: Annotated[str, id_path("slow-arc-sweep")]
 ) -> Response:
     """One technique and how to do it."""
     return ctx.respond(ctx.item("techniques", technique_id))
