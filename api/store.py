@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from api.build import FORMAT
+from api.content.releases import Retirement
 from api.search import run_search
 from api.views import ITEM_MODELS, LocaleView, SearchHit, SourceView, StepView
 
@@ -44,6 +45,7 @@ class Meta:
     locale_summaries: tuple[LocaleView, ...]
     items: int
     disclaimer: str
+    releases: tuple[str, ...]  # versions the change feed can start from, oldest first
 
 
 class Store:
@@ -69,6 +71,7 @@ class Store:
             ),
             items=int(meta["items"]),
             disclaimer=meta["disclaimer"],
+            releases=tuple(json.loads(meta["releases"])),
         )
         self._parsed: OrderedDict[tuple[str, str, str], BaseModel] = OrderedDict()
         # Country code -> region id, for choosing care advice (regions are few).
@@ -149,6 +152,25 @@ class Store:
             if page.after is None:
                 return
             after = page.after
+
+    def feed_page(
+        self, feed: str, locale: str, after: int, size: int
+    ) -> tuple[list[str], int | None]:
+        """Up to ``size`` item bodies (JSON) of a sync feed after position ``after``, and the
+        position to continue after when more follow."""
+        rows = self.connection.execute(
+            "SELECT position, body FROM sync WHERE feed = ? AND locale = ? AND position > ? "
+            "ORDER BY position LIMIT ?",
+            (feed, locale, after, size + 1),
+        ).fetchall()
+        return [body for _, body in rows[:size]], rows[size - 1][0] if len(rows) > size else None
+
+    def retirement(self, collection: str, item_id: str) -> Retirement | None:
+        """The retirement record of an id that is no longer served, or None."""
+        row = self.connection.execute(
+            "SELECT body FROM retired WHERE collection = ? AND id = ?", (collection, item_id)
+        ).fetchone()
+        return Retirement.model_validate_json(row[0]) if row else None
 
     def credits(self, collection: str, item_id: str) -> tuple[str, ...]:
         """The ids of the sources a handout of this item credits besides what it cites."""

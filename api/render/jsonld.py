@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from api import sync
 from api import views as v
 from api.render.context import RenderContext
 
@@ -217,6 +218,17 @@ def _locale(view: v.LocaleView, context: RenderContext) -> Node:
     }
 
 
+def _feed_item(view: sync.ManifestEntry | sync.Change, context: RenderContext) -> Node:
+    """A manifest entry or a change as a schema.org DataFeedItem about the item's page."""
+    retired = isinstance(view, sync.Change) and view.change == "retired"
+    return {
+        "@type": "DataFeedItem",
+        "dateModified": None if retired or view.modified is None else str(view.modified),
+        "dateDeleted": str(view.modified) if retired and view.modified else None,
+        "item": {"@type": "WebPage", "@id": view.href, "identifier": view.id},
+    }
+
+
 def _item_list(path: str, items: list[Node]) -> Node:
     return {
         "@type": "ItemList",
@@ -273,4 +285,6 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.LocaleView: _locale,
     v.RegionView: _region,
     v.SearchHit: _hit,
+    sync.ManifestEntry: _feed_item,
+    sync.Change: _feed_item,
 }

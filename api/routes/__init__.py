@@ -16,6 +16,7 @@ from api.routes import (
     search,
     self_tests,
     sources,
+    sync,
     techniques,
     warnings,
 )
@@ -35,5 +36,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     locales.router,
     search.router,
     export.router,
+    sync.router,
     health.router,
 )
