@@ -68,7 +68,13 @@ def _guide(view: v.GuideView, context: RenderContext) -> Node:
             for section in view.sections
         ],
         "citation": _citations(view.source_ids, context),
+        **_dates(view),
+        "lastReviewed": str(view.last_reviewed),
     }
+
+
+def _dates(view: v.GuideView | v.SelfTestView) -> Node:
+    return {"datePublished": str(view.published), "dateModified": str(view.modified)}
 
 
 def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
@@ -87,6 +93,7 @@ def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
         "step": [_section(variant) for variant in view.variants],
         "hasPart": [_tip(warning) for warning in view.warnings],
         "citation": _citations(view.source_ids, context),
+        **_dates(view),
     }
 
 
