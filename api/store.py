@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from api.build import FORMAT
 from api.content.releases import Retirement
 from api.search import run_search
+from api.sync import Change, ManifestEntry
 from api.views import ITEM_MODELS, LocaleView, SearchHit, SourceView, StepView
 
 PARSED_ITEMS = 16  # an item asked for in several representations in a row is parsed once
@@ -184,7 +185,7 @@ class Store:
         """``credits`` of the item ``view`` shows (a step: its self-test's; a hit: its item's)."""
         if isinstance(view, StepView):
             return self.credits("self-tests", view.self_test_id)
-        if isinstance(view, SearchHit):
+        if isinstance(view, SearchHit | ManifestEntry | Change):
             return self.credits(view.kind, view.id)
         collection = COLLECTION_OF.get(type(view))
         item_id = getattr(view, "id", None)
