@@ -1,10 +1,11 @@
-"""Command line: ``python -m api check|build|serve|openapi|export|new-key``."""
+"""Command line: ``python -m api check|build|release|notify|serve|openapi|export|new-key``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,12 +15,15 @@ from api.app import create_app
 from api.build import build_bundle
 from api.caching import cache_control
 from api.content.diagnostics import ContentError, ContentFolderError
-from api.content.library import check_content
+from api.content.library import check_content, load_library
+from api.content.releases import record_release
+from api.content.review import due_for_review, parse_within
 from api.export import export
+from api.notify import UnknownRelease, change_event, deliver
 from api.openapi import render_openapi
 from api.serve import serve
 from api.settings import Settings
-from api.store import BundleError
+from api.store import BundleError, Store
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -30,6 +34,22 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate the content folder and report problems")
     check.add_argument("content_dir", nargs="?", type=Path, help="default: FASCIA_CONTENT_DIR")
+    check.add_argument(
+        "--due-within",
+        type=_days,
+        metavar="DAYS",
+        help="also list what is due for review within DAYS (such as 30d); a report, never a "
+        "failure",
+    )
+    release = commands.add_parser(
+        "release", help="record the content as a release in content/releases/<version>.json"
+    )
+    release.add_argument("content_dir", nargs="?", type=Path, help="default: FASCIA_CONTENT_DIR")
+    release.add_argument("--date", type=date.fromisoformat, help="default: today (UTC)")
+    notify = commands.add_parser(
+        "notify", help="post the changes since a release to FASCIA_WEBHOOK_URLS, signed"
+    )
+    notify.add_argument("--since", required=True, help="the content version deployed before")
     build = commands.add_parser("build", help="validate the content and write the bundle")
     build.add_argument("content_dir", nargs="?", type=Path, help="default: FASCIA_CONTENT_DIR")
     build.add_argument("--output", type=Path, help="default: FASCIA_BUNDLE")
@@ -49,13 +69,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
         if args.command == "check":
-            return _check(args.content_dir or settings.content_dir)
+            return _check(args.content_dir or settings.content_dir, args.due_within)
+        if args.command == "release":
+            return _release(args.content_dir or settings.content_dir, args.date)
         if args.command == "build":
             return _build(
                 args.content_dir or settings.content_dir,
                 args.output or settings.bundle,
                 args.if_changed,
             )
+        if args.command == "notify":
+            return _notify(settings, args.since)
         if args.command == "openapi":
             return _write_openapi(settings, args.output)
         if args.command == "new-key":
@@ -73,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
-def _check(content_dir: Path) -> int:
+def _days(text: str) -> timedelta:
+    try:
+        return parse_within(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _check(content_dir: Path, due_within: timedelta | None = None) -> int:
     found = check_content(content_dir)
     errors = [problem for problem in found if problem.severity == "error"]
     warnings = [problem for problem in found if problem.severity == "warning"]
@@ -83,7 +114,59 @@ def _check(content_dir: Path) -> int:
         print(ContentError(errors), file=sys.stderr)
         return 1
     print(f"{content_dir}: content is valid ({len(warnings)} warning(s))")
+    if due_within is not None:
+        by = _today() + due_within
+        english = load_library(content_dir)
+        due = due_for_review(english.catalogs[english.default_locale], by)
+        print(f"due for review by {by}: {len(due)} item(s)")
+        for item in due:
+            print(f"  {item}")
     return 0
+
+
+def _release(content_dir: Path, on: date | None) -> int:
+    library = load_library(content_dir)
+    version = library.catalogs[library.default_locale].version
+    path, new = record_release(content_dir, version, library.catalogs, on or _today())
+    if new:
+        print(f"wrote {path}: release of content version {version}")
+    else:
+        print(f"{path}: content version {version} is already a release")
+    return 0
+
+
+def _notify(settings: Settings, since: str) -> int:
+    if not settings.webhook_urls:
+        print("no subscribers: FASCIA_WEBHOOK_URLS is empty")
+        return 0
+    if settings.webhook_secret is None:
+        print("FASCIA_WEBHOOK_SECRET is needed to sign webhooks", file=sys.stderr)
+        return 1
+    try:
+        event = change_event(Store(settings.bundle), since)
+    except UnknownRelease as error:
+        print(f"notify: {error}", file=sys.stderr)
+        return 1
+    if event is None:
+        print(f"nothing changed since {since}: no webhooks sent")
+        return 0
+    deliveries = deliver(
+        settings.webhook_urls,
+        event,
+        settings.webhook_secret,
+        attempts=settings.webhook_attempts,
+        backoff=settings.webhook_backoff,
+        timeout=settings.webhook_timeout,
+    )
+    for delivery in deliveries:
+        print(delivery, file=sys.stdout if delivery.error is None else sys.stderr)
+    failed = sum(1 for delivery in deliveries if delivery.error is not None)
+    print(f"notify: {len(deliveries) - failed} delivered, {failed} failed")
+    return 1 if failed else 0
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 def _build(content_dir: Path, output: Path, if_changed: bool) -> int:

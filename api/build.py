@@ -8,6 +8,9 @@ The bundle is one SQLite file (see ``api.store`` for how it is read):
              as JSON
     facets   (collection, facet, value, id): what each collection filter matches, for every locale
     credits  (collection, id) -> the sources a handout of the item credits
+    sync     (feed, locale, position) -> one item of the manifest or of the change feed since a
+             release (``api.sync``); meta ``releases`` lists the releases, oldest first
+    retired  (collection, id) -> the retirement record of an id no longer served
     names_<locale>, texts_<locale>  FTS5 indexes of every item's name and text (``api.search``)
 
 Validation errors stop the build exactly as ``check`` does: a ``ContentError`` listing them all.
@@ -31,8 +34,9 @@ from api.content.kinds import BY_COLLECTION, KINDS
 from api.content.library import Library, load_library
 from api.presenter import Presented, href, links, present
 from api.search import create_index, item_text, searchable_name
+from api.sync import sync_rows
 
-FORMAT = "3"
+FORMAT = "4"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -45,6 +49,14 @@ CREATE UNIQUE INDEX items_in_order ON items (locale, collection, position);
 CREATE TABLE facets (
     collection TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
     PRIMARY KEY (collection, facet, value, id)
+) WITHOUT ROWID;
+CREATE TABLE sync (
+    feed TEXT NOT NULL, locale TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (feed, locale, position)
+) WITHOUT ROWID;
+CREATE TABLE retired (
+    collection TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
 ) WITHOUT ROWID;
 CREATE TABLE credits (
     collection TEXT NOT NULL, id TEXT NOT NULL, source_ids TEXT NOT NULL,
@@ -130,6 +142,11 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
         if locale == library.default_locale:
             connection.executemany("INSERT INTO facets VALUES (?, ?, ?, ?)", _facets(presented))
     connection.executemany("INSERT INTO credits VALUES (?, ?, ?)", _credits(english))
+    connection.executemany("INSERT INTO sync VALUES (?, ?, ?, ?)", sync_rows(library))
+    connection.executemany(
+        "INSERT INTO retired VALUES (?, ?, ?)",
+        ((r.kind, r.id, r.model_dump_json()) for r in library.retirements),
+    )
     guides = list(english.guides.values())
     meta = {
         "format": FORMAT,
@@ -140,6 +157,7 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
         "locale_summaries": json.dumps([s.model_dump(mode="json") for s in _summaries(library)]),
         "items": str(items),
         "disclaimer": guides[0].disclaimer_id if guides else _any_disclaimer(english),
+        "releases": json.dumps([release.version for release in library.releases]),
     }
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 

@@ -210,6 +210,7 @@ def content_paths(store: Store) -> Iterator[tuple[str, str]]:
     yield "/v1", ""
     yield "/v1/locales", ""
     yield "/v1/export", ""
+    yield "/v1/manifest", ""  # the first page: a CMS's full sync starts there
     locale = store.meta.default_locale
     for name in COLLECTIONS:
         yield f"/v1/{name}", ""

@@ -1,7 +1,9 @@
 """One error shape everywhere: RFC 9457 ``application/problem+json``.
 
 UnknownParameters        query parameters the operation does not take   -> 400
+UnknownVersion           a change feed asked from a version never released -> 400
 NotFound                 a resource or filter value that names nothing -> 404
+Gone                     an id that was retired (Link to its successor)  -> 410
 NotAcceptable            nothing in Accept (or no such URL suffix)      -> 406
 RequestValidationError   a bad path or query parameter                 -> 422
 
@@ -33,6 +35,7 @@ TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    410: "Gone",
     414: "URI Too Long",
     422: "Unprocessable Content",
     429: "Too Many Requests",
@@ -76,10 +79,19 @@ class Problem(BaseModel):
         default=None, description="For 400: the query parameters this operation takes."
     )
     allowed_values: list[str] | None = Field(
-        default=None, description="For 404: the values that exist (such as a self-test's variants)."
+        default=None,
+        description="For 404: the values that exist (such as a self-test's variants); for 400 "
+        "on an unknown `since`: the versions the change feed starts from.",
     )
     allowed_range: AllowedRange | None = Field(
         default=None, description="For 404: the numbers that exist (such as a variant's steps)."
+    )
+    replaced_by: str | None = Field(
+        default=None, description="For 410: the URL of the item that replaces the retired one."
+    )
+    full_sync: str | None = Field(
+        default=None,
+        description="For 400 on an unknown `since`: where to sync everything from instead.",
     )
 
 
@@ -140,6 +152,30 @@ class NotFound(Exception):
         super().__init__(message)
 
 
+class Gone(Exception):
+    """The request names an id that was published and has been retired."""
+
+    def __init__(self, kind: str, item_id: str, on: str, reason: str, replaced_by: str | None):
+        message = f"The {kind} '{item_id}' was retired on {on}: {reason}"
+        if replaced_by is not None:
+            message += f" It is replaced by {replaced_by}."
+        self.replaced_by = replaced_by
+        super().__init__(message)
+
+
+class UnknownVersion(Exception):
+    """A change feed was asked for since a version that was never released."""
+
+    def __init__(self, version: str, known: list[str], full_sync: str) -> None:
+        self.known = known
+        self.full_sync = full_sync
+        super().__init__(
+            f"No release has content version '{version}', so there are no changes to list from "
+            f"it. Sync everything from {full_sync}, then ask for the changes since its "
+            "content_version."
+        )
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -194,6 +230,21 @@ async def _not_found(request: Request, error: Exception) -> Response:
     )
 
 
+async def _gone(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Gone)
+    headers = None
+    if error.replaced_by is not None:
+        headers = {"Link": f'<{error.replaced_by}>; rel="successor-version"'}
+    return problem_response(request, 410, str(error), headers, replaced_by=error.replaced_by)
+
+
+async def _unknown_version(request: Request, error: Exception) -> Response:
+    assert isinstance(error, UnknownVersion)
+    return problem_response(
+        request, 400, str(error), allowed_values=error.known, full_sync=error.full_sync
+    )
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     headers = dict(error.headers or {})
@@ -233,6 +284,8 @@ def _invalid_param(detail: dict[str, Any]) -> InvalidParam:
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error through ``problem_response``."""
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Gone, _gone)
+    app.add_exception_handler(UnknownVersion, _unknown_version)
     app.add_exception_handler(NotAcceptable, _not_acceptable)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

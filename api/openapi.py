@@ -106,6 +106,15 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
         "detail": "There is no muscle with id 'gluteus-maximum'.",
         "instance": "/v1/muscles/gluteus-maximum",
     },
+    "410": {
+        "type": "about:blank",
+        "title": "Gone",
+        "status": 410,
+        "detail": "The technique 'slow-arc-sweep' was retired on 2026-12-01: Renamed to match how "
+        "therapists name the sweep. It is replaced by /v1/techniques/slow-arc-sweeps.",
+        "instance": "/v1/techniques/slow-arc-sweep",
+        "replaced_by": "/v1/techniques/slow-arc-sweeps",
+    },
     "406": {
         "type": "about:blank",
         "title": "Not Acceptable",

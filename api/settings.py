@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -96,13 +98,42 @@ class Settings(BaseSettings):
         NoDecode,
         Field(description="Origins allowed to read from browsers (comma-separated); `*`: any."),
     ] = ("*",)
+    webhook_urls: Annotated[
+        tuple[str, ...],
+        NoDecode,
+        Field(
+            description="Subscriber URLs (comma-separated) that `python -m api notify` posts the "
+            "change feed to; empty: nobody to notify."
+        ),
+    ] = ()
+    webhook_secret: Annotated[
+        str | None,
+        Field(
+            description="The Standard Webhooks signing secret shared with subscribers: `whsec_` "
+            "then base64 of 24 to 64 random bytes. Needed when webhook_urls is set."
+        ),
+    ] = None
+    webhook_attempts: Annotated[
+        int, Field(ge=1, le=20, description="Tries per subscriber before it counts as failed.")
+    ] = 5
+    webhook_backoff: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=600,
+            description="Seconds before the second try; each later try waits twice as long.",
+        ),
+    ] = 2.0
+    webhook_timeout: Annotated[
+        float, Field(gt=0, le=120, description="Seconds to wait for a subscriber's answer.")
+    ] = 10.0
     access_log: Annotated[bool, Field(description="Log every request as a JSON line.")] = True
     log_level: Annotated[
         Literal["critical", "error", "warning", "info", "debug"],
         Field(description="Server log level."),
     ] = "info"
 
-    @field_validator("api_key_digests", "cors_origins", mode="before")
+    @field_validator("api_key_digests", "cors_origins", "webhook_urls", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
@@ -125,6 +156,27 @@ class Settings(BaseSettings):
         if not value.startswith(("redis://", "rediss://")):
             raise ValueError("use memory:// or redis://host:port")
         parse_url(value)  # type: ignore[no-untyped-call]  # a bad port or database: now, not later
+        return value
+
+    @field_validator("webhook_urls")
+    @classmethod
+    def _urls_are_http(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for url in value:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"{url!r}: subscriber URLs start with https:// or http://")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_is_whsec(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            key = base64.b64decode(value.removeprefix("whsec_"), validate=True)
+        except binascii.Error:
+            key = b""
+        if not value.startswith("whsec_") or not 24 <= len(key) <= 64:
+            raise ValueError("expected whsec_ followed by base64 of 24 to 64 bytes")
         return value
 
     @field_validator("rate_limit")

@@ -18,7 +18,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from api.build import FORMAT
+from api.content.releases import Retirement
 from api.search import run_search
+from api.sync import Change, ManifestEntry
 from api.views import ITEM_MODELS, LocaleView, SearchHit, SourceView, StepView
 
 PARSED_ITEMS = 16  # an item asked for in several representations in a row is parsed once
@@ -44,6 +46,7 @@ class Meta:
     locale_summaries: tuple[LocaleView, ...]
     items: int
     disclaimer: str
+    releases: tuple[str, ...]  # versions the change feed can start from, oldest first
 
 
 class Store:
@@ -69,6 +72,7 @@ class Store:
             ),
             items=int(meta["items"]),
             disclaimer=meta["disclaimer"],
+            releases=tuple(json.loads(meta["releases"])),
         )
         self._parsed: OrderedDict[tuple[str, str, str], BaseModel] = OrderedDict()
         # Country code -> region id, for choosing care advice (regions are few).
@@ -150,6 +154,25 @@ class Store:
                 return
             after = page.after
 
+    def feed_page(
+        self, feed: str, locale: str, after: int, size: int
+    ) -> tuple[list[str], int | None]:
+        """Up to ``size`` item bodies (JSON) of a sync feed after position ``after``, and the
+        position to continue after when more follow."""
+        rows = self.connection.execute(
+            "SELECT position, body FROM sync WHERE feed = ? AND locale = ? AND position > ? "
+            "ORDER BY position LIMIT ?",
+            (feed, locale, after, size + 1),
+        ).fetchall()
+        return [body for _, body in rows[:size]], rows[size - 1][0] if len(rows) > size else None
+
+    def retirement(self, collection: str, item_id: str) -> Retirement | None:
+        """The retirement record of an id that is no longer served, or None."""
+        row = self.connection.execute(
+            "SELECT body FROM retired WHERE collection = ? AND id = ?", (collection, item_id)
+        ).fetchone()
+        return Retirement.model_validate_json(row[0]) if row else None
+
     def credits(self, collection: str, item_id: str) -> tuple[str, ...]:
         """The ids of the sources a handout of this item credits besides what it cites."""
         row = self.connection.execute(
@@ -162,7 +185,7 @@ class Store:
         """``credits`` of the item ``view`` shows (a step: its self-test's; a hit: its item's)."""
         if isinstance(view, StepView):
             return self.credits("self-tests", view.self_test_id)
-        if isinstance(view, SearchHit):
+        if isinstance(view, SearchHit | ManifestEntry | Change):
             return self.credits(view.kind, view.id)
         collection = COLLECTION_OF.get(type(view))
         item_id = getattr(view, "id", None)

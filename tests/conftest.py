@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.build import build_bundle
+from tests.releases import releases  # noqa: F401 - a fixture shared by the sync tests
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -61,8 +61,8 @@ def test_every_error_response_is_problem_json(app: FastAPI) -> None:
 def test_every_v1_operation_documents_each_representation(app: FastAPI) -> None:
     media_types = ["application/json", "application/ld+json", "text/html", "text/markdown"]
     v1 = [(name, op) for name, op in operations(app) if name.startswith("GET /v1")]
-    assert len(v1) == 2 * len(COLLECTIONS) + 6  # list and get each; index, locales, search,
-    # export, steps and one step
+    assert len(v1) == 2 * len(COLLECTIONS) + 8  # list and get each; index, locales, search,
+    # export, steps, one step, manifest and changes
     drawn = {"Diagram", "Landmark", "Technique", "SelfTest", "SelfTestStep"}
     for name, operation in v1:
         content = operation["responses"]["200"]["content"]

@@ -23,6 +23,14 @@ from api.content.loader import (
 )
 from api.content.locales import merge, overlay_problems, untranslated
 from api.content.references import find_broken_references
+from api.content.releases import FOLDER as RELEASES_FOLDER
+from api.content.releases import (
+    Release,
+    Retirement,
+    read_releases,
+    read_retirements,
+    release_problems,
+)
 
 DEFAULT_LOCALE = "en"
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -36,6 +44,8 @@ class Library:
     catalogs: Mapping[str, Catalog]
     warnings: tuple[ContentProblem, ...]
     translatable_fields: int  # in English; a locale's untranslated fields are in its catalog
+    releases: tuple[Release, ...] = ()  # oldest first
+    retirements: tuple[Retirement, ...] = ()
 
     def translated_fields(self, locale: str) -> int:
         missing = sum(len(fields) for fields in self.catalogs[locale].untranslated.values())
@@ -64,10 +74,23 @@ def load_library(content_dir: Path) -> Library:
         problems.extend(p for p in found if p.severity == "error")
         warnings.extend(p for p in found if p.severity == "warning")
         catalogs[locale] = _catalog(locale, version, items, missing)
+    releases, found = read_releases(content_dir)
+    retirements, more = read_retirements(content_dir)
+    problems += found + more
+    if not problems:
+        english_catalog = catalogs[DEFAULT_LOCALE]
+        problems += release_problems(content_dir, english_catalog, releases, retirements)
     if problems:
         raise ContentError(problems)
     total = sum(len(untranslated(MODELS[i.kind], i.file.data, None)) for i in english)
-    return Library(DEFAULT_LOCALE, MappingProxyType(catalogs), tuple(sorted(warnings)), total)
+    return Library(
+        DEFAULT_LOCALE,
+        MappingProxyType(catalogs),
+        tuple(sorted(warnings)),
+        total,
+        releases,
+        retirements,
+    )
 
 
 def load_catalog(content_dir: Path, locale: str = DEFAULT_LOCALE) -> Catalog:
@@ -118,7 +141,7 @@ def _load_english(
 def _translation_locales(content_dir: Path, problems: list[ContentProblem]) -> list[str]:
     locales = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir()):
-        if folder.name == DEFAULT_LOCALE:
+        if folder.name in (DEFAULT_LOCALE, RELEASES_FOLDER):
             continue
         if LOCALE_PATTERN.match(folder.name):
             locales.append(folder.name)

@@ -9,7 +9,8 @@ item) are plain slugs here and are resolved by ``api.content.catalog``.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -33,6 +34,16 @@ class Translatable:
 
 
 TRANSLATABLE = Translatable()
+
+
+class SafetyCritical:
+    """Marks a field whose change can change how safe a reader is (``api.content.changes``)."""
+
+    def __repr__(self) -> str:
+        return "SafetyCritical()"
+
+
+SAFETY = SafetyCritical()
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), TRANSLATABLE
@@ -83,10 +94,39 @@ class OntologyCode(Frozen):
 
 
 class Item(Frozen):
-    """Fields every content item has: a stable id and the sources of its facts."""
+    """Fields every content item has: a stable id, the sources of its facts and, where editors
+    keep them, the dates it was published, last changed, last reviewed and is next due a review.
+    """
 
     id: Slug
     source_ids: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    published: date | None = None
+    modified: date | None = None
+    last_reviewed: date | None = None
+    next_review: date | None = None
+    # A change to any field of a kind marked so is a safety change (warnings, red flags).
+    safety_critical: ClassVar[bool] = False
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Item:
+        published, modified = self.published, self.modified
+        if modified is not None and (published is None or modified < published):
+            raise ValueError("modified needs a published date on or before it")
+        last, following = self.last_reviewed, self.next_review
+        if (last is None) != (following is None):
+            raise ValueError("give last_reviewed and next_review together")
+        if last is not None and following is not None and following <= last:
+            raise ValueError("next_review must be after last_reviewed")
+        return self
+
+
+class Reviewed(Item):
+    """An item that must carry all four dates: what a reader acts on (guides, self-tests)."""
+
+    published: date
+    modified: date
+    last_reviewed: date
+    next_review: date
 
 
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -142,7 +182,7 @@ class Landmark(Item):
     description: Text
     how_to_find: Text
     diagram_colour: DiagramColour | None = None
-    avoid_pressure: bool = False
+    avoid_pressure: Annotated[bool, SAFETY] = False
     codes: tuple[OntologyCode, ...] = ()
 
 
@@ -182,11 +222,11 @@ class Condition(Item):
 class Step(Frozen):
     number: Annotated[int, Field(ge=1)]
     title: ShortText
-    instruction: Text
+    instruction: Annotated[Text, SAFETY]
     actor: Actor
     landmark_ids: SlugList = ()
     technique_ids: SlugList = ()
-    pressure: Literal["none", "gentle", "moderate"] = "none"
+    pressure: Annotated[Literal["none", "gentle", "moderate"], SAFETY] = "none"
     note: Text | None = None
 
 
@@ -196,7 +236,7 @@ class Variant(Frozen):
     summary: Text
     position: Text
     you_need: Annotated[tuple[ShortText, ...], Field(min_length=1)]
-    pressure_guidance: Text
+    pressure_guidance: Annotated[Text, SAFETY]
     limitations: Text | None = None
     steps: Annotated[tuple[Step, ...], Field(min_length=1)]
 
@@ -208,7 +248,7 @@ class Variant(Frozen):
         return self
 
 
-class SelfTest(Item):
+class SelfTest(Reviewed):
     name: ShortText
     nickname: ShortText | None = None
     summary: Text
@@ -256,6 +296,8 @@ class SafetyWarning(Item):
     calls for; where to get that care is regional (``Region``), so its ``action`` names no number.
     """
 
+    safety_critical: ClassVar[bool] = True
+
     kind: Literal["safety", "red-flag", "disclaimer"] = "safety"
     severity: Severity
     title: ShortText
@@ -296,7 +338,7 @@ class Section(Frozen):
     body: Annotated[tuple[Text, ...], Field(min_length=1)]
 
 
-class Guide(Item):
+class Guide(Reviewed):
     title: ShortText
     subtitle: ShortText | None = None
     summary: Text

@@ -374,7 +374,14 @@ def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
     ]
     if attributions:  # an index or a list of locales draws on no source
         blocks += [Heading(2, context.label("sources")), LinkList(attributions)]
-    return blocks
+    return blocks + _dates(view, context)
+
+
+def _dates(view: BaseModel, context: RenderContext) -> list[Block]:
+    """When the item was published, changed and reviewed, where it says."""
+    fields = ("published", "modified", "last_reviewed", "next_review")
+    rows = _rows(context, ((name, str(getattr(view, name, None) or "")) for name in fields))
+    return [Heading(2, context.label("dates")), Facts(rows)] if rows else []
 
 
 def _cited_sources(view: BaseModel) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from api import sync
 from api import views as v
 from api.render.context import RenderContext
 
@@ -67,7 +68,13 @@ def _guide(view: v.GuideView, context: RenderContext) -> Node:
             for section in view.sections
         ],
         "citation": _citations(view.source_ids, context),
+        **_dates(view),
+        "lastReviewed": str(view.last_reviewed),
     }
+
+
+def _dates(view: v.GuideView | v.SelfTestView) -> Node:
+    return {"datePublished": str(view.published), "dateModified": str(view.modified)}
 
 
 def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
@@ -87,6 +94,7 @@ def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
         "step": [_section(variant) for variant in view.variants],
         "hasPart": [_tip(warning) for warning in view.warnings],
         "citation": _citations(view.source_ids, context),
+        **_dates(view),
     }
 
 
@@ -234,6 +242,17 @@ def _locale(view: v.LocaleView, context: RenderContext) -> Node:
     }
 
 
+def _feed_item(view: sync.ManifestEntry | sync.Change, context: RenderContext) -> Node:
+    """A manifest entry or a change as a schema.org DataFeedItem about the item's page."""
+    retired = isinstance(view, sync.Change) and view.change == "retired"
+    return {
+        "@type": "DataFeedItem",
+        "dateModified": None if retired or view.modified is None else str(view.modified),
+        "dateDeleted": str(view.modified) if retired and view.modified else None,
+        "item": {"@type": "WebPage", "@id": view.href, "identifier": view.id},
+    }
+
+
 def _item_list(path: str, items: list[Node]) -> Node:
     return {
         "@type": "ItemList",
@@ -291,4 +310,6 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.RegionView: _region,
     v.SearchHit: _hit,
     v.DiagramView: _diagram,
+    sync.ManifestEntry: _feed_item,
+    sync.Change: _feed_item,
 }

@@ -17,6 +17,7 @@ from api.routes import (
     search,
     self_tests,
     sources,
+    sync,
     techniques,
     warnings,
 )
@@ -37,5 +38,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     locales.router,
     search.router,
     export.router,
+    sync.router,
     health.router,
 )

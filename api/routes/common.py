@@ -16,7 +16,14 @@ from api.caching import VERSION_HEADER, etag_for, none_match
 from api.care import Advice, region_of, with_care
 from api.content.kinds import BY_COLLECTION
 from api.content.models import SLUG_PATTERN
-from api.errors import REQUESTED_PATH_KEY, NotAcceptable, NotFound, Problem, UnknownParameters
+from api.errors import (
+    REQUESTED_PATH_KEY,
+    Gone,
+    NotAcceptable,
+    NotFound,
+    Problem,
+    UnknownParameters,
+)
 from api.negotiation import (
     COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
@@ -26,6 +33,7 @@ from api.negotiation import (
     choose_media_type,
     strip_negotiated,
 )
+from api.presenter import href
 from api.render import (
     REPRESENTATIONS,
     RenderContext,
@@ -81,10 +89,16 @@ class Context:
         return self.locale.store
 
     def item(self, collection: str, item_id: str) -> Any:
-        """The item of ``collection`` with ``item_id`` in this locale, or a 404 problem."""
+        """The item of ``collection`` with ``item_id`` in this locale, or a 410 problem if it
+        was retired, or a 404 one."""
         found = self.store.item(self.locale.name, collection, item_id)
         if found is None:
-            raise NotFound(BY_COLLECTION[collection].singular, item_id)
+            retired = self.store.retirement(collection, item_id)
+            singular = BY_COLLECTION[collection].singular
+            if retired is not None:
+                successor = href(collection, retired.replaced_by) if retired.replaced_by else None
+                raise Gone(singular, item_id, str(retired.date), retired.reason, successor)
+            raise NotFound(singular, item_id)
         return found
 
     def require(self, collection: str, item_id: str | None, parameter: str) -> None:
@@ -343,9 +357,18 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         "those it does.",
         404: "No resource with that id (or a filter names an unknown id); where it can, the "
         "problem lists what exists (`allowed_values`, `allowed_range`).",
+        410: "The id was published and has been retired; the problem says when and why, and "
+        '`replaced_by` (also `Link: <...>; rel="successor-version"`) names its replacement.',
         406: "None of the media types in Accept is available, or the URL has a suffix that "
         "chooses none; the problem lists those that are (`available`, `available_suffixes`).",
         422: "A path or query parameter is invalid.",
     }
-    answered = sorted({400, 406, 422, *statuses})
-    return {status: {"model": Problem, "description": descriptions[status]} for status in answered}
+    # Whatever answers 404 for an unknown id answers 410 for a retired one.
+    answered = sorted({400, 406, 422, *statuses, *([410] if 404 in statuses else [])})
+    entries: dict[int | str, dict[str, Any]] = {
+        status: {"model": Problem, "description": descriptions[status]} for status in answered
+    }
+    if 410 in entries:
+        link = 'The replacement, when there is one: `<url>; rel="successor-version"`.'
+        entries[410]["headers"] = {"Link": {"description": link, "schema": {"type": "string"}}}
+    return entries

@@ -9,7 +9,7 @@ from api.routes.common import ContextDep, problems
 from api.views import ApiIndex
 
 router = APIRouter(tags=["index"])
-LISTED = (*COLLECTIONS, "locales", "export")
+LISTED = (*COLLECTIONS, "locales", "export", "manifest")
 
 
 @router.get(

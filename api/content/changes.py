@@ -1,0 +1,101 @@
+"""What changed in an item between two releases, field by field, and whether it touched safety.
+
+An item's fingerprint is a hash of its whole content in one locale plus a short hash of every
+leaf field (dotted path -> hash). Two fingerprints are compared path by path, so the changed
+fields are found by comparison, never listed by hand; a change is a safety change when one of
+its paths runs through a model marked ``safety_critical`` (warnings, red flags, regions) or ends
+in a field annotated ``SAFETY`` (step instructions, pressure and pressure guidance).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from api.content.locales import nested_model
+from api.content.models import SAFETY
+
+FIELD_HASH_CHARS = 10
+ITEM_HASH_CHARS = 16
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """An item's content hash and the hash of each of its leaf fields."""
+
+    hash: str
+    fields: Mapping[str, str]
+
+
+def fingerprint(item: BaseModel) -> Fingerprint:
+    """The fingerprint of one validated content item."""
+    data = item.model_dump(mode="json")
+    return Fingerprint(
+        _digest(data, ITEM_HASH_CHARS),
+        {path: _digest(value, FIELD_HASH_CHARS) for path, value in _leaves(data, "")},
+    )
+
+
+def changed_fields(before: Mapping[str, str], after: Mapping[str, str]) -> tuple[str, ...]:
+    """Dotted paths whose value differs, was added or was removed, in order."""
+    paths = dict.fromkeys([*before, *after])
+    return tuple(path for path in paths if before.get(path) != after.get(path))
+
+
+def touches_safety(model: type[BaseModel], paths: tuple[str, ...]) -> bool:
+    """Whether any of ``paths`` (of an item of ``model``) is safety-critical."""
+    return any(_safety_path(model, path) for path in paths)
+
+
+def _safety_path(model: type[BaseModel], path: str) -> bool:
+    current: type[BaseModel] | None = model
+    for part in path.split("."):
+        if current is None:
+            return False
+        if getattr(current, "safety_critical", False):
+            return True
+        if part.isdigit():
+            continue  # an index into a list: the model stays the same
+        if part not in current.model_fields:
+            return False
+        if part in _safety_fields(current):
+            return True
+        current = nested_model(current, part)
+    return current is not None and bool(getattr(current, "safety_critical", False))
+
+
+@functools.cache
+def _safety_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if SAFETY in field.metadata or _has_safety(field.annotation)
+    )
+
+
+def _has_safety(annotation: Any) -> bool:
+    if get_origin(annotation) is Annotated and SAFETY in get_args(annotation)[1:]:
+        return True
+    return any(_has_safety(arg) for arg in get_args(annotation))
+
+
+def _leaves(value: Any, at: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict) and value:
+        for key, inner in value.items():
+            yield from _leaves(inner, f"{at}.{key}" if at else str(key))
+    elif isinstance(value, list) and value:
+        for index, inner in enumerate(value):
+            yield from _leaves(inner, f"{at}.{index}" if at else str(index))
+    else:
+        yield at, value
+
+
+def _digest(value: Any, chars: int) -> str:
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:chars]

@@ -1,0 +1,150 @@
+"""``python -m api notify``: signed webhooks to real receivers on 127.0.0.1, checked with the
+independent ``standardwebhooks`` implementation, with retries and a report."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from api.__main__ import main
+from api.notify import deliver, sign
+from tests.releases import RETIRED, WARNING, Releases
+
+SECRET = "whsec_" + base64.b64encode(b"fascia-test-secret-32-bytes-long").decode()
+
+
+@dataclass
+class Receiver:
+    """Answers ``failures`` 503s on a path, then 200; records every verified body."""
+
+    failures: dict[str, int]
+    calls: dict[str, int] = field(default_factory=dict)
+    verified: dict[str, list[Any]] = field(default_factory=dict)
+    message_ids: dict[str, set[str]] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[Receiver, str]]:
+    state = Receiver({"/ok": 0, "/flaky": 2, "/down": 10**6})
+    verifier = Webhook(SECRET)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            state.calls[self.path] = state.calls.get(self.path, 0) + 1
+            try:
+                payload = verifier.verify(body, dict(self.headers.items()))
+            except WebhookVerificationError as error:
+                state.rejected.append(f"{self.path}: {error}")
+                self.send_response(401)
+            else:
+                state.message_ids.setdefault(self.path, set()).add(self.headers["webhook-id"])
+                if state.calls[self.path] > state.failures[self.path]:
+                    state.verified.setdefault(self.path, []).append(payload)
+                    self.send_response(204)
+                else:
+                    self.send_response(503)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _configure(monkeypatch: pytest.MonkeyPatch, releases: Releases, urls: list[str]) -> None:
+    settings = {
+        "FASCIA_BUNDLE": str(releases.bundle),
+        "FASCIA_WEBHOOK_URLS": ",".join(urls),
+        "FASCIA_WEBHOOK_SECRET": SECRET,
+        "FASCIA_WEBHOOK_ATTEMPTS": "4",
+        "FASCIA_WEBHOOK_BACKOFF": "0.01",
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_notify_posts_the_signed_change_feed(
+    receiver: tuple[Receiver, str],
+    releases: Releases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    state, base = receiver
+    _configure(monkeypatch, releases, [f"{base}/ok", f"{base}/flaky"])
+    assert main(["notify", "--since", releases.first]) == 0
+    assert state.rejected == []
+    assert state.calls == {"/ok": 1, "/flaky": 3}
+    assert len(state.message_ids["/flaky"]) == 1  # retries are the same message
+    (event,) = state.verified["/flaky"]
+    assert event["type"] == "content.changed"
+    assert event["data"]["since"] == releases.first
+    assert event["data"]["content_version"] == releases.second
+    changes = {change["id"]: change for change in event["data"]["changes"]["en"]}
+    assert changes[WARNING]["safety"] is True
+    assert changes[RETIRED]["change"] == "retired"
+    assert "delivered to " + f"{base}/flaky (attempt 3)" in capsys.readouterr().out
+
+
+def test_notify_reports_a_subscriber_that_keeps_failing(
+    receiver: tuple[Receiver, str],
+    releases: Releases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    state, base = receiver
+    _configure(monkeypatch, releases, [f"{base}/down", f"{base}/ok"])
+    assert main(["notify", "--since", releases.first]) == 1
+    output = capsys.readouterr()
+    assert state.calls == {"/down": 4, "/ok": 1}
+    assert f"FAILED for {base}/down after 4 attempt(s): HTTP 503" in output.err
+    assert "notify: 1 delivered, 1 failed" in output.out
+
+
+def test_a_wrong_secret_fails_verification(receiver: tuple[Receiver, str]) -> None:
+    state, base = receiver
+    other = "whsec_" + base64.b64encode(b"another-secret-of-thirty-two-byt").decode()
+    (delivery,) = deliver((f"{base}/ok",), {"x": 1}, other, attempts=2, backoff=0, timeout=5)
+    assert delivery.error == "HTTP 401"
+    assert len(state.rejected) == 2
+
+
+def test_signature_matches_the_reference_implementation() -> None:
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = '{"test": 2432232314}'
+    at = datetime.fromtimestamp(1614265330, tz=UTC)
+    expected = Webhook(secret).sign("msg_p5jXN8AQM9LWM0D4loKWxJek", at, body)
+    assert sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body.encode()) == expected
+
+
+def test_notify_since_an_unknown_version_fails_clearly(
+    releases: Releases, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _configure(monkeypatch, releases, ["http://127.0.0.1:9/never"])
+    assert main(["notify", "--since", "0123456789abcdef"]) == 1
+    assert "no release has content version '0123456789abcdef'" in capsys.readouterr().err
+
+
+def test_notify_with_nothing_changed_sends_nothing(
+    releases: Releases, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _configure(monkeypatch, releases, ["http://127.0.0.1:9/never"])
+    assert main(["notify", "--since", releases.second]) == 0
+    assert "nothing changed" in capsys.readouterr().out
