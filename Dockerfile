@@ -15,6 +15,11 @@ COPY content/ content/
 RUN .venv/bin/python -m api build content --output build/fascia.sqlite
 
 FROM docker.io/library/python:3.11-slim
+# Pango and a font for PDF handouts (WeasyPrint), from Debian.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 fascia \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin fascia
 WORKDIR /app

@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools build run check test lint typecheck unit openapi docker-lint bench bench-scale soak export new-key clean
+.PHONY: help install system-tools pdf-libraries build run check test lint typecheck unit openapi docker-lint bench bench-scale soak export new-key clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,17 +23,25 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
 
 # nginx serves the static export (a test, the benchmark); wrk is the load generator; Redis
-# holds shared quotas in a test; Chromium loads every handout in a test. Tests start and stop
-# each of them on 127.0.0.1 themselves.
-system-tools: ## Install nginx, wrk, redis-server and chromium from Debian if missing (needs root)
+# holds shared quotas in a test; Chromium loads every handout in a test; poppler-utils reads
+# the PDFs back in a test. Tests start and stop each of them on 127.0.0.1 themselves.
+system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium and poppler-utils from Debian if missing (needs root)
 	@if ! command -v wrk >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 \
 		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
-		|| ! test -x /usr/bin/chromium; then \
+		|| ! test -x /usr/bin/chromium || ! command -v pdftotext >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			nginx-light wrk redis-server chromium; \
+			nginx-light wrk redis-server chromium poppler-utils; \
 	fi
 
-run: install ## Build the bundle if the content changed, then serve it on FASCIA_HOST:FASCIA_PORT
+# WeasyPrint typesets the PDF handouts with Pango; without it only PDFs are unavailable (503).
+pdf-libraries: ## Install Pango and a font from Debian if missing (needs root)
+	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! test -d /usr/share/fonts/truetype/dejavu; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; } \
+		|| echo "warning: could not install Pango (root needed); PDFs will answer 503" >&2; \
+	fi
+
+run: install pdf-libraries ## Build the bundle if the content changed, then serve it on FASCIA_HOST:FASCIA_PORT
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api serve
 

@@ -28,7 +28,7 @@ from api.routes.common import Locale
 from api.security import SecurityHeaders
 from api.settings import Settings
 from api.store import Store
-from api.views import WarningView
+from api.views import GuideView, WarningView
 
 DESCRIPTION = """\
 Fascia publishes expert bodywork guides as structured, read-only data: muscles, the actions
@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     if settings.response_cache_mb:
         capacity = settings.response_cache_mb * 2**20
         app.state.responses = Responses(
-            meta.default_locale, meta.locales, store.countries, capacity
+            meta.default_locale, meta.locales, store.countries, capacity, settings.public_url
         )
     app.edge = _stack(app, policy)
     return app
@@ -174,6 +174,14 @@ def _policy(settings: Settings, metrics: Metrics) -> Policy:
 def _render_context(store: Store, locale: str) -> RenderContext:
     disclaimer = store.item(locale, "warnings", store.meta.disclaimer)
     assert isinstance(disclaimer, WarningView), "the build always records a disclaimer"
+    guide = next(iter(store.pages(locale, "guides")), None)
+    credit = guide.attribution if isinstance(guide, GuideView) else None
     return RenderContext(
-        locale, disclaimer, store.sources(locale), store.credits_for, partial(store.item, locale)
+        locale,
+        disclaimer,
+        store.sources(locale),
+        store.credits_for,
+        partial(store.item, locale),
+        credit,
+        store.meta.version,
     )

@@ -21,13 +21,14 @@ from api.caching import none_match
 from api.content.kinds import COLLECTIONS
 from api.middleware import split_suffix
 from api.negotiation import choose_country, choose_locale, choose_media_type, split_negotiated
+from api.public import public_base
 from api.render import MEDIA_TYPES
 from api.store import Store
 
 # Path, query less lang and region, media type, locale, the country whose care advice was served
 # ("" for the default region), and whether a URL suffix chose the representation (its answer
-# says Vary and links to its next page differently).
-Key = tuple[str, str, str, str, str, bool]
+# says Vary and links to its next page differently), and the base URL handouts link with.
+Key = tuple[str, str, str, str, str, bool, str]
 NEGOTIATION_LIMIT = 1024  # distinct header values remembered
 ENTRY_OVERHEAD = 1024  # bytes an entry costs beyond its body and headers (objects, dict slot)
 
@@ -51,6 +52,7 @@ class Responses:
     locales: tuple[str, ...]
     countries: Mapping[str, str]  # country code -> region id: the countries with advice
     capacity: int
+    public_url: str | None = None
     entries: OrderedDict[Key, Cached] = field(default_factory=OrderedDict)
     size: int = 0
     media_types: dict[bytes, str | None] = field(default_factory=dict)
@@ -144,7 +146,8 @@ class ResponseCache:
         if media_type is None:
             return None  # the app answers 406
         locale, country = self.responses.locale(accept_language, lang, region)
-        key = (path, rest, media_type, locale, country, representation is not None)
+        base = public_base(scope, self.responses.public_url)  # handouts' links depend on it
+        key = (path, rest, media_type, locale, country, representation is not None, base)
         return key, if_none_match
 
     async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:

@@ -117,6 +117,10 @@ class NotAcceptable(Exception):
         super().__init__(f"{message}{', '.join(available)} (suffixes: {listed}).")
 
 
+class Unavailable(Exception):
+    """A representation this server cannot make now (PDF without its system libraries)."""
+
+
 class UnknownParameters(Exception):
     """The query names parameters the operation does not take."""
 
@@ -268,6 +272,10 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     return problem_response(request, 422, f"Invalid request: {detail}", invalid_params=params)
 
 
+async def _unavailable(request: Request, error: Exception) -> Response:
+    return problem_response(request, 503, str(error))
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(request, 500, "Something went wrong on our side; it has been logged.")
@@ -290,4 +298,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(UnknownParameters, _unknown_parameters)
+    app.add_exception_handler(Unavailable, _unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -94,6 +94,7 @@ def export(app: ASGIApp, store: Store, directory: Path, cache_control: str, list
         for path, query in content_paths(store)
         if not query
         for representation in REPRESENTATIONS
+        if representation.exported
         for locale in store.meta.locales
     ]
     progress = sys.stderr.isatty()
@@ -126,16 +127,17 @@ def export(app: ASGIApp, store: Store, directory: Path, cache_control: str, list
 def nginx_config(store: Store, directory: Path, cache_control: str, listen: str) -> str:
     meta = store.meta
     others = [locale for locale in meta.locales if locale != meta.default_locale]
+    exported = [r for r in REPRESENTATIONS if r.exported]
     return NGINX_TEMPLATE.format(
         lang_arg_rules="\n".join(f'    "~*^{loc}(-|$)" {loc};' for loc in meta.locales),
         lang_header_rules="\n".join(f'    "~*^\\s*{loc}(-|;|,|\\s|$)" {loc};' for loc in others),
         default_locale=meta.default_locale,
-        types="\n".join(f"        {r.media_type} {r.suffix.lstrip('.')};" for r in REPRESENTATIONS),
-        default_suffix=REPRESENTATIONS[0].suffix,
+        types="\n".join(f"        {r.media_type} {r.suffix.lstrip('.')};" for r in exported),
+        default_suffix=exported[0].suffix,
         accept_rules="\n".join(
-            f"    ~*^\\s*{re.escape(r.media_type)} {r.suffix};" for r in REPRESENTATIONS[1:]
+            f"    ~*^\\s*{re.escape(r.media_type)} {r.suffix};" for r in exported[1:]
         ),
-        suffix_names="|".join(r.suffix.lstrip(".") for r in REPRESENTATIONS),
+        suffix_names="|".join(r.suffix.lstrip(".") for r in exported),
         listen=listen,
         root=directory.resolve(),
         cache_control=cache_control,

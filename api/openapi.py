@@ -24,6 +24,7 @@ from api.inprocess import get_all
 from api.render import offered_for
 
 JSON = "application/json"
+PDF = "application/pdf"
 TEXT_EXAMPLE_LIMIT = 1500  # characters of a Markdown or HTML example kept in the document
 HEADERS = {
     "Content-Language": {
@@ -199,6 +200,8 @@ def _response_model(json_schema: dict[str, Any]) -> object:
 
 
 def _media(app: ASGIApp, path: str, media_type: str, json_schema: Any) -> dict[str, Any]:
+    if media_type == PDF:  # binary: described, not shown
+        return {"schema": {"type": "string", "format": "binary"}}
     body = _call(app, path, media_type)
     if media_type == JSON:
         return {"schema": json_schema, "example": _json_example(body)}

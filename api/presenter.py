@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from html import escape
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -10,9 +11,11 @@ from pydantic import BaseModel
 from api.content import models
 from api.content.catalog import Catalog
 from api.content.kinds import COLLECTIONS
+from api.render.labels import labels_for
 from api.views import (
     SVG_SUFFIX,
     ActionView,
+    Attribution,
     CareAdvice,
     CodeView,
     ConditionView,
@@ -108,8 +111,16 @@ class _Presenter:
         self.catalog = catalog
         self.warning_order = {item_id: n for n, item_id in enumerate(catalog.warnings)}
         self.safety_by_self_test: dict[str, StepSafety] = {}
+        self.labels = labels_for(catalog.locale)
         guides = list(catalog.guides.values())
         self.guide_disclaimer = guides[0].disclaimer_id if guides else ""
+
+    def label(self, field: str, code: str | None) -> str | None:
+        """The display label of a code (``pressure`` ``gentle``) in this locale."""
+        if code is None:
+            return None
+        key = f"{field}.{code}"
+        return self.labels.get(key) or labels_for("en")[key]
 
     def translation(self, collection: str, item_id: str, prefix: str = "") -> Translation:
         """The locale served and the fields (under ``prefix``) that fell back to English."""
@@ -130,6 +141,7 @@ class _Presenter:
         return tuple(
             WarningBrief(
                 **self.catalog.warnings[item_id].model_dump(include=_BRIEF),
+                severity_label=self.label("severity", self.catalog.warnings[item_id].severity),
                 care=self.care(self.catalog.warnings[item_id]),
                 href=href("warnings", item_id),
             )
@@ -212,6 +224,7 @@ class _Presenter:
         return LandmarkView(
             **landmark.model_dump(exclude={"codes"}),
             codes=tuple(code_view(code) for code in landmark.codes),
+            diagram_colour_label=self.label("diagram_colour", landmark.diagram_colour),
             diagram_id=diagram_id,
             sources=self.refs("sources", landmark.source_ids),
             translation=self.translation("landmarks", landmark.id),
@@ -222,6 +235,7 @@ class _Presenter:
         diagram_id = self.catalog.diagram_by_item.get(("techniques", technique.id))
         return TechniqueView(
             **technique.model_dump(),
+            diagram_colour_label=self.label("diagram_colour", technique.diagram_colour),
             diagram_id=diagram_id,
             sources=self.refs("sources", technique.source_ids),
             translation=self.translation("techniques", technique.id),
@@ -255,12 +269,17 @@ class _Presenter:
         prefix = f"variants.{variant}.steps.{step.number - 1}."
         return StepView(
             **step.model_dump(),
+            actor_label=self.label("actor", step.actor),
+            pressure_label=self.label("pressure", step.pressure),
             self_test_id=self_test_id,
             variant_id=variant_id,
             diagram_id=diagram_id,
             landmarks=tuple(
                 LandmarkBrief(
                     **catalog.landmarks[i].model_dump(include=_LANDMARK_BRIEF),
+                    diagram_colour_label=self.label(
+                        "diagram_colour", catalog.landmarks[i].diagram_colour
+                    ),
                     href=href("landmarks", i),
                 )
                 for i in step.landmark_ids
@@ -306,6 +325,7 @@ class _Presenter:
     def warning(self, warning: models.SafetyWarning) -> WarningView:
         return WarningView(
             **warning.model_dump(exclude={"applies_to"}),
+            severity_label=self.label("severity", warning.severity),
             care=self.care(warning),
             applies_to=tuple(
                 WarningTargetView(**target.model_dump(), href=_target_href(target))
@@ -319,6 +339,7 @@ class _Presenter:
     def source(self, source: models.Source) -> SourceView:
         return SourceView(
             **source.model_dump(),
+            attribution=source_attribution(source, labels_for(self.catalog.locale)["accessed"]),
             translation=self.translation("sources", source.id),
             links=links(href("sources", source.id)),
         )
@@ -326,6 +347,7 @@ class _Presenter:
     def guide(self, guide: models.Guide) -> GuideView:
         return GuideView(
             **guide.model_dump(),
+            attribution=guide_attribution(guide),
             disclaimer=self.warning_briefs((guide.disclaimer_id,))[0],
             muscles=self.refs("muscles", guide.muscle_ids),
             actions=self.refs("actions", guide.action_ids),
@@ -342,6 +364,43 @@ class _Presenter:
 
 _BRIEF = {"id", "kind", "severity", "title", "sign", "action", "question"}
 _LANDMARK_BRIEF = {"id", "name", "how_to_find", "diagram_colour", "avoid_pressure"}
+
+
+def source_attribution(source: models.Source, accessed: str) -> Attribution:
+    """Title, publisher, address, licence and when it was read, as far as each is known."""
+    parts = [source.title, source.publisher, source.url]
+    markup = [f"<cite>{escape(source.title)}</cite>", _escaped(source.publisher), _link(source.url)]
+    if source.license is not None:
+        parts.append(source.license.name)
+        markup.append(_link(source.license.url, source.license.name))
+    if source.accessed is not None:
+        parts.append(f"{accessed} {source.accessed.isoformat()}")
+        markup.append(f"{escape(accessed)} {source.accessed.isoformat()}")
+    return Attribution(
+        text=". ".join(filter(None, parts)) + ".", html=". ".join(filter(None, markup)) + "."
+    )
+
+
+def guide_attribution(guide: models.Guide) -> Attribution:
+    """Who holds the guide's text and under which licence."""
+    licence = guide.license
+    return Attribution(
+        text=f"{guide.title}, © {guide.copyright_holder}. {licence.name}"
+        + (f" ({licence.url})." if licence.url else "."),
+        html=f"<cite>{escape(guide.title)}</cite>, © {escape(guide.copyright_holder)}. "
+        + (_link(licence.url, licence.name) or escape(licence.name))
+        + ".",
+    )
+
+
+def _escaped(text: str | None) -> str | None:
+    return escape(text) if text else None
+
+
+def _link(url: str | None, text: str | None = None) -> str | None:
+    if url is None:
+        return None
+    return f'<a href="{escape(url)}">{escape(text or url)}</a>'
 
 
 def step_href(self_test_id: str, variant_id: str, number: int) -> str:

@@ -20,6 +20,15 @@ class Settings(BaseSettings):
 
     host: Annotated[str, Field(description="Address to listen on.")] = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535, description="TCP port to listen on.")] = 8000
+    public_url: Annotated[
+        str | None,
+        Field(
+            pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+            description="The public base URL (`https://fascia.example`) that handouts link "
+            "with; unset, the request's own scheme and Host. Set it behind a proxy or a CDN, "
+            "and for the static export (else its links stay relative).",
+        ),
+    ] = None
     content_dir: Annotated[
         Path, Field(description="Folder holding content/<locale>/<kind>/*.yaml.")
     ] = Path("content")
@@ -132,6 +141,11 @@ class Settings(BaseSettings):
         Literal["critical", "error", "warning", "info", "debug"],
         Field(description="Server log level."),
     ] = "info"
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
 
     @field_validator("api_key_digests", "cors_origins", "webhook_urls", mode="before")
     @classmethod

@@ -43,6 +43,11 @@ class Links(View):
     ] = None
 
 
+def label_of(code: str) -> Any:
+    """A field holding the display label of the code field ``code``, in the served language."""
+    return Field(description=f"`{code}` as a reader sees it, in the served language.")
+
+
 DiagramId = Annotated[
     str | None,
     Field(description="The diagram that shows this (`/v1/diagrams/{id}`), or null when none does."),
@@ -96,6 +101,7 @@ class WarningBrief(View):
     id: str
     kind: Literal["safety", "red-flag", "disclaimer"]
     severity: models.Severity
+    severity_label: Annotated[str, label_of("severity")]
     title: str
     sign: str
     action: str
@@ -114,6 +120,7 @@ class LandmarkBrief(View):
     name: str
     how_to_find: str
     diagram_colour: models.DiagramColour | None
+    diagram_colour_label: Annotated[str | None, label_of("diagram_colour")]
     avoid_pressure: bool
     href: str
 
@@ -125,7 +132,17 @@ class TechniqueBrief(View):
     href: str
 
 
+class Attribution(View):
+    """A ready credit line: plain text, and HTML with its links."""
+
+    text: str
+    html: str
+
+
 class SourceView(models.Source):
+    attribution: Annotated[
+        Attribution, Field(description="How to credit this source: title, publisher, URL, licence.")
+    ]
     translation: Translation
     links: Links
 
@@ -147,6 +164,7 @@ class ActionView(models.Action):
 
 
 class LandmarkView(models.Landmark):
+    diagram_colour_label: Annotated[str | None, label_of("diagram_colour")]
     codes: tuple[CodeView, ...] = ()
     diagram_id: DiagramId
     sources: tuple[Ref, ...]
@@ -155,6 +173,7 @@ class LandmarkView(models.Landmark):
 
 
 class TechniqueView(models.Technique):
+    diagram_colour_label: Annotated[str | None, label_of("diagram_colour")]
     diagram_id: DiagramId
     sources: tuple[Ref, ...]
     translation: Translation
@@ -185,6 +204,8 @@ class StepSafety(View):
 
 
 class StepView(models.Step):
+    actor_label: Annotated[str, label_of("actor")]
+    pressure_label: Annotated[str, label_of("pressure")]
     self_test_id: str
     variant_id: str
     diagram_id: DiagramId
@@ -243,6 +264,7 @@ class WarningTargetView(models.WarningTarget):
 
 
 class WarningView(models.SafetyWarning):
+    severity_label: Annotated[str, label_of("severity")]
     care: Annotated[
         CareAdvice | None,
         Field(description="Red flags: where to get that care, for the reader's region."),
@@ -265,6 +287,10 @@ class DiagramView(models.Diagram):
 
 
 class GuideView(models.Guide):
+    attribution: Annotated[
+        Attribution,
+        Field(description="How to credit this guide where its text is shown: holder and licence."),
+    ]
     disclaimer: WarningBrief
     muscles: tuple[Ref, ...]
     actions: tuple[Ref, ...]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import colorsys
 import json
+import re
+import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,7 +76,9 @@ def visit(browser: Browser, url: str) -> tuple[Page, list[str]]:
     errors: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
+        # The browser asks for /favicon.ico by itself; Fascia has none, and says so (404).
+        favicon = message.location.get("url", "").endswith("/favicon.ico")
+        if message.type == "error" and not favicon:
             errors.append(message.text)
 
     page.on("console", on_console)
@@ -200,3 +204,25 @@ def test_a_step_picture_keeps_its_landmarks_in_colour_and_fades_the_rest(
     assert found["sciatic-nerve"].get("yellow", 0) > 0.6
     assert found["sacrum"].get("green", 0) < 0.1
     assert found["iliac-crest"].get("green", 0) < 0.1
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_one_variant_self_test_prints_on_four_pages_at_most(
+    browser: Browser, base: str, locale: str, tmp_path: Path
+) -> None:
+    """Printed from Chromium on A4 and US Letter, with the print stylesheet applied."""
+    url = f"{base}/v1/self-tests/muscular-minesweeper.html?variant=partner&lang={locale}"
+    page, errors = visit(browser, url)
+    assert page.evaluate("matchMedia('print').matches") is False  # the print rules are media rules
+    for paper in ("A4", "Letter"):
+        printed = tmp_path / f"{paper}.pdf"
+        printed.write_bytes(page.pdf(format=paper))
+        info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, check=True)
+        pages = int(re.search(rb"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+        assert 2 <= pages <= 4, (paper, pages)
+        text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, check=True)
+        assert f"<{base}/v1/sources/".encode() in text.stdout  # links print their absolute URL
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "12.6667px"  # 9.5pt
+    assert errors == []
+    page.close()

@@ -23,6 +23,9 @@ def plain() -> TestClient:
     return TestClient(create_app(Settings(bundle=BUNDLE, response_cache_mb=0)))
 
 
+BASE = "http://testserver"  # TestClient's own origin: handouts link from it
+
+
 def compare(fast: TestClient, plain: TestClient, url: str, headers: dict[str, str]) -> None:
     headers = {**headers, "X-Request-ID": "same-for-both"}
     expected, actual = plain.get(url, headers=headers), fast.get(url, headers=headers)
@@ -44,7 +47,7 @@ def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
             for locale in ("en", "es"):
                 url = f"{path}?{query}&lang={locale}" if query else f"{path}?lang={locale}"
                 compare(fresh, plain, url, {"Accept": media_type})
-                key = (path, query, media_type, locale, "", False)
+                key = (path, query, media_type, locale, "", False, BASE)
                 cached = responses.get(key)
                 assert cached is not None, key
                 compare(fresh, plain, url, {"Accept": media_type})
@@ -125,7 +128,7 @@ def test_the_cache_stays_within_its_size_and_drops_the_least_recently_used() -> 
     client = TestClient(app)
     responses: Responses = app.state.responses
     client.get("/v1/warnings?severity=caution")
-    kept = ("/v1/warnings", "severity=caution", "application/json", "en", "", False)
+    kept = ("/v1/warnings", "severity=caution", "application/json", "en", "", False, BASE)
     assert responses.get(kept) is not None
     for index in range(400):
         client.get(f"/v1/warnings.html?page_size={index + 1}")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api import Settings, create_app
 from api.cache import content_paths
 from api.caching import cache_control
 from api.export import export
+from tests.conftest import BUNDLE
 from tests.servers import free_port, nginx
 
 SUFFIXES = {
@@ -28,9 +32,18 @@ def fetch(url: str, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
         return response.read(), {k.lower(): v for k, v in response.headers.items()}
 
 
-def test_nginx_serves_the_same_bytes_for_every_path(
-    app: FastAPI, client: TestClient, tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def public() -> Iterator[TestClient]:
+    """An app with a public URL: handouts link the same way exported and served."""
+    settings = Settings(bundle=BUNDLE, public_url="https://fascia.example")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_nginx_serves_the_same_bytes_for_every_path(public: TestClient, tmp_path: Path) -> None:
+    client = public
+    app = client.app
+    assert isinstance(app, FastAPI)
     port = free_port()
     control = cache_control(300, 86400)
     written = export(app, app.state.store, tmp_path / "site", control, f"127.0.0.1:{port}")

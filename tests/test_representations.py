@@ -144,7 +144,7 @@ def test_unacceptable_accept_is_406_listing_what_is(client: TestClient) -> None:
     response = client.get("/v1/muscles", headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["available"] == list(REPRESENTATIONS)
+    assert response.json()["available"] == [*REPRESENTATIONS, "application/pdf"]
 
 
 def test_stop_warnings_cannot_be_missed(client: TestClient) -> None:

@@ -31,8 +31,9 @@ SUFFIXES = (".jsonld", ".html", ".md")
 COUNTRY_SPECIFIC = re.compile(r"\b(999|911|112|111|A&E|NHS|GP)\b")
 
 
-def titles(client: TestClient, ids: list[str], lang: str) -> list[str]:
-    return [client.get(f"/v1/warnings/{i}", params={"lang": lang}).json()["title"] for i in ids]
+def warning(client: TestClient, warning_id: str, lang: str) -> dict[str, str]:
+    answer: dict[str, str] = client.get(f"/v1/warnings/{warning_id}", params={"lang": lang}).json()
+    return answer
 
 
 def red_flag_order(client: TestClient) -> list[str]:
@@ -76,9 +77,15 @@ def test_every_representation_of_a_step_shows_the_red_flags_and_the_disclaimer(
     client: TestClient, path: str, suffix: str, lang: str
 ) -> None:
     text = client.get(f"{path}{suffix}", params={"lang": lang}).text
-    for title in titles(client, [*RED_FLAGS, "disclaimer"], lang):
-        escaped = title.replace("&", "&amp;") if suffix == ".html" else title
-        assert title in text or escaped in text, (path, suffix, title)
+    # JSON-LD names each red flag; a handout asks it, as its screening question, with the
+    # action a yes calls for.
+    field = "title" if suffix == ".jsonld" else "question"
+    wanted = [warning(client, i, lang)[field] for i in RED_FLAGS]
+    wanted += [warning(client, i, lang)["action"] for i in RED_FLAGS]
+    wanted.append(warning(client, "disclaimer", lang)["title"])
+    for words in wanted:
+        escaped = words.replace("&", "&amp;").replace('"', "&quot;") if suffix == ".html" else words
+        assert words in text or escaped in text, (path, suffix, words)
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -230,7 +237,7 @@ def test_regions_are_listed_with_their_countries(client: TestClient) -> None:
             406,
             ".jsonld",
             "available_suffixes",
-            [".json", ".jsonld", ".html", ".md", ".svg"],
+            [".json", ".jsonld", ".html", ".md", ".pdf", ".svg"],
         ),
         ("/v1/openapi.json", 404, "/v1/openapi.json", "instance", "/v1/openapi.json"),
     ],

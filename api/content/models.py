@@ -138,6 +138,16 @@ def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
 SlugList = Annotated[tuple[Slug, ...], AfterValidator(_unique)]
 
 
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+
+
+class Licence(Frozen):
+    """A licence, named as its owner names it (``CC BY 4.0``), with where to read it."""
+
+    name: Label
+    url: HttpsUrl | None = None
+
+
 class Source(Frozen):
     """Where facts come from: the article, a clinical guideline, a textbook."""
 
@@ -145,7 +155,12 @@ class Source(Frozen):
     kind: Literal["article", "guideline", "patient-information", "textbook", "terminology"]
     title: Annotated[Label, Field(description="The work's own title, never translated.")]
     publisher: Label | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    url: HttpsUrl | None = None
+    license: Annotated[
+        Licence | None,
+        Field(description="The source's own licence, where it states one; null when unknown."),
+    ] = None
+    accessed: Annotated[date | None, Field(description="When the source was read.")] = None
     used_for: Text
 
 
@@ -344,6 +359,8 @@ class Guide(Reviewed):
     summary: Text
     audience: Text
     disclaimer_id: Slug
+    license: Annotated[Licence, Field(description="The licence of this guide's own text.")]
+    copyright_holder: Label
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
     muscle_ids: SlugList = ()
     action_ids: SlugList = ()

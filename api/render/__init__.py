@@ -14,7 +14,7 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from api.render import html, jsonld, jsonview, markdown, svg
+from api.render import html, jsonld, jsonview, markdown, pdf, svg
 from api.render.context import RenderContext
 
 __all__ = ["REPRESENTATIONS", "RenderContext", "Representation", "by_suffix"]
@@ -29,6 +29,7 @@ class Representation:
     draws: Callable[[BaseModel], bool]
     # The views it can exist for (None: all); an item of these may still have none.
     views: tuple[type[BaseModel], ...] | None
+    exported: bool  # written by the static export (PDFs are typeset on request only)
 
     @property
     def partial(self) -> bool:
@@ -45,7 +46,12 @@ class Representation:
 def _representation(module: ModuleType) -> Representation:
     draws = getattr(module, "draws", _always)
     return Representation(
-        module.MEDIA_TYPE, module.SUFFIX, module.render, draws, getattr(module, "VIEWS", None)
+        module.MEDIA_TYPE,
+        module.SUFFIX,
+        module.render,
+        draws,
+        getattr(module, "VIEWS", None),
+        getattr(module, "EXPORTED", True),
     )
 
 
@@ -54,7 +60,7 @@ def _always(view: BaseModel) -> bool:
 
 
 REPRESENTATIONS: tuple[Representation, ...] = tuple(
-    _representation(module) for module in (jsonview, jsonld, html, markdown, svg)
+    _representation(module) for module in (jsonview, jsonld, html, markdown, pdf, svg)
 )
 MEDIA_TYPES: tuple[str, ...] = tuple(r.media_type for r in REPRESENTATIONS)
 SUFFIXES: tuple[str, ...] = tuple(r.suffix for r in REPRESENTATIONS)

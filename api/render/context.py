@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from api.render.labels import labels_for
-from api.views import SourceView, WarningView
+from api.views import Attribution, SourceView, WarningView
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,22 @@ class RenderContext:
     credits: Callable[[BaseModel], tuple[str, ...]]
     # Any item of this locale, by collection and id: the diagram a picture is drawn from.
     item: Callable[[str, str], BaseModel | None]
+    # Who holds the guides' text and its licence (the library's first guide), and the
+    # content version: every handout ends with both.
+    credit: Attribution | None
+    version: str
+    # Where handouts link from: FASCIA_PUBLIC_URL or the request's origin; "" keeps links
+    # relative (the static export without a public URL).
+    base_url: str = ""
+
+    def url(self, href: str) -> str:
+        """``href`` made absolute where the base is known, asking for this locale; links that
+        are absolute already (a source's own address) are kept as they are."""
+        if not href.startswith("/"):
+            return href
+        path, _, query = href.partition("?")
+        kept = [part for part in query.split("&") if part and not part.startswith("lang=")]
+        return f"{self.base_url}{path}?" + "&".join([*kept, f"lang={self.locale}"])
 
     @property
     def labels(self) -> Mapping[str, str]:

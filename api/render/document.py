@@ -49,12 +49,15 @@ class LinkList:
 
 @dataclass(frozen=True)
 class Callout:
-    """A warning, set apart by severity: a stop warning cannot be missed."""
+    """A warning, set apart by severity: a stop warning cannot be missed. A handout states each
+    warning in full once; where it applies again, a brief callout names it and refers back."""
 
     severity: Severity
     label: str  # "Stop", "Caution", "Note" in the document's language
     title: str
-    text: str
+    text: str  # for a brief callout: where the warning was stated in full
+    items: tuple[str, ...] = ()  # questions or signs listed inside the box
+    brief: bool = False  # one line that refers to where it was stated in full
 
 
 @dataclass(frozen=True)

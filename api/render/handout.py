@@ -40,10 +40,19 @@ def build_document(view: BaseModel, context: RenderContext) -> Document:
         title, blocks = context.label("export"), _export(view, context)
     else:
         title, blocks = _title(view, context), _body(view, context, 2)
-    blocks += _footer(view, context)
+    blocks = [_absolute(block, context) for block in blocks + _footer(view, context)]
     untranslated = any(_untranslated(item) for item in _items(view))
     notice = context.label("fallback") if untranslated else None
     return Document(title=title, lang=context.locale, blocks=tuple(blocks), notice=notice)
+
+
+def _absolute(block: Block, context: RenderContext) -> Block:
+    """Links that work on paper and in a CMS: absolute, and keeping the handout's language."""
+    if isinstance(block, LinkList):
+        return LinkList(tuple(Link(link.text, context.url(link.href)) for link in block.links))
+    if isinstance(block, Figure):
+        return Figure(block.svg, context.url(block.href), block.alt)
+    return block
 
 
 def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, list[Block]]:
@@ -52,10 +61,12 @@ def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, l
     steps = [item for item in view.items if isinstance(item, v.StepView)]
     for safety in dict.fromkeys(step.safety for step in steps):  # once, before the steps
         blocks += _safety(safety, context, 2)
+    once = _Once(context)
+    variants = {step.variant_id for step in steps}
     for item in view.items:
         blocks.append(Heading(2, _title(item, context)))
         if isinstance(item, v.StepView):
-            step = _step(item, context)
+            step = _step(item, context, once if len(variants) == 1 else None)
             blocks += [Paragraph(step.instruction), Facts(step.details), *step.callouts]
         else:
             blocks += _body(item, context, 3)
@@ -125,18 +136,66 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
         ),
     ]
     blocks += _screening(view.warnings, context, level)
+    once = _Once(context)
     # The red flags were just asked, and the disclaimer closes the handout.
     others = [w for w in view.warnings if w.kind not in ("red-flag", "disclaimer")]
     if others:
         blocks.append(Heading(level, context.label("warnings.before")))
-        blocks += _callouts(others, context)
+        blocks += once.callouts(others, context.label("see_above"))
+    # Stop warnings come before the steps too, so that they are read before anyone presses.
+    stops = [
+        warning
+        for variant in view.variants
+        for warning in (*variant.warnings, *(w for s in variant.steps for w in s.warnings))
+        if warning.severity == "stop"
+    ]
+    stops = list({warning.id: warning for warning in stops}.values())
+    if stops:
+        blocks.append(Heading(level, context.label("stop_signs")))
+        blocks += once.callouts(stops, context.label("see_above"))
     blocks += _figure(view, context)
     for variant in view.variants:
         blocks.append(Heading(level, variant.name))
         blocks += [Paragraph(variant.summary), Facts(_variant_rows(variant, context))]
-        blocks += _callouts(variant.warnings, context)
-        blocks.append(Steps(tuple(_step(step, context) for step in variant.steps)))
+        blocks += once.callouts(variant.warnings, context.label("see_above"))
+        blocks.append(Steps(tuple(_step(step, context, once) for step in variant.steps)))
+        once.forget_steps()  # another variant's step numbers are its own
     return blocks
+
+
+class _Once:
+    """Where each warning of a handout was stated in full, so that it is stated once: later,
+    a brief callout names it and says where (the JSON still repeats it on every step)."""
+
+    def __init__(self, context: RenderContext) -> None:
+        self.context = context
+        self.stated: dict[str, str] = {}
+        self.at_steps: set[str] = set()
+
+    def callouts(
+        self, warnings: Iterable[v.WarningBrief | v.WarningView], where: str
+    ) -> list[Callout]:
+        found = []
+        for warning in warnings:
+            if warning.id in self.stated:
+                label = self.context.label(f"severity.{warning.severity}")
+                stated = self.stated[warning.id]
+                found.append(Callout(warning.severity, label, warning.title, stated, brief=True))
+            else:
+                self.stated[warning.id] = where
+                found += _callouts((warning,), self.context)
+        return found
+
+    def at_step(self, warnings: Iterable[v.WarningBrief], number: int) -> list[Callout]:
+        where = self.context.label("see_step").format(number=number)
+        new = {w.id for w in warnings} - self.stated.keys()
+        self.at_steps |= new
+        return self.callouts(warnings, where)
+
+    def forget_steps(self) -> None:
+        for warning_id in self.at_steps:
+            del self.stated[warning_id]
+        self.at_steps = set()
 
 
 def _variant_rows(variant: v.VariantView, context: RenderContext) -> tuple[tuple[str, str], ...]:
@@ -151,7 +210,7 @@ def _variant_rows(variant: v.VariantView, context: RenderContext) -> tuple[tuple
     )
 
 
-def _step(step: v.StepView, context: RenderContext) -> Step:
+def _step(step: v.StepView, context: RenderContext, once: _Once | None = None) -> Step:
     details = [
         (context.label("actor"), context.label(f"actor.{step.actor}")),
         (context.label("pressure"), context.label(f"pressure.{step.pressure}")),
@@ -168,7 +227,9 @@ def _step(step: v.StepView, context: RenderContext) -> Step:
         title=step.title,
         instruction=step.instruction,
         details=tuple(details),
-        callouts=tuple(_callouts(step.warnings, context)),
+        callouts=tuple(
+            once.at_step(step.warnings, step.number) if once else _callouts(step.warnings, context)
+        ),
     )
 
 
@@ -325,16 +386,16 @@ def _safety(safety: v.StepSafety, context: RenderContext, level: int) -> list[Bl
 
 
 def _screening(flags: Iterable[v.WarningBrief], context: RenderContext, level: int) -> list[Block]:
-    """The red flags, once: each a STOP box with its question and what a yes means."""
+    """The red flags, once, before anything else: their questions in STOP boxes, one box for the
+    flags that call for the same action (emergency help, an urgent appointment)."""
+    groups: dict[str, list[str]] = {}
+    for flag in flags:
+        if flag.kind == "red-flag" and flag.question and flag.care:
+            groups.setdefault(f"{flag.action} {flag.care.advice}", []).append(flag.question)
+    label, title = context.label("severity.stop"), context.label("if_any_yes")
     callouts = [
-        Callout(
-            "stop",
-            context.label("severity.stop"),
-            flag.title,
-            f"{flag.question} {context.label('if_yes')}: {flag.action} {flag.care.advice}",
-        )
-        for flag in flags
-        if flag.kind == "red-flag" and flag.question and flag.care
+        Callout("stop", label, title, action, tuple(questions))
+        for action, questions in groups.items()
     ]
     return [Heading(level, context.label("screening")), *callouts] if callouts else []
 
@@ -363,9 +424,7 @@ def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
     adapted = [source_id for item in _items(view) for source_id in context.credits(item)]
     cited = list(dict.fromkeys([*_cited_sources(view), *adapted]))
     attributions = tuple(
-        Link(source.title + (f" ({source.publisher})" if source.publisher else ""), source.url)
-        if source.url
-        else Link(source.title, source.links.self_)
+        Link(source.attribution.text, source.url or source.links.self_)
         for source in (context.sources[i] for i in cited if i in context.sources)
     )
     blocks: list[Block] = [
@@ -374,7 +433,11 @@ def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
     ]
     if attributions:  # an index or a list of locales draws on no source
         blocks += [Heading(2, context.label("sources")), LinkList(attributions)]
-    return blocks + _dates(view, context)
+    blocks += _dates(view, context)
+    rows = [(context.label("content_version"), context.version)]
+    if context.credit is not None:
+        rows.insert(0, (context.label("license"), context.credit.text))
+    return [*blocks, Facts(tuple(rows))]
 
 
 def _dates(view: BaseModel, context: RenderContext) -> list[Block]:

@@ -34,9 +34,19 @@ h1,h2,h3,h4{line-height:1.2}dt{font-weight:600}dd{margin:0 0 .5rem 1rem}
 border-style:solid}
 .warning-caution{border-color:#b35c00;background:#fff4e5}
 .warning-info{border-color:#1a5fb4;background:#eef4fb}
+.warning.brief{padding:.25rem 1rem;margin:.5rem 0}
 .notice{font-style:italic}
 figure.diagram{margin:1rem 0}figure.diagram svg{max-width:100%;height:auto}
-@media print{body{margin:0;max-width:none}.warning{break-inside:avoid}a{color:inherit}}
+@page{margin:14mm 15mm}
+@media print{body{font-size:9.5pt;line-height:1.35;margin:0;max-width:none;padding:0}\
+h1{font-size:16pt;margin:0 0 .4rem}h2{font-size:12pt;margin:.8rem 0 .3rem;break-after:avoid}\
+h3,h4{break-after:avoid}p{margin:.2rem 0}ul{margin:.2rem 0}\
+dl{display:grid;grid-template-columns:max-content 1fr;column-gap:.6rem;margin:.2rem 0}\
+dd{margin:0}.warning{break-inside:avoid;padding:.2rem .6rem;margin:.4rem 0}\
+.warning.brief{padding:.1rem .6rem;margin:.25rem 0}ol>li{break-inside:avoid;margin-bottom:.4rem}\
+a{color:inherit;text-decoration:none}a[href^="http"]::after{content:" <" attr(href) ">";\
+font-size:8pt;overflow-wrap:anywhere}figure.diagram{break-inside:avoid;margin:.4rem 0}\
+figure.diagram svg{max-height:90mm;width:auto}figcaption{font-size:8pt}}
 """
 
 
@@ -95,10 +105,14 @@ def _block(block: Block) -> str:
 
 def _callout(callout: Callout) -> str:
     label = callout.label.upper() if callout.severity == "stop" else callout.label
+    head = f"<strong>{escape(label)}: {escape(callout.title)}</strong>"
+    kind = f"warning warning-{callout.severity}"
+    if callout.brief:
+        return f'<p class="{kind} brief" role="note">{head} ({escape(callout.text)})</p>'
+    items = "".join(f"<li>{escape(item)}</li>" for item in callout.items)
+    listed = f"<ul>{items}</ul>" if items else ""
     return (
-        f'<div class="warning warning-{callout.severity}" role="note">'
-        f"<p><strong>{escape(label)}: {escape(callout.title)}</strong></p>"
-        f"<p>{escape(callout.text)}</p></div>"
+        f'<div class="{kind}" role="note"><p>{head}</p>{listed}<p>{escape(callout.text)}</p></div>'
     )
 
 

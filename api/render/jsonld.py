@@ -70,6 +70,9 @@ def _guide(view: v.GuideView, context: RenderContext) -> Node:
         "citation": _citations(view.source_ids, context),
         **_dates(view),
         "lastReviewed": str(view.last_reviewed),
+        "license": view.license.url or view.license.name,
+        "copyrightHolder": {"@type": "Organization", "name": view.copyright_holder},
+        "creditText": view.attribution.text,
     }
 
 
@@ -291,6 +294,9 @@ def _citation(source: v.SourceView) -> Node:
         node["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.url:
         node["url"] = source.url
+    if source.license is not None:
+        node["license"] = source.license.url or source.license.name
+    node["creditText"] = source.attribution.text
     return node
 
 

@@ -72,7 +72,10 @@ def _block(block: Block) -> str:
 def _callout(callout: Callout) -> str:
     label = callout.label.upper() if callout.severity == "stop" else callout.label
     head = f"{_SYMBOLS[callout.severity]} **{escape(label)}: {escape(callout.title)}**"
-    return f"> {head}\n>\n> {escape(callout.text)}"
+    if callout.brief:
+        return f"> {head} ({escape(callout.text)})"
+    items = "".join(f"\n> - {escape(item)}" for item in callout.items)
+    return f"> {head}\n>{items}{chr(10) + '>' if items else ''}\n> {escape(callout.text)}"
 
 
 def _step(step: Step) -> str:

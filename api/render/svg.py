@@ -212,11 +212,14 @@ def _label(shape: DiagramShape, faded: bool) -> str:
             f'<circle cx="{to_x:g}" cy="{to_y:g}" r="2.5" fill="#333333"/>'
         )
     text_x = x + (4 if anchor == "start" else -4 if anchor == "end" else 0)
+    # The white halo is a copy underneath, not paint-order: PDF typesetters ignore that.
+    place = f'x="{text_x:g}" y="{y + 5:g}" text-anchor="{anchor}" font-size="14"'
+    label = escape(shape.label)
     return (
         f'<g data-label="{shape.id}"{opacity}>{line}'
-        f'<text x="{text_x:g}" y="{y + 5:g}" text-anchor="{anchor}" font-size="14" '
-        f'fill="#1a1a1a" stroke="#ffffff" stroke-width="4" paint-order="stroke">'
-        f"{escape(shape.label)}</text></g>"
+        f'<text {place} fill="#ffffff" stroke="#ffffff" stroke-width="4" aria-hidden="true">'
+        f"{label}</text>"
+        f'<text {place} fill="#1a1a1a">{label}</text></g>'
     )
 
 

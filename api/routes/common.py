@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Path, Query, Request
@@ -34,6 +34,7 @@ from api.negotiation import (
     strip_negotiated,
 )
 from api.presenter import href
+from api.public import public_base
 from api.render import (
     REPRESENTATIONS,
     RenderContext,
@@ -83,6 +84,7 @@ class Context:
     by_suffix: bool  # the URL's suffix chose the representation, not Accept
     vary: str
     if_none_match: str | None
+    base: str  # the public base URL handouts link with ("": relative links)
 
     @property
     def store(self) -> Store:
@@ -137,7 +139,8 @@ class Context:
                 view, self.locale.advice[region_of(self.country, self.store.countries)]
             )
             language = f"{language}-{self.country}"
-        body = representation.render(view, self.locale.render_context)
+        render_context = replace(self.locale.render_context, base_url=self.base)
+        body = representation.render(view, render_context)
         etag = etag_for(body)
         headers = {
             "Content-Type": representation.content_type,
@@ -206,6 +209,7 @@ async def get_context(
     country = choose_country(accept_language, region)
     country = country if country in chosen.store.countries else ""
     offered = _offered(request)
+    base = public_base(request.scope, request.app.state.settings.public_url)
     media_types = tuple(r.media_type for r in offered)
     suffixes = tuple(r.suffix for r in offered)
     unknown_suffix: str | None = request.scope.get(UNKNOWN_SUFFIX_KEY)
@@ -215,13 +219,14 @@ async def get_context(
     if forced is not None:
         if forced not in offered:
             raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
-        return Context(request, chosen, country, forced, True, "Accept-Language", if_none_match)
+        vary = "Accept-Language"
+        return Context(request, chosen, country, forced, True, vary, if_none_match, base)
     media_type = choose_media_type(request.headers.get("accept"), media_types)
     if media_type is None:
         raise NotAcceptable(media_types, suffixes)
     representation = by_media_type(media_type)
     vary = "Accept, Accept-Language"
-    return Context(request, chosen, country, representation, False, vary, if_none_match)
+    return Context(request, chosen, country, representation, False, vary, if_none_match, base)
 
 
 _NONE_HERE = "This resource has no such representation."

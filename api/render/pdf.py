@@ -1,0 +1,47 @@
+"""PDF handouts: the HTML handout typeset by WeasyPrint. ``application/pdf``.
+
+The same document as the HTML page, so the two never disagree; the diagram is inline SVG, so
+nothing is fetched. WeasyPrint needs Pango (Debian ``libpango-1.0-0 libpangoft2-1.0-0``): it is
+imported on the first PDF, and a server without it answers that request with a clear problem
+instead of failing to start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.errors import Unavailable
+from api.render import html
+from api.render.context import RenderContext
+from api.render.handout import build_document
+
+MEDIA_TYPE = "application/pdf"
+SUFFIX = ".pdf"
+AUTHOR = "Fascia"
+EXPORTED = False  # seconds of typesetting per page: on request, then cached
+
+
+def render(view: BaseModel, context: RenderContext) -> bytes:
+    """The view's handout as a PDF with its title, language and author set."""
+    document = build_document(view, context)
+    markup = html.render_document(document).replace(
+        "<title>", f'<meta name="author" content="{AUTHOR}">\n<title>', 1
+    )
+    pdf: bytes = _html_class()(string=markup, url_fetcher=_refuse).write_pdf()
+    return pdf
+
+
+def _html_class() -> Any:
+    try:
+        from weasyprint import HTML  # noqa: PLC0415 - needs system libraries: see the docstring
+    except OSError as error:  # Pango missing: WeasyPrint cannot load it
+        message = "PDF is unavailable here: this server lacks Pango (libpango-1.0-0)"
+        raise Unavailable(f"{message}. The other representations work.") from error
+    return HTML
+
+
+def _refuse(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
+    """A handout is self-contained: nothing is fetched while typesetting it."""
+    raise ValueError(f"not fetched: {url}")
