@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
         locale: Locale(
             locale,
             store,
-            _render_context(store, locale),
+            _render_context(store, locale, settings.origin),
             control,
             advice_by_region(store.pages(locale, "regions")),  # type: ignore[arg-type]
         )
@@ -135,7 +135,7 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
         lambda inner: Gateway(inner, policy, app.state.metrics, RouteTemplates(ROUTERS)),
         *([lambda inner: ResponseCache(inner, responses)] if responses is not None else []),
         # Outside FastAPI so that even its own 500s carry the headers.
-        SecurityHeaders,
+        lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),
         RepresentationSuffix,
         HeadAsGet,
     ]
@@ -170,7 +170,7 @@ def _policy(settings: Settings, metrics: Metrics) -> Policy:
     return Policy(keys, quota, Cors(origins), AccessLog() if settings.access_log else None)
 
 
-def _render_context(store: Store, locale: str) -> RenderContext:
+def _render_context(store: Store, locale: str, origin: str) -> RenderContext:
     disclaimer = store.item(locale, "warnings", store.meta.disclaimer)
     assert isinstance(disclaimer, WarningView), "the build always records a disclaimer"
-    return RenderContext(locale, disclaimer, store.sources(locale), store.credits_for)
+    return RenderContext(locale, disclaimer, store.sources(locale), store.credits_for, origin)

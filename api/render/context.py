@@ -20,6 +20,8 @@ class RenderContext:
     sources: Mapping[str, SourceView]
     # The sources a handout of an item credits besides those it cites (its guide's articles).
     credits: Callable[[BaseModel], tuple[str, ...]]
+    # Scheme, host and port of absolute URLs (canonical links, link previews, oEmbed).
+    origin: str = ""
 
     @property
     def labels(self) -> Mapping[str, str]:

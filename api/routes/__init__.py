@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from api.routes import (
     actions,
     conditions,
+    embed,
     export,
     guides,
     health,
@@ -12,6 +13,7 @@ from api.routes import (
     landmarks,
     locales,
     muscles,
+    oembed,
     regions,
     search,
     self_tests,
@@ -35,5 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     locales.router,
     search.router,
     export.router,
+    embed.router,
+    oembed.router,
     health.router,
 )
