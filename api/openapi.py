@@ -98,6 +98,7 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
         "Send at most 64 headers and 16384 bytes of them.",
         "/v1/muscles",
     ),
+    "501": _problem(501, "Not Implemented", "Only format=json is available, not 'xml'.", "/oembed"),
     "404": {
         "type": "about:blank",
         "title": "Not Found",
@@ -146,8 +147,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         for status, description in errors.items():
             operation["responses"][status] = {"description": description}
         _declare_problems(operation)
-        example_path = _example_path(path, operation)
         ok = operation["responses"]["200"]
+        if JSON not in ok["content"]:  # a page or a script, described by its operation
+            continue
+        example_path = _example_path(path, operation)
         if "406" not in operation["responses"]:  # not negotiated: JSON only
             ok["content"][JSON]["example"] = _json_example(_call(app, example_path, JSON))
             continue

@@ -8,6 +8,7 @@ its title, for a bookmark card. Every HTML page names this endpoint in its head 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from html import escape
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -15,17 +16,21 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.content.kinds import BY_COLLECTION
+from api.content.kinds import BY_COLLECTION, COLLECTIONS
 from api.errors import Problem, problem_response
 from api.render import SUFFIXES
 from api.render.embedpage import EMBED_RATIO, EMBED_WIDTH, embed_height
 from api.render.preview import OEMBED_PATH, PROVIDER
+from api.routes.common import Locale
 from api.store import Store
 from api.views import SelfTestView
 
 router = APIRouter(tags=["embed"])
 MAX_SIZE = 10_000
 _SELF_TEST = re.compile(r"^/(?:v1|embed)/self-tests/([a-z0-9-]{1,80})(?:/steps/([0-9]{1,4}))?$")
+_STEPS = re.compile(r"^/v1/self-tests/([a-z0-9-]{1,80})/steps$")
+# Pages of more than one item, titled as their handouts are: by the label of their name.
+_LISTS = (*COLLECTIONS, "locales", "search", "export")
 _ITEM = re.compile(r"^/v1(?:/([a-z-]{1,40})(?:/([a-z0-9-]{1,80}))?)?$")
 
 
@@ -65,7 +70,7 @@ def _lang(query: dict[str, list[str]], store: Store) -> str:
     return asked if asked in store.meta.locales else store.meta.default_locale
 
 
-def _describe(url: str, store: Store, origin: str) -> tuple[str, str | None]:
+def _describe(url: str, locales: Mapping[str, Locale], origin: str) -> tuple[str, str | None]:
     """The title of the page at ``url`` and, for a self-test or step, its embed page path."""
     parts = urlsplit(url)
     if f"{parts.scheme}://{parts.netloc}".lower() != origin.lower():
@@ -74,17 +79,21 @@ def _describe(url: str, store: Store, origin: str) -> tuple[str, str | None]:
     for suffix in SUFFIXES:
         path = path.removesuffix(suffix)
     query = parse_qs(parts.query)
+    store = next(iter(locales.values())).store
     locale = _lang(query, store)
     if match := _SELF_TEST.match(path):
         variant = query["variant"][0] if query.get("variant") else None
         return _self_test(store, locale, match[1], match[2], variant)
+    label = locales[locale].render_context.label
+    if (match := _STEPS.match(path)) and store.exists("self-tests", match[1]):
+        return label("steps"), None
     if match := _ITEM.match(path):
         collection, item_id = match[1], match[2]
         if collection is None:
             return PROVIDER, None
         kind = BY_COLLECTION.get(collection)
-        if kind is not None and item_id is None:
-            return f"{PROVIDER}: {collection}", None
+        if collection in _LISTS and item_id is None:
+            return label(collection), None
         item = store.item(locale, collection, item_id) if kind and item_id else None
         if item is not None:
             return str(getattr(item, "name", None) or getattr(item, "title", item_id)), None
@@ -148,7 +157,7 @@ async def get_oembed(
     settings = request.app.state.settings
     origin: str = settings.origin
     try:
-        title, page = _describe(url, request.app.state.store, origin)
+        title, page = _describe(url, request.app.state.locales, origin)
     except NotOurs as error:
         return problem_response(request, 404, str(error))
     common = {"title": title, "provider_url": f"{origin}/", "cache_age": settings.cache_max_age}

@@ -58,12 +58,13 @@ const TEXT = {
 
 // Locked: what makes safety text readable cannot be changed from outside (inherited properties
 // of the host included), and parts cannot be moved, stacked or drawn over it. The article is
-// an inline block so that text decorations of the host (a thick line-through) stop at it.
+// an inline block so that text decorations of the host (a thick line-through) stop at it, and
+// the host's first-line indent, which would move it, is locked at 0.
 const STYLE = `
 :host{display:block;font:var(--fascia-font,1rem/1.5 system-ui,sans-serif);
-color:var(--fascia-text,#111);background:var(--fascia-background,#fff)}
+color:var(--fascia-text,#111);background:var(--fascia-background,#fff);text-indent:0 !important}
 article{display:inline-block !important;width:100% !important;box-sizing:border-box;
-vertical-align:top;position:static !important;padding:1rem}
+vertical-align:top;position:static !important;padding:1rem;writing-mode:horizontal-tb !important}
 h2,h3{line-height:1.25;margin:.5em 0}
 button{font:inherit;cursor:pointer;padding:.35em .8em;min-width:2.5em;min-height:2.25em;
 border:2px solid var(--fascia-accent,#1a5fb4);border-radius:var(--fascia-radius,.25rem);
@@ -93,7 +94,7 @@ content-visibility:visible !important;overflow:visible !important;height:auto !i
 max-height:none !important;writing-mode:horizontal-tb !important;mix-blend-mode:normal !important;
 font-size-adjust:none !important;font-feature-settings:normal !important;
 font-variation-settings:normal !important;-webkit-text-security:none !important}
-.safety,.warning,.warning p,.safety h3{display:block !important}
+.safety,.warning,.warning p,.safety h2,.safety h3{display:block !important}
 .warning strong{display:inline !important;font-weight:700 !important}
 .warning{border:3px solid #111 !important;border-left-width:.6rem !important;
 padding:.5rem .75rem !important;margin:.75rem 0 !important;background:#fff !important}
@@ -137,13 +138,13 @@ function warningBox(warning, lang) {
   return box;
 }
 
-function safetySection(warnings, lang) {
+function safetySection(warnings, lang, heading) {
   const stops = warnings.filter((w) => w.kind !== "disclaimer");
   const disclaimers = warnings.filter((w) => w.kind === "disclaimer");
   return element(
     "section",
     { class: "safety", "aria-label": text("before", lang) },
-    element("h3", {}, text("before", lang)),
+    element(heading, {}, text("before", lang)),
     ...stops.map((w) => warningBox(w, lang)),
     ...disclaimers.map((w) => warningBox(w, lang)),
   );
@@ -155,12 +156,12 @@ function diagram(links, title, lang) {
   return element("img", { part: "diagram", src: new URL(href, ORIGIN).href, alt: text("diagram", lang)(title) });
 }
 
-function stepBody(step, lang) {
+function stepBody(step, lang, heading) {
   const title = `${step.number}. ${step.title}`;
   const body = element(
     "div",
     { class: "step", "data-step": String(step.number) },
-    element("h3", { part: "step-title", tabindex: "-1" }, title),
+    element(heading, { part: "step-title" }, title),
     element("p", { part: "instruction" }, step.instruction),
   );
   if (step.note) body.append(element("p", { part: "details" }, step.note));
@@ -290,7 +291,7 @@ class FasciaSelfTest extends FasciaElement {
         { lang: selfTest.translation.locale },
         element("h2", { part: "title" }, selfTest.name),
         element("p", { part: "summary" }, selfTest.summary),
-        safetySection([...selfTest.warnings, ...variant.warnings], lang),
+        safetySection([...selfTest.warnings, ...variant.warnings], lang, "h3"),
         diagram(selfTest.links, selfTest.name, lang),
         element("p", { part: "details" }, needs),
         element("p", { part: "details" }, variant.position ? `${text("position", lang)}: ${variant.position}` : ""),
@@ -305,7 +306,7 @@ class FasciaSelfTest extends FasciaElement {
     if (position < 0 || position >= this.steps.length) return;
     this.position = position;
     const step = this.steps[position];
-    this.current.replaceChildren(stepBody(step, this.language));
+    this.current.replaceChildren(stepBody(step, this.language, "h3"));
     this.links.forEach((link, i) => {
       if (i === position) link.setAttribute("aria-current", "step");
       else link.removeAttribute("aria-current");
@@ -329,8 +330,8 @@ class FasciaStep extends FasciaElement {
       element(
         "article",
         { lang: step.translation.locale },
-        safetySection([...step.safety.red_flags, step.safety.disclaimer], lang),
-        stepBody(step, lang),
+        safetySection([...step.safety.red_flags, step.safety.disclaimer], lang, "h2"),
+        stepBody(step, lang, "h2"),
       ),
     );
   }
