@@ -21,6 +21,7 @@ from api.caching import VERSION_HEADER
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.inprocess import get_all
 from api.render import REPRESENTATIONS
+from api.settings import EXAMPLE_ORIGIN
 
 JSON = "application/json"
 TEXT_EXAMPLE_LIMIT = 1500  # characters of a Markdown or HTML example kept in the document
@@ -150,6 +151,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         ok = operation["responses"]["200"]
         if JSON not in ok["content"]:  # a page or a script, described by its operation
             continue
+        _name_origin(operation, app.state.settings.origin)
         example_path = _example_path(path, operation)
         if "406" not in operation["responses"]:  # not negotiated: JSON only
             ok["content"][JSON]["example"] = _json_example(_call(app, example_path, JSON))
@@ -232,6 +234,15 @@ def _declare_problems(operation: dict[str, Any]) -> None:
                 "example": PROBLEM_EXAMPLES[status],
             }
         }
+
+
+def _name_origin(operation: dict[str, Any], origin: str) -> None:
+    """URLs in parameter examples name the app's own ``origin`` (oEmbed embeds only those)."""
+    for parameter in operation.get("parameters", []):
+        examples = parameter["schema"].get("examples", [])
+        parameter["schema"]["examples"] = [
+            e.replace(EXAMPLE_ORIGIN, origin) if isinstance(e, str) else e for e in examples
+        ]
 
 
 def _example_path(path: str, operation: dict[str, Any]) -> str:

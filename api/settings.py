@@ -12,6 +12,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from redis.connection import parse_url
 
+# The origin of the default settings: examples in the committed OpenAPI document show it.
+EXAMPLE_ORIGIN = "http://127.0.0.1:8000"
 # A CSP source expression without spaces, quotes or separators that could add a directive.
 _FRAME_SOURCE = re.compile(
     r"^(\*|'self'|'none'|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+"

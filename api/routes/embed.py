@@ -24,7 +24,7 @@ from api.errors import NotFound, Problem
 from api.render import Representation, html
 from api.render import embedpage as page
 from api.routes import self_tests
-from api.routes.common import SUFFIX_SCOPE_KEY
+from api.routes.common import SUFFIX_SCOPE_KEY, reject_unknown_parameters
 
 SCRIPT_FILE = Path(__file__).resolve().parent.parent / "static" / "embed.js"
 SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
@@ -32,7 +32,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 EMBED_PAGE = Representation(html.MEDIA_TYPE, html.SUFFIX, page.render)
 ELEMENTS = ("fascia-self-test", "fascia-step")
 
-router = APIRouter(tags=["embed"])
+router = APIRouter(tags=["embed"], dependencies=[Depends(reject_unknown_parameters)])
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,15 @@ class EmbedInfo(BaseModel):
     elements: Annotated[tuple[str, ...], Field(description="The custom elements it defines.")]
 
 
+_UNKNOWN = {"model": Problem, "description": "The query names a parameter this does not take."}
 _SCRIPT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/javascript": {"schema": {"type": "string"}}}},
     304: {"description": "Not Modified: If-None-Match matched the script's ETag."},
+    400: _UNKNOWN,
 }
 _PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}},
-    400: {"model": Problem, "description": "The query names a parameter this page does not take."},
+    400: _UNKNOWN,
     404: {"model": Problem, "description": "No such self-test, variant or step."},
     422: {"model": Problem, "description": "A path or query parameter is invalid."},
 }
@@ -93,6 +95,7 @@ def _script_response(control: str, if_none_match: str | None) -> Response:
     operation_id="getEmbedScriptInfo",
     summary="Where the web component is, and its integrity hash",
     response_model=EmbedInfo,
+    responses={400: _UNKNOWN},
 )
 async def get_embed_info() -> EmbedInfo:
     """The versioned path of the web component's script and its Subresource Integrity hash:

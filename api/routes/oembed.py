@@ -22,6 +22,7 @@ from api.render import SUFFIXES
 from api.render.embedpage import EMBED_RATIO, EMBED_WIDTH, embed_height
 from api.render.preview import OEMBED_PATH, PROVIDER
 from api.routes.common import Locale
+from api.settings import EXAMPLE_ORIGIN
 from api.store import Store
 from api.views import SelfTestView
 
@@ -141,7 +142,7 @@ async def get_oembed(
         Query(
             max_length=2048,
             description="The Fascia page to embed, at FASCIA_PUBLIC_URL.",
-            examples=["http://127.0.0.1:8000/v1/self-tests/muscular-minesweeper?variant=partner"],
+            examples=[f"{EXAMPLE_ORIGIN}/v1/self-tests/muscular-minesweeper?variant=partner"],
         ),
     ],
     format: Annotated[str, Query(max_length=16, description="Only `json`.")] = "json",

@@ -239,14 +239,14 @@ class FasciaElement extends HTMLElement {
     return variant ? `?variant=${encodeURIComponent(variant)}` : "";
   }
 
-  id() {
+  selfTestId() {
     return encodeURIComponent(this.getAttribute("self-test") || "");
   }
 }
 
 class FasciaSelfTest extends FasciaElement {
   path() {
-    return `/v1/self-tests/${this.id()}${this.query()}`;
+    return `/v1/self-tests/${this.selfTestId()}${this.query()}`;
   }
 
   render(selfTest) {
@@ -321,7 +321,7 @@ class FasciaSelfTest extends FasciaElement {
 class FasciaStep extends FasciaElement {
   path() {
     const number = encodeURIComponent(this.getAttribute("step") || "1");
-    return `/v1/self-tests/${this.id()}/steps/${number}${this.query()}`;
+    return `/v1/self-tests/${this.selfTestId()}/steps/${number}${this.query()}`;
   }
 
   render(step) {
