@@ -239,10 +239,10 @@ def _declare_problems(operation: dict[str, Any]) -> None:
 def _name_origin(operation: dict[str, Any], origin: str) -> None:
     """URLs in parameter examples name the app's own ``origin`` (oEmbed embeds only those)."""
     for parameter in operation.get("parameters", []):
-        examples = parameter["schema"].get("examples", [])
-        parameter["schema"]["examples"] = [
-            e.replace(EXAMPLE_ORIGIN, origin) if isinstance(e, str) else e for e in examples
-        ]
+        if examples := parameter["schema"].get("examples"):
+            parameter["schema"]["examples"] = [
+                e.replace(EXAMPLE_ORIGIN, origin) if isinstance(e, str) else e for e in examples
+            ]
 
 
 def _example_path(path: str, operation: dict[str, Any]) -> str:

@@ -222,6 +222,7 @@ def test_oembed_of_other_pages_is_a_link(client: TestClient, url: str, title: st
         f"{ORIGIN}/v1/muscles/no-such-muscle",
         f"{ORIGIN}/openapi.json",
         "not a url",
+        "http://[::1/v1",
     ],
 )
 def test_oembed_of_a_url_that_is_not_ours_is_a_404_problem(client: TestClient, url: str) -> None:

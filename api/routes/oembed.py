@@ -73,7 +73,10 @@ def _lang(query: dict[str, list[str]], store: Store) -> str:
 
 def _describe(url: str, locales: Mapping[str, Locale], origin: str) -> tuple[str, str | None]:
     """The title of the page at ``url`` and, for a self-test or step, its embed page path."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # a malformed host, such as an unclosed IPv6 bracket
+        raise NotOurs(f"{url!r} is not a URL: {error}.") from error
     if f"{parts.scheme}://{parts.netloc}".lower() != origin.lower():
         raise NotOurs(f"{url!r} is not at {origin}.")
     path = parts.path
