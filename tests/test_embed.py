@@ -62,6 +62,16 @@ def test_embed_script_is_the_committed_file_with_a_strong_etag(client: TestClien
     assert (again.status_code, again.content) == (304, b"")
 
 
+def test_embed_script_is_a_small_module_that_imports_nothing() -> None:
+    text = SCRIPT_FILE.read_text(encoding="utf-8")
+    assert len(text.encode()) < 20_000
+    statements = [line.strip() for line in text.splitlines()]
+    assert not [line for line in statements if line.startswith(("import ", "export "))]
+    assert "import(" not in text
+    assert "require(" not in text
+    assert "import.meta.url" in text  # the origin it fetches from is the one it came from
+
+
 def test_embed_script_integrity_matches_the_served_bytes(client: TestClient) -> None:
     info = client.get("/v1/embed").json()
     served = client.get(info["script"])
