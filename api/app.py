@@ -136,7 +136,7 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
         lambda inner: Gateway(inner, policy, app.state.metrics, RouteTemplates(ROUTERS)),
         *([lambda inner: ResponseCache(inner, responses)] if responses is not None else []),
         # Outside FastAPI so that even its own 500s carry the headers.
-        SecurityHeaders,
+        lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),
         RepresentationSuffix,
         HeadAsGet,
     ]

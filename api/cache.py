@@ -6,7 +6,8 @@ media type and locale; the next request for the same key, and its 304, is answer
 before FastAPI's machinery runs. Content changes only with a new bundle, so entries never go
 stale; the cache is bounded in bytes (``FASCIA_RESPONSE_CACHE_MB``) and drops the least recently
 used first. Because every entry is the app's own answer, the two paths cannot drift; a test
-compares them byte for byte on every content path.
+compares them byte for byte on every content path. The ``/embed`` pages for iframes are kept
+the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from api.middleware import split_suffix
 from api.negotiation import choose_country, choose_locale, choose_media_type, split_negotiated
 from api.public import public_base
 from api.render import MEDIA_TYPES
+from api.render.embedpage import EMBED_PATH_PREFIX
 from api.store import Store
 
 # Path, query less lang and region, media type, locale, the country whose care advice was served
@@ -126,7 +128,7 @@ class ResponseCache:
     def _request(self, scope: Scope) -> tuple[Key, bytes] | None:
         """The cache key and If-None-Match."""
         path, representation = split_suffix(scope["path"])
-        if not path.startswith("/v1"):
+        if not path.startswith(CACHED_PREFIXES):
             return None
         query = scope["query_string"]
         negotiated = split_negotiated(query.decode("latin-1")) if query else ("", "", "")
@@ -167,6 +169,9 @@ class ResponseCache:
             cached = cache_entry(messages[0], messages[1])
             if cached is not None:
                 self.responses.remember(key, cached)
+
+
+CACHED_PREFIXES = ("/v1", EMBED_PATH_PREFIX)  # content, and the pages for iframes
 
 
 def _media_type(start: Message) -> str:

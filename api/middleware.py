@@ -12,6 +12,7 @@ from api.routes.common import SUFFIX_SCOPE_KEY, UNKNOWN_SUFFIX_KEY
 
 API_PREFIX = "/v1"
 _UNKNOWN_SUFFIX = re.compile(r"(?<=[a-z0-9])\.[A-Za-z0-9]{1,16}$")
+FILE_SUFFIXES = (".js",)  # files served as they are (the web component), not representations
 
 
 class HeadAsGet:
@@ -55,7 +56,11 @@ class RepresentationSuffix:
                 scope = {**scope, "path": stem, "raw_path": stem.encode()}
                 scope[SUFFIX_SCOPE_KEY] = representation
                 scope[REQUESTED_PATH_KEY] = path
-            elif path.startswith(API_PREFIX) and (unknown := _UNKNOWN_SUFFIX.search(path)):
+            elif (
+                path.startswith(API_PREFIX)
+                and not path.endswith(FILE_SUFFIXES)
+                and (unknown := _UNKNOWN_SUFFIX.search(path))
+            ):
                 stem = path[: unknown.start()]
                 scope = {**scope, "path": stem, "raw_path": stem.encode()}
                 scope[UNKNOWN_SUFFIX_KEY] = unknown.group()

@@ -22,6 +22,7 @@ from api.caching import VERSION_HEADER
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.inprocess import get_all
 from api.render import offered_for
+from api.settings import EXAMPLE_ORIGIN
 
 JSON = "application/json"
 PDF = "application/pdf"
@@ -100,6 +101,7 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
         "Send at most 64 headers and 16384 bytes of them.",
         "/v1/muscles",
     ),
+    "501": _problem(501, "Not Implemented", "Only format=json is available, not 'xml'.", "/oembed"),
     "404": {
         "type": "about:blank",
         "title": "Not Found",
@@ -157,8 +159,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         for status, description in errors.items():
             operation["responses"][status] = {"description": description}
         _declare_problems(operation)
-        example_path = _example_path(path, operation)
         ok = operation["responses"]["200"]
+        if JSON not in ok["content"]:  # a page or a script, described by its operation
+            continue
+        _name_origin(operation, app.state.settings.origin)
+        example_path = _example_path(path, operation)
         if "406" not in operation["responses"]:  # not negotiated: JSON only
             ok["content"][JSON]["example"] = _json_example(_call(app, example_path, JSON))
             continue
@@ -247,6 +252,15 @@ def _declare_problems(operation: dict[str, Any]) -> None:
                 "example": PROBLEM_EXAMPLES[status],
             }
         }
+
+
+def _name_origin(operation: dict[str, Any], origin: str) -> None:
+    """URLs in parameter examples name the app's own ``origin`` (oEmbed embeds only those)."""
+    for parameter in operation.get("parameters", []):
+        if examples := parameter["schema"].get("examples"):
+            parameter["schema"]["examples"] = [
+                e.replace(EXAMPLE_ORIGIN, origin) if isinstance(e, str) else e for e in examples
+            ]
 
 
 def _example_path(path: str, operation: dict[str, Any]) -> str:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from limits import parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from redis.connection import parse_url
+
+# The origin of the default settings: examples in the committed OpenAPI document show it.
+EXAMPLE_ORIGIN = "http://127.0.0.1:8000"
+# A CSP source expression without spaces, quotes or separators that could add a directive.
+_FRAME_SOURCE = re.compile(
+    r"^(\*|'self'|'none'|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+"
+    r"(:([0-9]{1,5}|\*))?(/[A-Za-z0-9._~/-]*)?)$"
+)
 
 
 class Settings(BaseSettings):
@@ -136,18 +146,29 @@ class Settings(BaseSettings):
     webhook_timeout: Annotated[
         float, Field(gt=0, le=120, description="Seconds to wait for a subscriber's answer.")
     ] = 10.0
+    embed_frame_ancestors: Annotated[
+        tuple[str, ...],
+        NoDecode,
+        Field(
+            description="Who may frame the /embed pages (CSP `frame-ancestors` sources, "
+            "comma-separated), such as `https://cms.example.org`; `*`: any site. Every other "
+            "page may not be framed.",
+        ),
+    ] = ("*",)
     access_log: Annotated[bool, Field(description="Log every request as a JSON line.")] = True
     log_level: Annotated[
         Literal["critical", "error", "warning", "info", "debug"],
         Field(description="Server log level."),
     ] = "info"
 
-    @field_validator("public_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str | None) -> str | None:
-        return value.rstrip("/") if value else value
+    @property
+    def origin(self) -> str:
+        """The scheme, host and port of absolute URLs: ``public_url``, or where we listen."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
-    @field_validator("api_key_digests", "cors_origins", "webhook_urls", mode="before")
+    @field_validator(
+        "api_key_digests", "cors_origins", "webhook_urls", "embed_frame_ancestors", mode="before"
+    )
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
@@ -160,6 +181,29 @@ class Settings(BaseSettings):
         for digest in value:
             if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
                 raise ValueError("each digest is 64 lower-case hex characters (SHA-256)")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_an_origin(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("use an http(s) address such as https://fascia.example.org")
+        return value.rstrip("/")
+
+    @field_validator("embed_frame_ancestors")
+    @classmethod
+    def _frame_ancestors_are_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("name at least one source, `*` for any or `'none'` for none")
+        for source in value:
+            if not _FRAME_SOURCE.match(source):
+                raise ValueError(
+                    f"{source!r} is not a CSP source: use `*`, `'self'`, `'none'`, a scheme "
+                    "(`https:`) or an origin such as https://*.example.org"
+                )
         return value
 
     @field_validator("rate_limit_storage")

@@ -83,6 +83,9 @@ def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
         "/v1/warnings?varient=x",
         "/v1/warnings/red-flag-chest-pain?region=GB%0A",
         "/v1/muscles?lang=es%0A",
+        "/embed/self-tests/muscular-minesweeper?variant=partner&lang=es",
+        "/embed/self-tests/muscular-minesweeper/steps/5?region=MX",
+        "/embed/self-tests/muscular-minesweeper/steps/50",
     ],
 )
 def test_negotiation_and_conditionals_match_the_app(

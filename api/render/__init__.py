@@ -26,10 +26,10 @@ class Representation:
     suffix: str
     render: Callable[[BaseModel, RenderContext], bytes]
     # Whether this representation exists for a view: a picture only where a diagram shows it.
-    draws: Callable[[BaseModel], bool]
+    draws: Callable[[BaseModel], bool] = lambda view: True
     # The views it can exist for (None: all); an item of these may still have none.
-    views: tuple[type[BaseModel], ...] | None
-    exported: bool  # written by the static export (PDFs are typeset on request only)
+    views: tuple[type[BaseModel], ...] | None = None
+    exported: bool = True  # written by the static export (PDFs are typeset on request only)
 
     @property
     def partial(self) -> bool:
@@ -44,19 +44,14 @@ class Representation:
 
 
 def _representation(module: ModuleType) -> Representation:
-    draws = getattr(module, "draws", _always)
     return Representation(
         module.MEDIA_TYPE,
         module.SUFFIX,
         module.render,
-        draws,
+        getattr(module, "draws", lambda view: True),
         getattr(module, "VIEWS", None),
         getattr(module, "EXPORTED", True),
     )
-
-
-def _always(view: BaseModel) -> bool:
-    return True
 
 
 REPRESENTATIONS: tuple[Representation, ...] = tuple(

@@ -492,4 +492,6 @@ _COLLECTION_LABELS = {
     "StepCollection": "steps",
     "LocaleCollection": "locales",
     "SearchResults": "search",
+    "Manifest": "manifest",
+    "ChangeFeed": "changes",
 }

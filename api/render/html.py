@@ -21,6 +21,7 @@ from api.render.document import (
     Steps,
 )
 from api.render.handout import build_document
+from api.render.preview import page_head
 
 MEDIA_TYPE = "text/html"
 SUFFIX = ".html"
@@ -51,11 +52,13 @@ figure.diagram svg{max-height:90mm;width:auto}figcaption{font-size:8pt}}
 
 
 def render(view: BaseModel, context: RenderContext) -> bytes:
-    """The view as a complete HTML page."""
-    return render_document(build_document(view, context)).encode("utf-8")
+    """The view as a complete HTML page, saying in its head how to preview and embed it."""
+    document = build_document(view, context)
+    return render_document(document, page_head(view, document.title, context)).encode("utf-8")
 
 
-def render_document(document: Document) -> str:
+def render_document(document: Document, head: str = "") -> str:
+    """The page of ``document``; ``head`` holds more lines for its head (links, metadata)."""
     body = [f"<h1>{escape(document.title)}</h1>"]
     if document.notice:
         body.append(f'<p class="notice">{escape(document.notice)}</p>')
@@ -67,6 +70,7 @@ def render_document(document: Document) -> str:
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(document.title)}</title>\n"
+        f"{head}"
         f"<style>{STYLE}</style>\n"
         "</head>\n"
         "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"

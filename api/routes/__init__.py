@@ -6,6 +6,7 @@ from api.routes import (
     actions,
     conditions,
     diagrams,
+    embed,
     export,
     guides,
     health,
@@ -13,6 +14,7 @@ from api.routes import (
     landmarks,
     locales,
     muscles,
+    oembed,
     regions,
     search,
     self_tests,
@@ -39,5 +41,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     search.router,
     export.router,
     sync.router,
+    embed.router,
+    oembed.router,
     health.router,
 )

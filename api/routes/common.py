@@ -217,7 +217,7 @@ async def get_context(
         raise NotAcceptable(media_types, suffixes, unknown_suffix)
     forced: Representation | None = request.scope.get(SUFFIX_SCOPE_KEY)
     if forced is not None:
-        if forced not in offered:
+        if forced.partial and forced not in offered:
             raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
         vary = "Accept-Language"
         return Context(request, chosen, country, forced, True, vary, if_none_match, base)

@@ -1,6 +1,7 @@
 """Self-tests: every variant's steps in order, each with its landmarks, techniques and warnings."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -73,7 +74,12 @@ async def get_self_test(
     and the disclaimer come first, in `warnings`. `variant` narrows the answer to one variant."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
     if variant is not None:
-        self_test = self_test.model_copy(update={"variants": _variants(self_test, variant)})
+        links = self_test.links.model_copy(
+            update={"self_": f"{self_test.links.self_}?{urlencode({'variant': variant})}"}
+        )
+        self_test = self_test.model_copy(
+            update={"variants": _variants(self_test, variant), "links": links}
+        )
     return ctx.respond(self_test)
 
 

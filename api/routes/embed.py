@@ -1,0 +1,172 @@
+"""Embedding: the web component's script, and the self-test pages made for iframes.
+
+``/v1/embed.js`` is the script under a stable name (revalidated like content);
+``/v1/embed/{version}.js`` is the same bytes under a name that changes with them, cached for a
+year; ``/v1/embed`` says both, and the Subresource Integrity hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Path as PathParameter
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.caching import cache_control, etag_for, none_match
+from api.errors import NotFound, Problem
+from api.render import Representation, html
+from api.render import embedpage as page
+from api.routes import self_tests
+from api.routes.common import SUFFIX_SCOPE_KEY, reject_unknown_parameters
+
+SCRIPT_FILE = Path(__file__).resolve().parent.parent / "static" / "embed.js"
+SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
+IMMUTABLE = "public, max-age=31536000, immutable"
+EMBED_PAGE = Representation(html.MEDIA_TYPE, html.SUFFIX, page.render)
+ELEMENTS = ("fascia-self-test", "fascia-step")
+
+router = APIRouter(tags=["embed"], dependencies=[Depends(reject_unknown_parameters)])
+
+
+@dataclass(frozen=True)
+class Script:
+    body: bytes
+    version: str  # changes with the bytes: names the versioned URL
+    integrity: str  # Subresource Integrity: sha384 of the bytes
+    etag: str
+
+    @property
+    def path(self) -> str:
+        return f"/v1/embed/{self.version}.js"
+
+
+@functools.cache
+def embed_script() -> Script:
+    """The web component, read once."""
+    body = SCRIPT_FILE.read_bytes()
+    integrity = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
+    return Script(body, hashlib.sha256(body).hexdigest()[:16], integrity, etag_for(body))
+
+
+class EmbedInfo(BaseModel):
+    """How to load the web component, pinned to the version served now."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    script: Annotated[str, Field(description="The script's versioned path, cached for a year.")]
+    integrity: Annotated[
+        str, Field(description="Its Subresource Integrity hash, for `integrity=` on the tag.")
+    ]
+    elements: Annotated[tuple[str, ...], Field(description="The custom elements it defines.")]
+
+
+_UNKNOWN = {"model": Problem, "description": "The query names a parameter this does not take."}
+_SCRIPT_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/javascript": {"schema": {"type": "string"}}}},
+    304: {"description": "Not Modified: If-None-Match matched the script's ETag."},
+    400: _UNKNOWN,
+}
+_PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+    400: _UNKNOWN,
+    404: {"model": Problem, "description": "No such self-test, variant or step."},
+    422: {"model": Problem, "description": "A path or query parameter is invalid."},
+}
+IfNoneMatch = Annotated[str | None, Header(description="ETags of copies you hold.")]
+
+
+def _script_response(control: str, if_none_match: str | None) -> Response:
+    script = embed_script()
+    headers = {"ETag": script.etag, "Cache-Control": control}
+    if none_match(if_none_match, script.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(script.body, headers=headers | {"Content-Type": SCRIPT_MEDIA_TYPE})
+
+
+@router.get(
+    "/v1/embed",
+    operation_id="getEmbedScriptInfo",
+    summary="Where the web component is, and its integrity hash",
+    response_model=EmbedInfo,
+    responses={400: _UNKNOWN},
+)
+async def get_embed_info() -> EmbedInfo:
+    """The versioned path of the web component's script and its Subresource Integrity hash:
+    `<script type="module" src="{origin}{script}" integrity="{integrity}"
+    crossorigin="anonymous"></script>`."""
+    script = embed_script()
+    return EmbedInfo(script=script.path, integrity=script.integrity, elements=ELEMENTS)
+
+
+@router.get(
+    "/v1/embed.js",
+    operation_id="getEmbedScript",
+    summary="The web component (latest)",
+    response_class=Response,
+    responses=_SCRIPT_RESPONSE,
+)
+async def get_embed_script(request: Request, if_none_match: IfNoneMatch = None) -> Response:
+    """A dependency-free ES module defining `<fascia-self-test>` and `<fascia-step>`. It
+    fetches the JSON from the origin it was loaded from; cached like content, with a strong
+    ETag. Pin a version with `/v1/embed/{version}.js` (see `/v1/embed`)."""
+    settings = request.app.state.settings
+    control = cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)
+    return _script_response(control, if_none_match)
+
+
+@router.get(
+    "/v1/embed/{version}.js",
+    operation_id="getEmbedScriptVersion",
+    summary="The web component, one version",
+    response_class=Response,
+    responses={**_SCRIPT_RESPONSE, 404: {"model": Problem, "description": "Not this version."}},
+)
+async def get_embed_script_version(
+    version: Annotated[
+        str, PathParameter(pattern="^[0-9a-f]{16}$", description="The version from /v1/embed.")
+    ],
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The same bytes as `/v1/embed.js`, never changing: cached for a year (`immutable`). Only
+    the version being served exists; `/v1/embed` names it."""
+    if version != embed_script().version:
+        raise NotFound("version of the embed script", version, allowed=[embed_script().version])
+    return _script_response(IMMUTABLE, if_none_match)
+
+
+async def _as_embed_page(request: Request) -> None:
+    """The routes below answer the self-test routes' views as pages for an iframe."""
+    request.scope[SUFFIX_SCOPE_KEY] = EMBED_PAGE
+
+
+pages = APIRouter(prefix="/embed", tags=["embed"], dependencies=[Depends(_as_embed_page)])
+pages.get(
+    "/self-tests/{self_test_id}",
+    operation_id="getSelfTestEmbedPage",
+    summary="A self-test as a page for an iframe",
+    description="The self-test's HTML handout made for an iframe: no script, links open "
+    "outside the frame, and `frame-ancestors` from FASCIA_EMBED_FRAME_ANCESTORS. Give the frame "
+    f"a {page.EMBED_RATIO[0]}:{page.EMBED_RATIO[1]} ratio; the page scrolls inside it. "
+    "`variant` narrows it to one variant.",
+    response_class=Response,
+    response_model=None,
+    responses=_PAGE_RESPONSES,
+)(self_tests.get_self_test)
+pages.get(
+    "/self-tests/{self_test_id}/steps/{number}",
+    operation_id="getSelfTestStepEmbedPage",
+    summary="One step as a page for an iframe",
+    description="One step, with the red flags and the disclaimer before it and its own "
+    "warnings, as a page for an iframe (see getSelfTestEmbedPage).",
+    response_class=Response,
+    response_model=None,
+    responses=_PAGE_RESPONSES,
+)(self_tests.get_step)
+router.include_router(pages)

@@ -1,0 +1,341 @@
+// Fascia's web component: <fascia-self-test> and <fascia-step>. No dependencies, no build step.
+//
+//   <script type="module" src="https://fascia.example.org/v1/embed.js"></script>
+//   <fascia-self-test self-test="muscular-minesweeper" variant="partner" lang="es"></fascia-self-test>
+//   <fascia-step self-test="muscular-minesweeper" step="5" variant="partner"></fascia-step>
+//
+// The JSON comes from the origin this module was loaded from. Red flags and the disclaimer come
+// first, then the steps, each with its warnings. Theme it with the custom properties
+// --fascia-font, --fascia-text, --fascia-background, --fascia-accent, --fascia-radius and the
+// parts title, summary, details, progress, step-link, step-title, instruction, diagram and
+// button. Warnings and the disclaimer are not parts, use none of the custom properties, and
+// lock their own display, colours and size, so a page's styles cannot hide them.
+
+const ORIGIN = new URL(import.meta.url).origin;
+
+const TEXT = {
+  en: {
+    loading: "Loading…",
+    failed: "Could not load this guide",
+    before: "Before you start: if any of these applies, do not do the check",
+    stop: "STOP",
+    caution: "Caution",
+    info: "Note",
+    important: "Important",
+    ifYes: "If yes:",
+    steps: "Steps",
+    step: (n, total) => `Step ${n} of ${total}`,
+    goTo: (n, title) => `Step ${n}: ${title}`,
+    previous: "Previous step",
+    next: "Next step",
+    youNeed: "You need",
+    position: "Position",
+    landmarks: "Landmarks",
+    pressure: "Pressure",
+    diagram: (title) => `Diagram: ${title}`,
+  },
+  es: {
+    loading: "Cargando…",
+    failed: "No se ha podido cargar esta guía",
+    before: "Antes de empezar: si te ocurre alguna de estas cosas, no hagas la revisión",
+    stop: "DETENTE",
+    caution: "Precaución",
+    info: "Nota",
+    important: "Importante",
+    ifYes: "Si la respuesta es sí:",
+    steps: "Pasos",
+    step: (n, total) => `Paso ${n} de ${total}`,
+    goTo: (n, title) => `Paso ${n}: ${title}`,
+    previous: "Paso anterior",
+    next: "Paso siguiente",
+    youNeed: "Necesitas",
+    position: "Posición",
+    landmarks: "Referencias anatómicas",
+    pressure: "Presión",
+    diagram: (title) => `Diagrama: ${title}`,
+  },
+};
+
+// Locked: what makes safety text readable cannot be changed from outside (inherited properties
+// of the host included), and parts cannot be moved, stacked or drawn over it. The article is
+// an inline block so that text decorations of the host (a thick line-through) stop at it, and
+// the host's first-line indent, which would move it, is locked at 0.
+const STYLE = `
+:host{display:block;font:var(--fascia-font,1rem/1.5 system-ui,sans-serif);
+color:var(--fascia-text,#111);background:var(--fascia-background,#fff);text-indent:0 !important}
+article{display:inline-block !important;width:100% !important;box-sizing:border-box;
+vertical-align:top;position:static !important;padding:1rem;writing-mode:horizontal-tb !important}
+h2,h3{line-height:1.25;margin:.5em 0}
+button{font:inherit;cursor:pointer;padding:.35em .8em;min-width:2.5em;min-height:2.25em;
+border:2px solid var(--fascia-accent,#1a5fb4);border-radius:var(--fascia-radius,.25rem);
+background:var(--fascia-background,#fff);color:var(--fascia-accent,#1a5fb4)}
+button[aria-current="step"]{font-weight:700;text-decoration:underline;
+background:var(--fascia-accent,#1a5fb4);color:var(--fascia-background,#fff)}
+button[aria-disabled="true"]{opacity:.6;cursor:default}
+.index{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0;margin:.5rem 0}
+.nav{display:flex;gap:.5rem;justify-content:space-between;margin-top:1rem}
+img{max-width:100%;height:auto}
+.error{border:2px dashed #111;padding:.75rem}
+[part]{position:static !important;inset:auto !important;transform:none !important;
+translate:none !important;scale:none !important;rotate:none !important;z-index:auto !important;
+float:none !important;margin-inline:0 !important;margin-block:.4em !important;
+filter:none !important;backdrop-filter:none !important;box-shadow:none !important;
+mix-blend-mode:normal !important;clip-path:none !important;mask:none !important;
+outline:none !important}
+button[part]:focus-visible{outline:3px solid #111 !important;outline-offset:2px !important}
+[part]::before,[part]::after{content:none !important}
+.safety,.safety *,.warning,.warning *{visibility:visible !important;opacity:1 !important;
+color:#111 !important;-webkit-text-fill-color:#111 !important;-webkit-text-stroke:0 !important;
+font-family:system-ui,sans-serif !important;font-size:16px !important;line-height:1.4 !important;
+letter-spacing:normal !important;word-spacing:normal !important;text-indent:0 !important;
+text-shadow:none !important;filter:none !important;transform:none !important;
+clip-path:none !important;mask:none !important;position:static !important;
+content-visibility:visible !important;overflow:visible !important;height:auto !important;
+max-height:none !important;writing-mode:horizontal-tb !important;mix-blend-mode:normal !important;
+font-size-adjust:none !important;font-feature-settings:normal !important;
+font-variation-settings:normal !important;-webkit-text-security:none !important}
+.safety,.warning,.warning p,.safety h2,.safety h3{display:block !important}
+.warning strong{display:inline !important;font-weight:700 !important}
+.warning{border:3px solid #111 !important;border-left-width:.6rem !important;
+padding:.5rem .75rem !important;margin:.75rem 0 !important;background:#fff !important}
+.warning.stop{border-color:#b00020 !important;border-style:double !important;
+border-width:6px 6px 6px .9rem !important;background:#fdecee !important}
+.warning.caution{border-color:#8a4500 !important;background:#fff4e5 !important}
+.warning.info{border-color:#1a5fb4 !important;border-style:dashed !important;
+background:#eef4fb !important}
+.warning p{margin:.25rem 0 !important}
+`;
+
+function text(key, lang) {
+  return (TEXT[lang] || TEXT.en)[key];
+}
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined) node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined && child !== "") node.append(child);
+  }
+  return node;
+}
+
+function warningBox(warning, lang) {
+  const label = warning.kind === "disclaimer" ? text("important", lang) : text(warning.severity, lang);
+  const box = element(
+    "div",
+    { class: `warning ${warning.severity}`, role: "note", "data-warning": warning.id },
+    element("p", {}, element("strong", {}, `${label}: ${warning.title}`)),
+  );
+  if (warning.question) {
+    box.append(element("p", {}, warning.question));
+    box.append(element("p", {}, `${text("ifYes", lang)} ${warning.action}`));
+  } else {
+    box.append(element("p", {}, warning.sign), element("p", {}, warning.action));
+  }
+  if (warning.care && warning.care.advice) box.append(element("p", {}, warning.care.advice));
+  return box;
+}
+
+function safetySection(warnings, lang, heading) {
+  const stops = warnings.filter((w) => w.kind !== "disclaimer");
+  const disclaimers = warnings.filter((w) => w.kind === "disclaimer");
+  return element(
+    "section",
+    { class: "safety", "aria-label": text("before", lang) },
+    element(heading, {}, text("before", lang)),
+    ...stops.map((w) => warningBox(w, lang)),
+    ...disclaimers.map((w) => warningBox(w, lang)),
+  );
+}
+
+function diagram(links, title, lang) {
+  const href = links && links.diagram;
+  if (typeof href !== "string") return null;
+  return element("img", { part: "diagram", src: new URL(href, ORIGIN).href, alt: text("diagram", lang)(title) });
+}
+
+function stepBody(step, lang, heading) {
+  const title = `${step.number}. ${step.title}`;
+  const body = element(
+    "div",
+    { class: "step", "data-step": String(step.number) },
+    element(heading, { part: "step-title" }, title),
+    element("p", { part: "instruction" }, step.instruction),
+  );
+  if (step.note) body.append(element("p", { part: "details" }, step.note));
+  if (step.landmarks && step.landmarks.length) {
+    const names = step.landmarks.map((l) => l.name).join(", ");
+    body.append(element("p", { part: "details" }, `${text("landmarks", lang)}: ${names}`));
+  }
+  body.append(...step.warnings.map((w) => warningBox(w, lang)));
+  const picture = diagram(step.links, title, lang);
+  if (picture) body.append(picture);
+  return body;
+}
+
+async function fetchJson(path, lang) {
+  const url = new URL(path, ORIGIN);
+  if (lang) url.searchParams.set("lang", lang);
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`.trim();
+    try {
+      const problem = await response.json();
+      if (problem.detail) detail = problem.detail;
+    } catch {
+      // not a problem document: the status says enough
+    }
+    throw new Error(detail);
+  }
+  return response.json();
+}
+
+class FasciaElement extends HTMLElement {
+  static get observedAttributes() {
+    return ["self-test", "step", "variant", "lang"];
+  }
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+    this.generation = 0;
+  }
+
+  get language() {
+    return (this.getAttribute("lang") || "en").split("-")[0].toLowerCase();
+  }
+
+  connectedCallback() {
+    this.load();
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected) this.load();
+  }
+
+  show(...children) {
+    const style = element("style", {}, STYLE);
+    this.shadowRoot.replaceChildren(style, ...children);
+  }
+
+  async load() {
+    const generation = ++this.generation;
+    const lang = this.language;
+    this.show(element("article", { "aria-busy": "true" }, element("p", { role: "status" }, text("loading", lang))));
+    try {
+      const data = await fetchJson(this.path(), this.getAttribute("lang"));
+      if (generation === this.generation) this.render(data);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      const message = `${text("failed", lang)}: ${error.message}`;
+      this.show(element("article", {}, element("p", { class: "error", role: "alert" }, message)));
+    }
+  }
+
+  query() {
+    const variant = this.getAttribute("variant");
+    return variant ? `?variant=${encodeURIComponent(variant)}` : "";
+  }
+
+  selfTestId() {
+    return encodeURIComponent(this.getAttribute("self-test") || "");
+  }
+}
+
+class FasciaSelfTest extends FasciaElement {
+  path() {
+    return `/v1/self-tests/${this.selfTestId()}${this.query()}`;
+  }
+
+  render(selfTest) {
+    const lang = this.language;
+    const wanted = this.getAttribute("variant") || selfTest.default_variant;
+    const variant = selfTest.variants.find((v) => v.id === wanted) || selfTest.variants[0];
+    this.steps = variant.steps;
+    this.progress = element("p", { part: "progress", "aria-live": "polite", "aria-atomic": "true" });
+    this.current = element("div", { class: "current" });
+    this.index = element("ol", { class: "index", "aria-label": text("steps", lang) });
+    this.links = this.steps.map((step, position) => {
+      const link = element(
+        "button",
+        { type: "button", part: "step-link", "aria-label": text("goTo", lang)(step.number, step.title) },
+        String(step.number),
+      );
+      link.addEventListener("click", () => this.go(position, false));
+      this.index.append(element("li", {}, link));
+      return link;
+    });
+    this.previous = element("button", { type: "button", part: "button", "data-go": "previous" }, text("previous", lang));
+    this.next = element("button", { type: "button", part: "button", "data-go": "next" }, text("next", lang));
+    this.previous.addEventListener("click", () => this.go(this.position - 1, false));
+    this.next.addEventListener("click", () => this.go(this.position + 1, false));
+    const steps = element(
+      "section",
+      { class: "steps", "aria-label": text("steps", lang) },
+      element("h3", {}, text("steps", lang)),
+      this.index,
+      this.progress,
+      this.current,
+      element("div", { class: "nav" }, this.previous, this.next),
+    );
+    steps.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowRight") this.go(this.position + 1, false);
+      if (event.key === "ArrowLeft") this.go(this.position - 1, false);
+    });
+    const needs = variant.you_need && variant.you_need.length ? `${text("youNeed", lang)}: ${variant.you_need.join("; ")}` : "";
+    this.show(
+      element(
+        "article",
+        { lang: selfTest.translation.locale },
+        element("h2", { part: "title" }, selfTest.name),
+        element("p", { part: "summary" }, selfTest.summary),
+        safetySection([...selfTest.warnings, ...variant.warnings], lang, "h3"),
+        diagram(selfTest.links, selfTest.name, lang),
+        element("p", { part: "details" }, needs),
+        element("p", { part: "details" }, variant.position ? `${text("position", lang)}: ${variant.position}` : ""),
+        steps,
+      ),
+    );
+    this.position = 0;
+    this.go(0, true);
+  }
+
+  go(position, quiet) {
+    if (position < 0 || position >= this.steps.length) return;
+    this.position = position;
+    const step = this.steps[position];
+    this.current.replaceChildren(stepBody(step, this.language, "h3"));
+    this.links.forEach((link, i) => {
+      if (i === position) link.setAttribute("aria-current", "step");
+      else link.removeAttribute("aria-current");
+    });
+    this.previous.setAttribute("aria-disabled", String(position === 0));
+    this.next.setAttribute("aria-disabled", String(position === this.steps.length - 1));
+    const announcement = `${text("step", this.language)(step.number, this.steps.length)}: ${step.title}`;
+    if (!quiet || !this.progress.textContent) this.progress.textContent = announcement;
+  }
+}
+
+class FasciaStep extends FasciaElement {
+  path() {
+    const number = encodeURIComponent(this.getAttribute("step") || "1");
+    return `/v1/self-tests/${this.selfTestId()}/steps/${number}${this.query()}`;
+  }
+
+  render(step) {
+    const lang = this.language;
+    this.show(
+      element(
+        "article",
+        { lang: step.translation.locale },
+        safetySection([...step.safety.red_flags, step.safety.disclaimer], lang, "h2"),
+        stepBody(step, lang, "h2"),
+      ),
+    );
+  }
+}
+
+if (!customElements.get("fascia-self-test")) customElements.define("fascia-self-test", FasciaSelfTest);
+if (!customElements.get("fascia-step")) customElements.define("fascia-step", FasciaStep);
