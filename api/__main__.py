@@ -16,7 +16,7 @@ from api.caching import cache_control
 from api.content.diagnostics import ContentError, ContentFolderError
 from api.content.library import check_content
 from api.export import export
-from api.openapi import render_openapi
+from api.openapi import render_examples, render_openapi
 from api.serve import serve
 from api.settings import Settings
 from api.store import BundleError
@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "--listen", default="127.0.0.1:8080", help="nginx listen address (default %(default)s)"
     )
     commands.add_parser("new-key", help="print a new API key and its digest for the settings")
-    spec = commands.add_parser("openapi", help="write the OpenAPI document")
+    spec = commands.add_parser(
+        "openapi", help="write the OpenAPI document, and examples.json beside it"
+    )
     spec.add_argument("--output", type=Path, default=OPENAPI_PATH, help=f"default: {OPENAPI_PATH}")
     args = parser.parse_args(argv)
     try:
@@ -102,8 +104,11 @@ def _build(content_dir: Path, output: Path, if_changed: bool) -> int:
 
 def _write_openapi(settings: Settings, output: Path) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_openapi(create_app(settings)), encoding="utf-8")
-    print(f"wrote {output}")
+    app = create_app(settings)
+    output.write_text(render_openapi(app), encoding="utf-8")
+    examples = output.with_name("examples.json")
+    examples.write_text(render_examples(app), encoding="utf-8")
+    print(f"wrote {output} and {examples}")
     return 0
 
 

@@ -21,17 +21,22 @@ HTML_POLICY = (
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
-def security_headers(content_type: bytes, has_body: bool = True) -> list[tuple[bytes, bytes]]:
-    """The headers added to a response of ``content_type`` (a 304 has no body to police)."""
+def security_headers(content_type: bytes, with_policy: bool = True) -> list[tuple[bytes, bytes]]:
+    """The headers added to a response of ``content_type``; ``with_policy``: with the CSP (not
+    on a 304, which has no body to police, nor on a response that set its own)."""
     headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
-    if has_body:
+    if with_policy:
         policy = HTML_POLICY if content_type.startswith(b"text/html") else DATA_POLICY
         headers.append((b"content-security-policy", policy.encode()))
     return headers
 
 
 class SecurityHeaders:
-    """Adds ``security_headers`` to every response of the app, so cached ones carry them too."""
+    """Adds ``security_headers`` to every response of the app, so cached ones carry them too.
+
+    A response that sets its own Content-Security-Policy keeps it: the API reference page
+    (``api.docs``) runs scripts from this origin, which no other page may.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,7 +51,8 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
                 has_body = message["status"] != 304
-                headers += security_headers(content_type, has_body)
+                own_policy = any(k == b"content-security-policy" for k, _ in headers)
+                headers += security_headers(content_type, has_body and not own_policy)
                 message = {**message, "headers": headers}
             await send(message)
 
