@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools pdf-libraries build run check test lint typecheck unit openapi docker-lint bench bench-scale soak export new-key clean
+.PHONY: help install system-tools pdf-libraries build run check test lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,14 +23,16 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
 
 # nginx serves the static export (a test, the benchmark); wrk is the load generator; Redis
-# holds shared quotas in a test; Chromium loads every handout in a test; poppler-utils reads
-# the PDFs back in a test. Tests start and stop each of them on 127.0.0.1 themselves.
-system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium and poppler-utils from Debian if missing (needs root)
+# holds shared quotas in a test; Chromium loads every handout and the API reference in a test;
+# poppler-utils reads the PDFs back in a test; curl and jq run the shell quick start. Tests start
+# and stop each server on 127.0.0.1.
+system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium, poppler-utils, curl and jq from Debian if missing (needs root)
 	@if ! command -v wrk >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 \
 		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
-		|| ! test -x /usr/bin/chromium || ! command -v pdftotext >/dev/null 2>&1; then \
+		|| ! test -x /usr/bin/chromium || ! command -v pdftotext >/dev/null 2>&1 \
+		|| ! command -v curl >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			nginx-light wrk redis-server chromium poppler-utils; \
+			nginx-light wrk redis-server chromium poppler-utils curl jq; \
 	fi
 
 # WeasyPrint typesets the PDF handouts with Pango; without it only PDFs are unavailable (503).
@@ -48,13 +50,13 @@ run: install pdf-libraries ## Build the bundle if the content changed, then serv
 check: install ## Validate content/ and report every problem
 	$(RUN) python -m api check
 
-openapi: install ## Regenerate openapi/openapi.json from the app
+openapi: install ## Regenerate openapi/openapi.json (and openapi/examples.json) from the app
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api openapi
 
 lint: install ## ruff format check + ruff lint
-	$(RUN) ruff format --check api tests
-	$(RUN) ruff check api tests
+	$(RUN) ruff format --check api tests examples
+	$(RUN) ruff check api tests examples
 
 typecheck: install ## mypy --strict on api/
 	$(RUN) mypy
@@ -82,6 +84,17 @@ soak: install system-tools ## 60 s of mixed load on one worker: 5xx, failed conn
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m tests.soak
 
+# The quick starts of the README, against a server already running (make run) at URL.
+URL ?= http://127.0.0.1:8000
+examples: install node_modules/.installed ## Run the curl, TypeScript and Python quick starts against URL (default: make run's)
+	sh examples/curl/quickstart.sh $(URL)
+	node_modules/.bin/openapi-typescript openapi/openapi.json -o examples/typescript/fascia-api.d.ts
+	node_modules/.bin/tsc --strict -p examples/typescript
+	node examples/typescript/dist/quickstart.mjs $(URL)
+	$(RUN) openapi-python-client generate --path openapi/openapi.json --meta none --overwrite \
+		--output-path examples/python/fascia_client
+	$(RUN) python examples/python/quickstart.py $(URL)
+
 new-key: install ## Make an API key and the digest to configure for it
 	$(RUN) python -m api new-key
 
@@ -91,3 +104,4 @@ export: install ## Write the static export to dist/ (DIR=... to choose)
 
 clean: ## Remove the virtual environments and caches
 	rm -rf $(VENV) $(TOOLS) build node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf examples/typescript/dist examples/typescript/fascia-api.d.ts examples/python/fascia_client

@@ -20,7 +20,7 @@ from api.content.releases import record_release
 from api.content.review import due_for_review, parse_within
 from api.export import export
 from api.notify import UnknownRelease, change_event, deliver
-from api.openapi import render_openapi
+from api.openapi import render_examples, render_openapi
 from api.serve import serve
 from api.settings import Settings
 from api.store import BundleError, Store
@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         "--listen", default="127.0.0.1:8080", help="nginx listen address (default %(default)s)"
     )
     commands.add_parser("new-key", help="print a new API key and its digest for the settings")
-    spec = commands.add_parser("openapi", help="write the OpenAPI document")
+    spec = commands.add_parser(
+        "openapi", help="write the OpenAPI document, and examples.json beside it"
+    )
     spec.add_argument("--output", type=Path, default=OPENAPI_PATH, help=f"default: {OPENAPI_PATH}")
     args = parser.parse_args(argv)
     try:
@@ -185,8 +187,11 @@ def _build(content_dir: Path, output: Path, if_changed: bool) -> int:
 
 def _write_openapi(settings: Settings, output: Path) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_openapi(create_app(settings)), encoding="utf-8")
-    print(f"wrote {output}")
+    app = create_app(settings)
+    output.write_text(render_openapi(app), encoding="utf-8")
+    examples = output.with_name("examples.json")
+    examples.write_text(render_examples(app), encoding="utf-8")
+    print(f"wrote {output} and {examples}")
     return 0
 
 

@@ -15,6 +15,8 @@ from api.cache import ResponseCache, Responses
 from api.caching import cache_control
 from api.care import advice_by_region
 from api.cors import Cors
+from api.docs import Docs
+from api.docs import router as docs_router
 from api.errors import install_error_handlers
 from api.gateway import Gateway, Policy, RouteTemplates
 from api.logs import AccessLog
@@ -49,7 +51,11 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
 * Every collection, search and the export are paged: `page_size` (default 100, at most 1,000)
   and `cursor`, with `links.next` and a `Link: <...>; rel="next"` header while more follow.
 * Every resource is available as JSON (default), schema.org JSON-LD, Markdown and HTML, chosen
-  by `Accept` or by a `.json`, `.jsonld`, `.md` or `.html` suffix on the URL.
+  by `Accept` or by a `.json`, `.jsonld`, `.md` or `.html` suffix on the URL. Each operation
+  here describes JSON; the others are listed again on their suffix paths (tags `json-ld`,
+  `html`, `markdown`), so a generated client gets one type per call.
+* Interactive reference: `/docs` on this server. Full example responses: `openapi/examples.json`
+  in the repository.
 * English and Spanish, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.
 * Errors are `application/problem+json` (RFC 9457) and say what would have worked: unknown query
   parameters are a 400 listing the accepted ones (`accepted_params`); an unknown variant or step
@@ -93,13 +99,17 @@ def create_app(settings: Settings | None = None) -> Fascia:
         version="1.0.0",
         summary="Expert bodywork guides as structured data.",
         description=DESCRIPTION,
-        docs_url=None,  # the usual pages load script from a CDN; /openapi.json is enough
+        # FastAPI's pages load script from a CDN: /docs and /openapi.json are api.docs's.
+        docs_url=None,
         redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.store = store
     app.state.default_locale = store.meta.default_locale
     control = cache_control(settings.cache_max_age, settings.cache_stale_while_revalidate)
+    app.state.page_cache_control = control
+    app.state.docs = Docs.load()
     app.state.locales = {
         locale: Locale(
             locale,
@@ -110,7 +120,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
         )
         for locale in store.meta.locales
     }
-    for router in ROUTERS:
+    for router in (*ROUTERS, docs_router):
         app.include_router(router)
     install_error_handlers(app)
     meta = store.meta
@@ -133,7 +143,9 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
     responses: Responses | None = app.state.responses
     layers: list[Callable[[ASGIApp], ASGIApp]] = [
         # Request ids, size limits, methods, CORS, keys, quotas, metrics and the access log.
-        lambda inner: Gateway(inner, policy, app.state.metrics, RouteTemplates(ROUTERS)),
+        lambda inner: Gateway(
+            inner, policy, app.state.metrics, RouteTemplates((*ROUTERS, docs_router))
+        ),
         *([lambda inner: ResponseCache(inner, responses)] if responses is not None else []),
         # Outside FastAPI so that even its own 500s carry the headers.
         lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),

@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -55,9 +55,22 @@ class AllowedRange(BaseModel):
     maximum: int
 
 
+def _problem_schema(schema: dict[str, Any]) -> None:
+    """As sent: the RFC 9457 members always, each extension member only when it says something
+    (never as null)."""
+    always = ["type", "title", "status", "detail", "instance"]
+    schema["required"] = always
+    for name, field in schema["properties"].items():
+        if name not in always and "anyOf" in field:
+            (kept,) = [option for option in field.pop("anyOf") if option != {"type": "null"}]
+            field.update(kept)
+            field.pop("default", None)
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
+    model_config = ConfigDict(json_schema_extra=_problem_schema)
     type: str = Field(default="about:blank", description="'about:blank': the status says it all.")
     title: str = Field(description="The HTTP status phrase.")
     status: int = Field(ge=400, le=599)

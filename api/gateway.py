@@ -63,7 +63,6 @@ class RouteTemplates:
         routes = [route for router in routers for route in router.routes]
         self.routes = [(r.path_regex, r.path) for r in routes if isinstance(r, APIRoute)]
         self.routes.append((re.compile("^/metrics$"), "/metrics"))
-        self.routes.append((re.compile("^/openapi.json$"), "/openapi.json"))
         self.known: dict[str, str] = {}
 
     def __call__(self, path: str) -> str:

@@ -35,12 +35,13 @@ DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def security_headers(
-    content_type: bytes, has_body: bool = True, framable_by: str | None = None
+    content_type: bytes, with_policy: bool = True, framable_by: str | None = None
 ) -> list[tuple[bytes, bytes]]:
-    """The headers added to a response of ``content_type`` (a 304 has no body to police);
-    an HTML page ``framable_by`` some sources says so in its ``frame-ancestors``."""
+    """The headers added to a response of ``content_type``; ``with_policy``: with the CSP (not
+    on a 304, which has no body to police, nor on a response that set its own); an HTML page
+    ``framable_by`` some sources says so in its ``frame-ancestors``."""
     headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
-    if has_body:
+    if with_policy:
         if not content_type.startswith(b"text/html"):
             policy = DATA_POLICY
         elif framable_by is not None:
@@ -52,7 +53,11 @@ def security_headers(
 
 
 class SecurityHeaders:
-    """Adds ``security_headers`` to every response of the app, so cached ones carry them too."""
+    """Adds ``security_headers`` to every response of the app, so cached ones carry them too.
+
+    A response that sets its own Content-Security-Policy keeps it: the API reference page
+    (``api.docs``) runs scripts from this origin, which no other page may.
+    """
 
     def __init__(self, app: ASGIApp, frame_ancestors: tuple[str, ...] = ("'none'",)) -> None:
         self.app = app
@@ -69,8 +74,9 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
                 has_body = message["status"] != 304
+                own_policy = any(k == b"content-security-policy" for k, _ in headers)
                 framable_by = self.frame_ancestors if framable else None
-                headers += security_headers(content_type, has_body, framable_by)
+                headers += security_headers(content_type, has_body and not own_policy, framable_by)
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -47,6 +47,7 @@ def serve(settings: Settings) -> int:
         items=meta.items,
         response_cache_mb=settings.response_cache_mb,
         workers=settings.workers,
+        api_reference=f"http://{settings.host}:{settings.port}/docs",
     )
     if settings.workers == 1:
         return _run(app, settings, reuse_port=settings.reuse_port)

@@ -17,13 +17,32 @@ from api.content.kinds import COLLECTIONS
 
 
 class View(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+    """A response model. Every field is always written, so all are required in its schema."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        populate_by_name=True,
+        serialize_by_alias=True,
+        json_schema_serialization_defaults_required=True,
+    )
+
+
+def _next_is_optional(schema: dict[str, Any]) -> None:
+    """``next`` is left out of the last page, so it is the one field not always present."""
+    schema["required"] = [name for name in schema.get("required", []) if name != "next"]
+    schema["properties"]["next"] = {
+        key: value
+        for key, value in schema["properties"]["next"].items()
+        if key not in ("anyOf", "default")
+    } | {"type": "string"}
 
 
 SVG_SUFFIX = ".svg"  # a resource's picture is its own URL with this suffix
 
 
 class Links(View):
+    model_config = ConfigDict(json_schema_extra=_next_is_optional)
+
     self_: Annotated[str, Field(alias="self", description="This resource's own URL path.")]
     next: Annotated[
         str | None,
@@ -383,7 +402,13 @@ class ApiIndex(View):
 class SearchHit(View):
     """One item that matches a search, with where its text matched."""
 
-    kind: str
+    kind: Annotated[
+        str,
+        Field(
+            description="The collection the item is in.",
+            json_schema_extra={"enum": list(COLLECTIONS)},
+        ),
+    ]
     id: str
     name: str
     snippet: Annotated[str, Field(description="The text around the first match.")]

@@ -1,10 +1,19 @@
-"""What a new OpenAPI document breaks for clients of an old one: removals and narrowing."""
+"""What a new OpenAPI document breaks for clients of an old one: removals and narrowing.
+
+References (``$ref`` to components) are followed, so moving a parameter or a response to
+``components`` changes nothing. A representation the old document listed on an operation may
+move to the operation on its suffix path (``GET /v1/muscles`` offering ``text/html`` ->
+``GET /v1/muscles.html``): the same bytes are still served at both URLs, and the document now
+names the URL that gives them to a generated client without a union type.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 Spec = dict[str, Any]
+# Where each representation lives when it is not on the JSON operation's path.
+SUFFIXES = {"application/ld+json": ".jsonld", "text/html": ".html", "text/markdown": ".md"}
 
 
 def breaking_changes(old: Spec, new: Spec) -> list[str]:
@@ -17,15 +26,19 @@ def breaking_changes(old: Spec, new: Spec) -> list[str]:
             if current is None:
                 problems.append(f"{where}: operation removed")
                 continue
-            problems += _parameters(where, operation, current)
-            problems += _responses(where, operation, current, old, new)
+            problems += _parameters(where, operation, current, old, new)
+            moved = {
+                media: new["paths"].get(path + suffix, {}).get(method)
+                for media, suffix in SUFFIXES.items()
+            }
+            problems += _responses(where, operation, current, old, new, moved)
     return problems
 
 
-def _parameters(where: str, old: Spec, new: Spec) -> list[str]:
+def _parameters(where: str, old: Spec, new: Spec, old_spec: Spec, new_spec: Spec) -> list[str]:
     problems = []
-    before = {(p["in"], p["name"]): p for p in old.get("parameters", [])}
-    after = {(p["in"], p["name"]): p for p in new.get("parameters", [])}
+    before = {(p["in"], p["name"]): p for p in _listed(old_spec, old.get("parameters", []))}
+    after = {(p["in"], p["name"]): p for p in _listed(new_spec, new.get("parameters", []))}
     for key, parameter in after.items():
         if parameter.get("required") and not before.get(key, {}).get("required"):
             problems.append(f"{where}: parameter {key[1]} is newly required")
@@ -66,26 +79,48 @@ def _enum(schema: Spec) -> set[Any] | None:
     return None
 
 
-def _responses(where: str, old: Spec, new: Spec, old_spec: Spec, new_spec: Spec) -> list[str]:
+def _responses(
+    where: str,
+    old: Spec,
+    new: Spec,
+    old_spec: Spec,
+    new_spec: Spec,
+    moved: dict[str, Spec | None],
+) -> list[str]:
     problems = []
-    for status, response in old["responses"].items():
-        current = new["responses"].get(status)
+    for status, listed in old["responses"].items():
+        response = _resolve(old_spec, listed)
+        current = _response(new_spec, new, status)
         if current is None:
             problems.append(f"{where}: response {status} removed")
             continue
         for media, content in response.get("content", {}).items():
-            if media not in current.get("content", {}):
+            offered = current.get("content", {}).get(media)
+            if offered is None and moved.get(media) is not None:
+                offered = (_response(new_spec, moved[media], status) or {}).get("content", {})
+                offered = offered.get(media)
+            if offered is None:
                 problems.append(f"{where}: {status} no longer offers {media}")
                 continue
             problems += _schema(
                 f"{where} {status} {media}",
                 _resolve(old_spec, content.get("schema", {})),
-                _resolve(new_spec, current["content"][media].get("schema", {})),
+                _resolve(new_spec, offered.get("schema", {})),
                 old_spec,
                 new_spec,
                 set(),
             )
     return problems
+
+
+def _response(spec: Spec, operation: Spec | None, status: str) -> Spec | None:
+    if operation is None or status not in operation["responses"]:
+        return None
+    return _resolve(spec, operation["responses"][status])
+
+
+def _listed(spec: Spec, parameters: list[Spec]) -> list[Spec]:
+    return [_resolve(spec, parameter) for parameter in parameters]
 
 
 def _schema(
@@ -94,6 +129,21 @@ def _schema(
     if where in seen:
         return []
     seen.add(where)
+    old_options, new_options = _options(old_spec, old), _options(new_spec, new)
+    if len(old_options) > 1 or len(new_options) > 1:
+        # A response may narrow (a nullable field that is never null) but never widen: each
+        # type it can now have is one it could have before, and is checked against that one.
+        problems = []
+        for option in new_options:
+            before = next((o for o in old_options if o.get("type") == option.get("type")), None)
+            if before is None:
+                types = [o.get("type") for o in old_options]
+                problems.append(f"{where}: type {option.get('type')} is new (was {types})")
+                continue
+            problems += _schema(
+                f"{where}<{option.get('type')}>", before, option, old_spec, new_spec, seen
+            )
+        return problems
     problems = []
     if old.get("type") != new.get("type"):
         return [f"{where}: type changed from {old.get('type')} to {new.get('type')}"]
@@ -119,8 +169,14 @@ def _schema(
     return problems
 
 
+def _options(spec: Spec, schema: Spec) -> list[Spec]:
+    """The alternatives of an ``anyOf`` (resolved), or the schema alone."""
+    return [_resolve(spec, option) for option in schema.get("anyOf", [schema])]
+
+
 def _resolve(spec: Spec, schema: Spec) -> Spec:
+    """``schema`` itself, or what its ``$ref`` (``#/components/<section>/<name>``) names."""
     while "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        schema = spec["components"]["schemas"][name]
+        _, _, section, name = schema["$ref"].split("/")
+        schema = spec["components"][section][name]
     return schema

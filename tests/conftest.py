@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 
 from api import Settings, create_app
 from api.build import build_bundle
@@ -17,6 +18,15 @@ from tests.releases import releases  # noqa: F401 - a fixture shared by the sync
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 BUNDLE = ROOT / "build" / "fascia.sqlite"  # the default FASCIA_BUNDLE, so servers find it too
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's: `make test` installs it; Playwright drives it
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -46,3 +56,15 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, for one test module."""
+    assert CHROMIUM.exists(), "Chromium is missing: `make test` installs it (apt-get chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS
+        )
+        yield launched
+        launched.close()

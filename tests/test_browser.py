@@ -17,22 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from api.cache import content_paths
 from api.store import Store
 from tests.conftest import BUNDLE
 from tests.servers import ROOT, fascia, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGUMENTS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCALES = ("en", "es")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -60,15 +51,6 @@ def violations(page: Page, axe: str) -> list[str]:
     page.evaluate(axe)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:80]})" for v in result["violations"]]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: `make test` installs it (apt-get chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS)
-        yield launched
-        launched.close()
 
 
 def visit(browser: Browser, url: str) -> tuple[Page, list[str]]:

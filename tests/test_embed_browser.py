@@ -15,9 +15,9 @@ from playwright.sync_api import Browser, Page
 
 from api.routes.embed import embed_script
 from tests.servers import fascia, free_port
-from tests.test_browser import axe, browser, violations
+from tests.test_browser import axe, violations
 
-__all__ = ["axe", "browser"]  # fixtures shared with the handout tests
+__all__ = ["axe"]  # a fixture shared with the handout tests (`browser` is the conftest's)
 
 SELF_TEST = "muscular-minesweeper"
 # Whether an element can be read where it is: rendered, not transparent, not tiny, and the top

@@ -1,32 +1,46 @@
-"""The committed OpenAPI document is the app's, and it documents every operation fully."""
+"""The committed OpenAPI document is the app's, documents every operation fully, and is shaped
+for client generators: one JSON type per 200, closed sets as enums, always-present fields
+required, small examples cut from real responses."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import jsonschema
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.content.kinds import COLLECTIONS
-from api.openapi import render_openapi
+from api.openapi import ALTERNATES, render_examples, render_openapi, trimmed
 from tests.conftest import ROOT
+from tests.spec import json_operations, operations, parameters, resolve, responses
 
 COMMITTED = ROOT / "openapi" / "openapi.json"
+EXAMPLES = ROOT / "openapi" / "examples.json"
+MEDIA_TYPES = {
+    ".jsonld": "application/ld+json",
+    ".html": "text/html",
+    ".md": "text/markdown",
+    ".pdf": "application/pdf",
+}
+PICTURED = {"getDiagram", "getLandmark", "getTechnique", "getSelfTest", "getSelfTestStep"}
 
 
-def operations(app: FastAPI) -> list[tuple[str, dict[str, Any]]]:
-    return [
-        (f"{method.upper()} {path}", operation)
-        for path, item in app.openapi()["paths"].items()
-        for method, operation in item.items()
-    ]
+def named(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(f"GET {path}", path, operation) for path, operation in operations(spec)]
 
 
 def test_committed_spec_matches_the_app(app: FastAPI) -> None:
     assert COMMITTED.read_text(encoding="utf-8") == render_openapi(app), (
         "openapi/openapi.json is stale: run `make openapi` and commit the result"
+    )
+
+
+def test_committed_examples_match_the_app(app: FastAPI) -> None:
+    assert EXAMPLES.read_text(encoding="utf-8") == render_examples(app), (
+        "openapi/examples.json is stale: run `make openapi` and commit the result"
     )
 
 
@@ -36,22 +50,25 @@ def test_served_spec_is_the_committed_one(client: TestClient) -> None:
 
 
 def test_every_operation_is_documented(app: FastAPI) -> None:
-    for name, operation in operations(app):
+    spec = app.openapi()
+    for name, _, operation in named(spec):
         assert operation.get("summary"), name
         assert operation.get("description"), name
         assert operation.get("operationId"), name
-        content = operation["responses"]["200"]["content"]
-        if "application/json" in content:
-            assert "example" in content["application/json"], name
-        else:  # the web component's script and the pages for iframes
-            assert list(content) in (["text/javascript"], ["text/html"]), name
+        (content,) = resolve(spec, operation["responses"]["200"])["content"].values()
+        binary = content["schema"].get("format") == "binary"  # a PDF: described, not shown
+        script_or_frame = "example" not in content and name.startswith(
+            ("GET /v1/embed.js", "GET /v1/embed/{version}.js", "GET /embed/")
+        )  # the web component's script, the pages for iframes: their operations describe them
+        assert binary or script_or_frame or content["example"], name
 
 
 def test_every_error_response_is_problem_json(app: FastAPI) -> None:
+    spec = app.openapi()
     errors = [
         (name, int(status), response)
-        for name, operation in operations(app)
-        for status, response in operation["responses"].items()
+        for name, _, operation in named(spec)
+        for status, response in responses(spec, operation).items()
         if status.startswith("4")
     ]
     assert len(errors) > 20
@@ -60,35 +77,157 @@ def test_every_error_response_is_problem_json(app: FastAPI) -> None:
         media = response["content"]["application/problem+json"]
         assert media["schema"] == {"$ref": "#/components/schemas/Problem"}, name
         assert media["example"]["status"] == status, name
+        jsonschema.validate(media["example"], {**spec, **media["schema"]})
 
 
-def test_every_v1_operation_documents_each_representation(app: FastAPI) -> None:
-    media_types = [
-        "application/json",
-        "application/ld+json",
-        "text/html",
-        "text/markdown",
-        "application/pdf",
+def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: FastAPI) -> None:
+    """Generators type a 200's data as the union of its media types: one each, so no union."""
+    spec = app.openapi()
+    v1 = [
+        (path, op)
+        for path, op in json_operations(spec)
+        if path.startswith("/v1") and "406" in op["responses"]
     ]
-    v1 = [(name, op) for name, op in operations(app) if name.startswith("GET /v1")]
-    embedding = ["GET /v1/embed", "GET /v1/embed.js", "GET /v1/embed/{version}.js"]
-    assert [name for name, _ in v1 if name.startswith("GET /v1/embed")] == embedding
-    v1 = [(name, op) for name, op in v1 if name not in embedding]
     assert len(v1) == 2 * len(COLLECTIONS) + 8  # list and get each; index, locales, search,
     # export, steps, one step, manifest and changes
-    drawn = {"Diagram", "Landmark", "Technique", "SelfTest", "SelfTestStep"}
-    for name, operation in v1:
-        content = operation["responses"]["200"]["content"]
-        pictured = operation["operationId"].removeprefix("get") in drawn
-        expected = [*media_types, "image/svg+xml"] if pictured else media_types
-        assert list(content) == expected, name
-        assert all(content[media]["example"] for media in expected if "pdf" not in media), name
-        assert content["application/pdf"] == {"schema": {"type": "string", "format": "binary"}}
-        assert "406" in operation["responses"], name
+    for path, operation in v1:
+        ok = resolve(spec, operation["responses"]["200"])
+        assert list(ok["content"]) == ["application/json"], path
+        pictured = operation["operationId"] in PICTURED
+        alternates = {**MEDIA_TYPES, **({".svg": "image/svg+xml"} if pictured else {})}
+        assert (path + ".svg" in spec["paths"]) == pictured, path
+        for suffix, media_type in alternates.items():
+            assert f"`{media_type}`" in ok["description"], path
+            alternate = spec["paths"][path + suffix]["get"]
+            assert alternate["operationId"] == operation["operationId"] + ALTERNATES[suffix][1]
+            (offered,) = resolve(spec, alternate["responses"]["200"])["content"]
+            assert offered == media_type, path
+            assert alternate["parameters"] == operation["parameters"], path
+    others = [path for path, _ in json_operations(spec) if (path, _) not in v1]
+    assert len(spec["paths"]) == len(v1) * 5 + len(PICTURED) + len(others)
 
 
-@pytest.mark.parametrize("path", ["/v1/muscles/{muscle_id}", "/v1/self-tests/{self_test_id}"])
-def test_examples_are_real_responses(app: FastAPI, client: TestClient, path: str) -> None:
-    operation = app.openapi()["paths"][path]["get"]
-    example = operation["responses"]["200"]["content"]["application/json"]["example"]
-    assert client.get(example["links"]["self"]).json() == example
+@pytest.mark.parametrize("suffix", MEDIA_TYPES)
+def test_the_suffix_operations_answer_what_they_document(
+    app: FastAPI, client: TestClient, suffix: str
+) -> None:
+    spec = app.openapi()
+    for path, operation in json_operations(spec):
+        if not path.startswith("/v1") or "406" not in operation["responses"]:
+            continue  # not content: the web component's script and where it is
+        url = path.replace("{self_test_id}", "muscular-minesweeper").replace("{number}", "5")
+        for parameter in parameters(spec, operation):
+            if parameter["in"] == "path":
+                example = parameter["schema"]["examples"][0]
+                url = url.replace("{" + parameter["name"] + "}", str(example))
+        required = [
+            f"{p['name']}={p['schema']['examples'][0]}"
+            for p in parameters(spec, operation)
+            if p["in"] == "query" and p.get("required")
+        ]
+        query = f"?{'&'.join(required)}" if required else ""
+        response = client.get(url + suffix + query)
+        assert response.status_code == 200, url
+        assert response.headers["content-type"].split(";")[0] == MEDIA_TYPES[suffix], url
+
+
+def test_examples_are_cut_from_real_responses(app: FastAPI, client: TestClient) -> None:
+    spec = app.openapi()
+    full = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    json_ops = [
+        (path, op)
+        for path, op in json_operations(spec)
+        if "application/json" in resolve(spec, op["responses"]["200"]).get("content", {})
+    ]
+    assert set(full) == {operation["operationId"] for _, operation in json_ops}
+    for path, operation in json_ops:
+        whole = full[operation["operationId"]]
+        # As asked at the default address, which the examples name (oEmbed's `url`).
+        asked = client.get(whole["request"], headers={"Host": "127.0.0.1:8000"})
+        assert asked.json() == whole["application/json"], path
+        example = operation["responses"]["200"]["content"]["application/json"]["example"]
+        assert example == trimmed(whole["application/json"]), path
+        schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        jsonschema.validate(example, {**spec, **schema})
+
+
+def test_examples_are_small(app: FastAPI) -> None:
+    document = json.dumps(app.openapi())
+    # It was about 1 MB with whole examples; it now describes 163 operations (every
+    # representation on its own path, diagrams, sync and embedding).
+    assert len(document) < 400_000
+    examples = [
+        json.dumps(media["example"])
+        for _, operation in json_operations(app.openapi())
+        for media in operation["responses"]["200"]["content"].values()
+        if "example" in media  # not the script and iframe pages, described in words
+    ]
+    assert max(len(example) for example in examples) < 25_000  # the export: one of each kind
+
+
+def test_trimming_keeps_one_of_each_list_and_the_counts() -> None:
+    page = {"items": [{"ids": [1, 2]}, {"ids": [3]}], "count": 2, "links": {"self": "/x"}}
+    # Lists keep their first entry; lists of numbers (a point: [x, y]) stay whole.
+    assert trimmed(page) == {"items": [{"ids": [1, 2]}], "count": 1, "links": {"self": "/x"}}
+    listed = [{"position": 1}, {"position": 2}]
+    assert trimmed({"numberOfItems": 2, "itemListElement": listed}) == {
+        "numberOfItems": 1,
+        "itemListElement": [{"position": 1}],
+    }
+
+
+def test_servers_point_at_the_serving_origin(app: FastAPI) -> None:
+    assert [server["url"] for server in app.openapi()["servers"]] == ["/"]
+
+
+def test_closed_value_sets_are_enums(app: FastAPI) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    assert schemas["WarningBrief"]["properties"]["kind"]["enum"] == [
+        "safety",
+        "red-flag",
+        "disclaimer",
+    ]
+    assert schemas["WarningView"]["properties"]["kind"]["enum"] == [
+        "safety",
+        "red-flag",
+        "disclaimer",
+    ]
+    assert schemas["SearchHit"]["properties"]["kind"]["enum"] == list(COLLECTIONS)
+    assert schemas["SearchKind"]["enum"] == list(COLLECTIONS)
+    assert schemas["Health"]["properties"]["status"]["const"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("schema", "fields"),
+    [
+        ("StepView", {"note", "pressure", "landmark_ids", "technique_ids"}),
+        ("TechniqueView", {"diagram_colour"}),
+        ("WarningView", {"kind", "question", "urgency", "care"}),
+        ("LandmarkView", {"diagram_colour", "avoid_pressure", "codes"}),
+        ("Problem", {"type", "title", "status", "detail", "instance"}),
+    ],
+)
+def test_always_present_fields_are_required(app: FastAPI, schema: str, fields: set[str]) -> None:
+    assert fields <= set(app.openapi()["components"]["schemas"][schema]["required"])
+
+
+def test_every_field_but_next_and_problem_extensions_is_required(app: FastAPI) -> None:
+    """Responses write every field (null where there is no value), except a last page's
+    ``links.next`` and the extension members of a problem, which are left out."""
+    schemas = app.openapi()["components"]["schemas"]
+    optional = {
+        (name, field)
+        for name, schema in schemas.items()
+        for field in schema.get("properties", {})
+        if field not in schema.get("required", [])
+    }
+    problem_extensions = {("Problem", field) for field in schemas["Problem"]["properties"]} - {
+        ("Problem", f) for f in ("type", "title", "status", "detail", "instance")
+    }
+    json_ld = {("JsonLd", field) for field in schemas["JsonLd"]["properties"]}
+    # oEmbed's `rich` members are absent from a `link` answer, as its specification asks.
+    oembed = {("OEmbed", field) for field in ("html", "width", "height")}
+    absent = {("Links", "next"), ("Links", "diagram")} | oembed
+    assert optional == absent | problem_extensions | (json_ld - {
+        ("JsonLd", "@context"), ("JsonLd", "@type"), ("JsonLd", "@id")})  # fmt: skip
+    assert schemas["Links"]["properties"]["next"]["type"] == "string"  # absent, never null

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from tests import vocabulary
 from tests.conftest import BUNDLE, bundle_of
+from tests.spec import json_operations, parameters
 
 LOCALES = ("en", "es")
 REPRESENTATIONS = {
@@ -31,12 +32,11 @@ def v1_examples() -> list[tuple[str, str]]:
     """(operation id, example path) for every /v1 operation, from the app's own document."""
     spec = create_app(Settings(bundle=BUNDLE)).openapi()
     cases = []
-    for template, item in spec["paths"].items():
-        operation = item["get"]
+    for template, operation in json_operations(spec):
         if not template.startswith("/v1") or "406" not in operation["responses"]:
             continue  # not content: the web component's script and where it is
         path, query = template, ""
-        for parameter in operation.get("parameters", []):
+        for parameter in parameters(spec, operation):
             example = parameter["schema"].get("examples", [""])[0]
             if parameter["in"] == "path":
                 path = path.replace("{" + parameter["name"] + "}", str(example))
@@ -75,10 +75,12 @@ def test_json_conforms_to_the_schema(
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize(("operation", "path"), CASES)
 def test_json_ld_uses_only_schema_org_terms(
-    client: TestClient, operation: str, path: str, locale: str
+    app: FastAPI, client: TestClient, operation: str, path: str, locale: str
 ) -> None:
     document = get(client, path, "application/ld+json", locale).json()
     assert document["@context"] == "https://schema.org"
+    spec = app.openapi()
+    jsonschema.validate(document, {**spec, "$ref": "#/components/schemas/JsonLd"})
     assert vocabulary.problems(document) == []
 
 

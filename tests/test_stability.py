@@ -53,6 +53,33 @@ def mutated(change: str) -> list[str]:
             del new["paths"]["/v1/guides"]["get"]["responses"]["200"]["content"]["text/html"]
         case "add field":
             schemas["MuscleView"]["properties"]["latin_name"] = {"type": "string"}
+        case "move media type to its suffix path":
+            operation = new["paths"]["/v1/guides"]["get"]
+            html = operation["responses"]["200"]["content"].pop("text/html")
+            moved = copy.deepcopy(operation)
+            moved["responses"]["200"]["content"] = {"text/html": html}
+            new["paths"]["/v1/guides.html"] = {"get": moved}
+        case "move media type to a suffix path that lacks it":
+            operation = new["paths"]["/v1/guides"]["get"]
+            operation["responses"]["200"]["content"].pop("text/html")
+            new["paths"]["/v1/guides.html"] = {"get": copy.deepcopy(operation)}
+        case "share a response":
+            operation = new["paths"]["/v1/guides"]["get"]
+            new["components"]["responses"] = {"Shared": operation["responses"]["406"]}
+            operation["responses"]["406"] = {"$ref": "#/components/responses/Shared"}
+        case "drop a field of a shared response":
+            operation = new["paths"]["/v1/guides/{guide_id}"]["get"]
+            shared = copy.deepcopy(operation["responses"]["200"])
+            del shared["content"]["application/json"]["schema"]["$ref"]
+            shared["content"]["application/json"]["schema"]["type"] = "string"
+            new["components"]["responses"] = {"Shared": shared}
+            operation["responses"]["200"] = {"$ref": "#/components/responses/Shared"}
+        case "make a field nullable":
+            schemas["MuscleView"]["properties"]["common_name"] = {
+                "anyOf": [{"type": "string"}, {"type": "null"}]
+            }
+        case "make a nullable field non-null":
+            schemas["MuscleView"]["properties"]["nerve"] = {"type": "string"}
     return breaking_changes(old, new)
 
 
@@ -64,11 +91,23 @@ def mutated(change: str) -> list[str]:
         ("narrow enum", "accepts fewer values (['info'])"),
         ("new required parameter", "parameter page is newly required"),
         ("drop media type", "no longer offers text/html"),
+        ("move media type to a suffix path that lacks it", "no longer offers text/html"),
+        ("drop a field of a shared response", "type changed from object to string"),
+        ("make a field nullable", "common_name: type null is new"),
     ],
 )
 def test_the_check_catches_breaking_changes(change: str, found: str) -> None:
     assert any(found in problem for problem in mutated(change)), mutated(change)
 
 
-def test_additions_are_allowed() -> None:
-    assert mutated("add field") == []
+@pytest.mark.parametrize(
+    "change",
+    [
+        "add field",
+        "move media type to its suffix path",
+        "share a response",
+        "make a nullable field non-null",
+    ],
+)
+def test_what_breaks_no_client_is_allowed(change: str) -> None:
+    assert mutated(change) == []

@@ -62,9 +62,18 @@ DEFAULT_REGION = "default"
 
 
 class Frozen(BaseModel):
-    """Base for every content model: immutable, and unknown fields are an error."""
+    """Base for every content model: immutable, and unknown fields are an error.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    Serialized, a model writes every field, defaults included, so its serialization schema
+    (what the API's responses promise) lists every field as required.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_serialization_defaults_required=True,
+    )
 
 
 OntologySystem = Literal["UBERON", "FMA", "SNOMED-CT", "TA98", "ICD-10", "ICD-11"]

@@ -9,11 +9,13 @@ router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
-    status: str
-    content_version: str | None = None
+    status: Literal["ok"]
+    content_version: Annotated[str | None, Field(description="Always null here: see /readyz.")]
 
 
-class Readiness(Health):
+class Readiness(BaseModel):
+    status: Literal["ready"]
+    content_version: Annotated[str | None, Field(description="The content version served.")]
     quota_store: Annotated[
         Literal["off", "memory", "ok", "unreachable"],
         Field(
@@ -26,7 +28,7 @@ class Readiness(Health):
 @router.get("/healthz", operation_id="getHealth", summary="Liveness", response_model=Health)
 async def get_health() -> Health:
     """200 while the process is serving requests."""
-    return Health(status="ok")
+    return Health(status="ok", content_version=None)
 
 
 @router.get("/readyz", operation_id="getReadiness", summary="Readiness", response_model=Readiness)

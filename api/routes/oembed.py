@@ -41,10 +41,10 @@ class OEmbed(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    version: Literal["1.0"] = "1.0"
+    version: Literal["1.0"]
     type: Literal["rich", "link"]
     title: str
-    provider_name: str = PROVIDER
+    provider_name: str
     provider_url: str
     cache_age: Annotated[int, Field(description="Seconds a consumer may keep this answer.")]
     html: Annotated[
@@ -167,6 +167,7 @@ async def get_oembed(
     except NotOurs as error:
         return problem_response(request, 404, str(error))
     common = {"title": title, "provider_url": f"{origin}/", "cache_age": settings.cache_max_age}
+    common |= {"version": "1.0", "provider_name": PROVIDER}
     if page is None:
         return OEmbed(type="link", **common)
     width, height = _size(maxwidth, maxheight)
