@@ -43,6 +43,8 @@ def configure(level: str) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # WeasyPrint logs each of its seven typesetting steps per PDF at info: only its problems.
+    logging.getLogger("weasyprint").setLevel(max(logging.WARNING, root.level))
 
 
 def event(message: str, **fields: Any) -> None:
