@@ -9,16 +9,15 @@ in a field annotated ``SAFETY`` (step instructions, pressure and pressure guidan
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel
 
-from api.content.locales import nested_model
+from api.content.locales import marked_fields, nested_model
 from api.content.models import SAFETY
 
 FIELD_HASH_CHARS = 10
@@ -64,25 +63,10 @@ def _safety_path(model: type[BaseModel], path: str) -> bool:
             continue  # an index into a list: the model stays the same
         if part not in current.model_fields:
             return False
-        if part in _safety_fields(current):
+        if part in marked_fields(current, SAFETY):
             return True
         current = nested_model(current, part)
     return current is not None and bool(getattr(current, "safety_critical", False))
-
-
-@functools.cache
-def _safety_fields(model: type[BaseModel]) -> frozenset[str]:
-    return frozenset(
-        name
-        for name, field in model.model_fields.items()
-        if SAFETY in field.metadata or _has_safety(field.annotation)
-    )
-
-
-def _has_safety(annotation: Any) -> bool:
-    if get_origin(annotation) is Annotated and SAFETY in get_args(annotation)[1:]:
-        return True
-    return any(_has_safety(arg) for arg in get_args(annotation))
 
 
 def _leaves(value: Any, at: str) -> Iterator[tuple[str, Any]]:

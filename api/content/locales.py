@@ -22,13 +22,18 @@ from api.content.yamlfile import FieldPath
 ANCHORS = ("id", "number")
 
 
-@functools.cache
 def translatable_fields(model: type[BaseModel]) -> frozenset[str]:
     """Names of the fields of ``model`` whose text is written per locale."""
+    return marked_fields(model, TRANSLATABLE)
+
+
+@functools.cache
+def marked_fields(model: type[BaseModel], marker: object) -> frozenset[str]:
+    """Names of the fields of ``model`` annotated with ``marker`` (``Translatable``...)."""
     return frozenset(
         name
         for name, field in model.model_fields.items()
-        if TRANSLATABLE in field.metadata or _has_marker(field.annotation)
+        if marker in field.metadata or _has_marker(field.annotation, marker)
     )
 
 
@@ -127,12 +132,12 @@ def _dotted(path: FieldPath) -> str:
     return ".".join(str(part) for part in path)
 
 
-def _has_marker(annotation: Any) -> bool:
+def _has_marker(annotation: Any, marker: object) -> bool:
     if get_origin(annotation) is Annotated:
         _, *metadata = get_args(annotation)
-        if TRANSLATABLE in metadata:
+        if marker in metadata:
             return True
-    return any(_has_marker(arg) for arg in get_args(annotation))
+    return any(_has_marker(arg, marker) for arg in get_args(annotation))
 
 
 def _unwrap(annotation: Any) -> Any:
