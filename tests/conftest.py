@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, sync_playwright
 from api import Settings, create_app
 from api.build import build_bundle
 from tests.releases import releases  # noqa: F401 - a fixture shared by the sync tests
+from tests.servers import fascia, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -56,6 +57,14 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    """A live ``python -m api serve`` on 127.0.0.1, for one test module: its base URL."""
+    port = free_port()
+    with fascia(port):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import json
 import re
 import subprocess
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page
 from api.cache import content_paths
 from api.store import Store
 from tests.conftest import BUNDLE
-from tests.servers import ROOT, fascia, free_port
+from tests.servers import ROOT
 
 LOCALES = ("en", "es")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -31,13 +30,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 def html_pages() -> list[str]:
     """Every content path with a query the page needs (variants), as the static export has."""
     return [f"{path}?{query}" if query else path for path, query in content_paths(Store(BUNDLE))]
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    port = free_port()
-    with fascia(port):
-        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -15,17 +14,9 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 
 from api.docs import DOCS_POLICY, IMMUTABLE
 from tests.conftest import ROOT
-from tests.servers import fascia, free_port
 from tests.spec import operations
 
 SPEC = json.loads((ROOT / "openapi" / "openapi.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    port = free_port()
-    with fascia(port):
-        yield f"http://127.0.0.1:{port}"
 
 
 def assets(client: TestClient) -> list[str]:

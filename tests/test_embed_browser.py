@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from api.routes.embed import embed_script
-from tests.servers import fascia, free_port
+from tests.servers import free_port
 from tests.test_browser import axe, violations
 
 __all__ = ["axe"]  # a fixture shared with the handout tests (`browser` is the conftest's)
@@ -57,13 +57,6 @@ fascia-self-test::part({part})::after, fascia-step::part({part})::after {{
 """
 PARTS = ("title", "summary", "details", "progress", "step-link", "step-title", "instruction",
          "diagram", "button")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    port = free_port()
-    with fascia(port):
-        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
