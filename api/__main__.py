@@ -14,7 +14,7 @@ from api.access import new_key
 from api.app import create_app
 from api.build import build_bundle
 from api.caching import cache_control
-from api.content.diagnostics import ContentError, ContentFolderError
+from api.content.diagnostics import AccessDenied, ContentError, ContentFolderError
 from api.content.library import check_content, load_library
 from api.content.releases import record_release
 from api.content.review import due_for_review, parse_within
@@ -94,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         return serve(settings)
     except ValidationError as error:
         print(f"invalid settings:\n{error}", file=sys.stderr)
-    except (ContentError, ContentFolderError, BundleError) as error:
+    except (ContentError, ContentFolderError, BundleError, AccessDenied) as error:
         print(error, file=sys.stderr)
+    except PermissionError as error:  # any other path: still one line, never a traceback
+        print(f"permission denied: {error.filename}", file=sys.stderr)
     return 1
 
 

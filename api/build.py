@@ -24,12 +24,14 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from api import views as v
 from api.content.catalog import Catalog
+from api.content.diagnostics import AccessDenied
 from api.content.kinds import BY_COLLECTION, KINDS
 from api.content.library import Library, load_library
 from api.presenter import Presented, href, links, present
@@ -74,13 +76,48 @@ class Built:
     rebuilt: bool
 
 
+PACKAGE = Path(__file__).parent
+
+
+@cache
+def source_digest(package: Path = PACKAGE) -> str:
+    """The digest of the code that builds a bundle (constant for the life of a process).
+
+    AccessDenied, naming the file, when a part of it cannot be read: the build must not
+    answer an unreadable checkout with a traceback."""
+    digest = hashlib.sha256()
+    try:
+        for source in _python_files(package):
+            digest.update(source.read_bytes())
+    except PermissionError as error:
+        raise AccessDenied(
+            f"cannot read the build's own source {error.filename or package}: permission denied"
+        ) from None
+    return digest.hexdigest()
+
+
+def _python_files(package: Path) -> list[Path]:
+    """Every ``.py`` file under ``package``; unlike ``rglob``, an unreadable folder is an error,
+    never silently left out of the digest."""
+
+    def denied(error: OSError) -> None:
+        raise error
+
+    found = [
+        Path(root, name)
+        for root, folders, names in os.walk(package, onerror=denied)
+        for name in names
+        if name.endswith(".py")
+    ]
+    return sorted(found)
+
+
 def content_stamp(content_dir: Path) -> str:
     """A cheap fingerprint of what a bundle is built from: the content files' names, sizes and
     modification times (not their bytes), and the code that builds it, so either changing
     means a new build."""
     digest = hashlib.sha256(str(content_dir.resolve()).encode())
-    for source in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(source.read_bytes())
+    digest.update(source_digest().encode())
     for path in sorted(content_dir.rglob("*.yaml")):
         stat = path.stat()
         digest.update(
@@ -100,6 +137,18 @@ def build_bundle(content_dir: Path, output: Path, *, if_changed: bool = False) -
         if kept is not None:
             return kept
     library = load_library(content_dir)
+    try:
+        _write_file(output, library, stamp)
+    except (PermissionError, sqlite3.OperationalError) as error:
+        if isinstance(error, sqlite3.OperationalError) and os.access(output.parent, os.W_OK):
+            raise
+        raise AccessDenied(f"cannot write the bundle {output}: permission denied") from None
+    english = library.catalogs[library.default_locale]
+    count = sum(1 for kind in KINDS for _ in english.items(kind.collection))
+    return Built(output, english.version, tuple(library.catalogs), count, True)
+
+
+def _write_file(output: Path, library: Library, stamp: str) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -111,9 +160,6 @@ def build_bundle(content_dir: Path, output: Path, *, if_changed: bool = False) -
     finally:
         connection.close()
     os.replace(partial, output)
-    english = library.catalogs[library.default_locale]
-    count = sum(1 for kind in KINDS for _ in english.items(kind.collection))
-    return Built(output, english.version, tuple(library.catalogs), count, True)
 
 
 def _existing(output: Path, stamp: str) -> Built | None:

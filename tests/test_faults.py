@@ -19,14 +19,18 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
 
 from api.__main__ import main
+from api.build import PACKAGE, source_digest
+from api.content.diagnostics import AccessDenied
 from tests.conftest import CONTENT
 from tests.servers import ROOT, fascia, free_port, redis
 
@@ -224,34 +228,109 @@ def test_a_missing_content_folder_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr.strip() == "content folder not found: /nope (FASCIA_CONTENT_DIR)"
 
 
-def _build_as_nobody(content: str, results: multiprocessing.Queue[tuple[int, str]]) -> None:
-    os.setuid(65534)  # root reads everything: the check needs a user who cannot
+def _as_nobody(call: Callable[[], tuple[int, str]], connection: Connection) -> None:
+    """In a forked child: drop to uid 65534 (root reads everything), run ``call``, send its
+    answer; anything it raises goes to the parent as text instead of dying silently."""
+    try:
+        os.setuid(65534)
+        connection.send(call())
+    except BaseException as error:  # the parent shows this, and fails at once
+        connection.send((-1, "".join(traceback.format_exception(error))))
+    finally:
+        connection.close()
+
+
+def run_as_nobody(call: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+    """``call`` in a child running as nobody; fails in seconds, with what the child said, if it
+    dies or hangs. The modules are already imported, so the child needs no access to the
+    checkout beyond what ``call`` reads: it passes wherever the repository lives."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_as_nobody, args=(call, sending))
+    child.start()
+    sending.close()
+    answered = receiving.poll(20)
+    answer = receiving.recv() if answered else None
+    child.join(timeout=10)
+    if answer is None:
+        child.kill()
+        pytest.fail(f"the child sent nothing (exit code {child.exitcode})")
+    if answer[0] == -1:
+        pytest.fail(f"the child raised:\n{answer[1]}")
+    return answer
+
+
+def _build(content: Path) -> tuple[int, str]:
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
-        status = main(["build", content, "--output", f"{content}.sqlite"])
-    results.put((status, errors.getvalue()))
+        status = main(["build", str(content), "--output", f"{content}.sqlite"])
+    return status, errors.getvalue()
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the build as another user")
-def test_an_unreadable_content_folder_is_one_clear_line() -> None:
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A folder of the test's own that nobody (uid 65534) may enter, wherever the checkout lives."""
     folder = Path(tempfile.mkdtemp(prefix="fascia-unreadable-"))
+    folder.chmod(0o755)
     try:
-        folder.chmod(0o755)
-        content = folder / "content"
-        shutil.copytree(CONTENT, content)
-        (content / "en").chmod(0o000)
-        context = multiprocessing.get_context("fork")
-        results: multiprocessing.Queue[tuple[int, str]] = context.Queue()
-        child = context.Process(target=_build_as_nobody, args=(str(content), results))
-        child.start()
-        status, errors = results.get(timeout=60)
-        child.join(timeout=10)
+        yield folder
     finally:
         shutil.rmtree(folder)
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+
+
+@needs_root
+def test_an_unreadable_content_folder_is_one_clear_line(open_folder: Path) -> None:
+    content = open_folder / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "en").chmod(0o000)
+    source_digest()  # the build's own source is read here, as root: the child reads only content
+    status, errors = run_as_nobody(lambda: _build(content))
     assert status == 1
     assert errors.strip().splitlines() == [
         f"cannot read the content folder {content / 'en'}: permission denied"
     ]
+
+
+@needs_root
+def test_an_unreadable_source_of_the_build_is_one_clear_line(open_folder: Path) -> None:
+    package = open_folder / "api"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "content").chmod(0o000)
+
+    def stamp() -> tuple[int, str]:
+        try:
+            source_digest(package)
+        except AccessDenied as error:
+            return 1, str(error)
+        return 0, ""
+
+    status, message = run_as_nobody(stamp)
+    assert (status, message) == (
+        1,
+        f"cannot read the build's own source {package / 'content'}: permission denied",
+    )
+
+
+@needs_root
+def test_an_unwritable_bundle_folder_is_one_clear_line(open_folder: Path) -> None:
+    content = open_folder / "content"
+    shutil.copytree(CONTENT, content)
+    output = open_folder / "out" / "bundle.sqlite"
+    output.parent.mkdir(mode=0o555)
+    source_digest()
+
+    def build_to_output() -> tuple[int, str]:
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            status = main(["build", str(content), "--output", str(output)])
+        return status, errors.getvalue()
+
+    status, errors = run_as_nobody(build_to_output)
+    assert status == 1
+    assert errors.strip().splitlines() == [f"cannot write the bundle {output}: permission denied"]
 
 
 def healthcheck_command() -> list[str]:

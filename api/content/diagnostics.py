@@ -30,6 +30,11 @@ class ContentFolderError(Exception):
     """The content folder itself is missing or unreadable: one line says which."""
 
 
+class AccessDenied(Exception):
+    """A file or folder a command reads or writes (other than content) is denied to it: one
+    line says which, and whether reading or writing."""
+
+
 class ContentError(Exception):
     """Content failed to load; ``problems`` lists everything found, not only the first."""
 
