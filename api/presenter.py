@@ -19,6 +19,7 @@ from api.views import (
     CareAdvice,
     CodeView,
     ConditionView,
+    ContraindicationQuestion,
     DiagramView,
     GuideView,
     LandmarkBrief,
@@ -167,6 +168,7 @@ class _Presenter:
             ]
             found = StepSafety(
                 red_flags=tuple(b for b in briefs if b.kind == "red-flag"),
+                contraindications=tuple(b for b in briefs if b.kind == "contraindication"),
                 disclaimer=disclaimers[0],
                 screening=href("self-tests", self_test_id),
             )
@@ -184,6 +186,18 @@ class _Presenter:
             )
             for flag in self.safety(self_test_id).red_flags
             if flag.care is not None
+        )
+
+    def contraindications(self, self_test_id: str) -> tuple[ContraindicationQuestion, ...]:
+        return tuple(
+            ContraindicationQuestion(
+                warning_id=warning.id,
+                question=warning.question or "",
+                reason=warning.reason or "",
+                instead=warning.action,
+                href=warning.href,
+            )
+            for warning in self.safety(self_test_id).contraindications
         )
 
     def region(self, region: models.Region) -> RegionView:
@@ -314,6 +328,7 @@ class _Presenter:
         return SelfTestView(
             **self_test.model_dump(exclude={"variants"}),
             screening=self.screening(self_test.id),
+            contraindications=self.contraindications(self_test.id),
             variants=variants,
             warnings=self.warning_briefs(self.catalog.warnings_by_self_test.get(self_test.id, ())),
             conditions=self.refs("conditions", self_test.condition_ids),
@@ -362,7 +377,7 @@ class _Presenter:
         )
 
 
-_BRIEF = {"id", "kind", "severity", "title", "sign", "action", "question"}
+_BRIEF = {"id", "kind", "severity", "title", "sign", "action", "question", "reason"}
 _LANDMARK_BRIEF = {"id", "name", "how_to_find", "diagram_colour", "avoid_pressure"}
 
 

@@ -8,7 +8,7 @@ and links, so a client renders without a second request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -118,14 +118,22 @@ class WarningBrief(View):
     """A warning as shown beside a step: enough to render it without another request."""
 
     id: str
-    kind: Literal["safety", "red-flag", "disclaimer"]
+    kind: models.WarningKind
     severity: models.Severity
     severity_label: Annotated[str, label_of("severity")]
     title: str
     sign: str
     action: str
     question: Annotated[
-        str | None, Field(description="Red flags: the yes/no screening question.")
+        str | None,
+        Field(description="Red flags and contraindications: the yes/no screening question."),
+    ] = None
+    reason: Annotated[
+        str | None,
+        Field(
+            description="Contraindications: why the check is not for this reader. Red flags: "
+            "what the sign may mean."
+        ),
     ] = None
     care: Annotated[
         CareAdvice | None,
@@ -216,6 +224,13 @@ class StepSafety(View):
         tuple[WarningBrief, ...],
         Field(description="Signs that rule the whole check out: ask or show them before step 1."),
     ]
+    contraindications: Annotated[
+        tuple[WarningBrief, ...],
+        Field(
+            description="Who should not do the check, or only after asking a professional: ask "
+            "or show them before step 1, like the red flags."
+        ),
+    ]
     disclaimer: WarningBrief
     screening: Annotated[
         str, Field(description="The self-test, whose `screening` asks the red flags in order.")
@@ -236,8 +251,8 @@ class StepView(models.Step):
     safety: Annotated[
         StepSafety,
         Field(
-            description="Always present, never optional to show: the red flags and the "
-            "disclaimer of the self-test this step belongs to."
+            description="Always present, never optional to show: the red flags, the "
+            "contraindications and the disclaimer of the self-test this step belongs to."
         ),
     ]
     translation: Translation
@@ -262,15 +277,36 @@ class ScreeningQuestion(View):
     href: str
 
 
+class ContraindicationQuestion(View):
+    """Who should not do the check, asked before it; a yes means: do not do the check now, do
+    what ``instead`` says (often: ask a professional first)."""
+
+    warning_id: str
+    question: str
+    reason: str
+    instead: Annotated[str, Field(description="What to do instead: the warning's action.")]
+    href: str
+
+
 class SelfTestView(models.SelfTest):
     screening: Annotated[
         tuple[ScreeningQuestion, ...],
         Field(description="Ask these, in order, before step 1; any yes rules the check out."),
     ]
+    contraindications: Annotated[
+        tuple[ContraindicationQuestion, ...],
+        Field(
+            description="Ask these too, before step 1: a yes means the check is not for this "
+            "reader now; `instead` says what to do."
+        ),
+    ]
     variants: tuple[VariantView, ...]
     warnings: Annotated[
         tuple[WarningBrief, ...],
-        Field(description="Read before starting: red flags and the disclaimer."),
+        Field(
+            description="Read before starting: red flags, contraindications, the disclaimer "
+            "and what to know before any pressure."
+        ),
     ]
     conditions: tuple[Ref, ...]
     sources: tuple[Ref, ...]

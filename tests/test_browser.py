@@ -164,10 +164,19 @@ def shares(base: str, browser: Browser, picture: str) -> dict[str, dict[str | No
 
 def test_diagram_colours_are_where_the_content_puts_them(browser: Browser, base: str) -> None:
     found = shares(base, browser, "/v1/self-tests/muscular-minesweeper.svg")
-    assert found.keys() == {"sacrum", "iliac-crest", "sweep-arcs", "sciatic-nerve"}
+    assert found.keys() == {
+        "sacrum",
+        "iliac-crest",
+        "sit-bone",
+        "sweep-arcs",
+        "no-press-zone",
+        "sciatic-nerve",
+    }
     assert found["sacrum"].get("green", 0) > 0.9
     assert found["iliac-crest"].get("green", 0) > 0.6
+    assert found["sit-bone"].get("green", 0) > 0.6
     assert found["sweep-arcs"].get("blue", 0) > 0.4  # dashed: gaps show what lies below
+    assert found["no-press-zone"].get("yellow", 0) > 0.4  # hatched
     assert found["sciatic-nerve"].get("yellow", 0) > 0.6
 
 
@@ -178,6 +187,24 @@ def test_a_step_picture_keeps_its_landmarks_in_colour_and_fades_the_rest(
     assert found["sciatic-nerve"].get("yellow", 0) > 0.6
     assert found["sacrum"].get("green", 0) < 0.1
     assert found["iliac-crest"].get("green", 0) < 0.1
+
+
+@pytest.mark.parametrize("variant", ["partner", "ball"])
+@pytest.mark.parametrize("number", [3, 4, 5, 6, 7, 8])
+def test_every_pressing_step_draws_the_nerve_and_the_no_press_zone_in_full(
+    browser: Browser, base: str, variant: str, number: int
+) -> None:
+    picture = f"/v1/self-tests/muscular-minesweeper/steps/{number}.svg?variant={variant}"
+    found = shares(base, browser, picture)
+    assert found["sciatic-nerve"].get("yellow", 0) > 0.8, found["sciatic-nerve"]
+    assert found["no-press-zone"].get("yellow", 0) > 0.8, found["no-press-zone"]
+
+
+def test_a_faded_nerve_would_be_caught(browser: Browser, base: str) -> None:
+    """Step 1 names no landmark: its picture fades everything, so the check above can fail."""
+    found = shares(base, browser, "/v1/self-tests/muscular-minesweeper/steps/1.svg")
+    assert found["sciatic-nerve"].get("yellow", 0) < 0.3
+    assert found["no-press-zone"].get("yellow", 0) < 0.3
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -197,6 +224,6 @@ def test_a_one_variant_self_test_prints_on_four_pages_at_most(
         text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, check=True)
         assert f"<{base}/v1/sources/".encode() in text.stdout  # links print their absolute URL
     page.emulate_media(media="print")
-    assert page.evaluate("getComputedStyle(document.body).fontSize") == "12.6667px"  # 9.5pt
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "12px"  # 9pt
     assert errors == []
     page.close()

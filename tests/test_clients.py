@@ -78,8 +78,9 @@ def expected(base: str) -> str:
 
 def test_what_the_quick_starts_print_holds_the_stop_warnings(expected: str) -> None:
     assert "# Glute check for low back pain (en)" in expected
-    assert "5. Watch out for the sciatic nerve\n   STOP: Electric feeling down the leg" in expected
-    assert "5. Cuidado con el nervio ciático\n   STOP: Sensación eléctrica" in expected
+    stop = "   STOP: Shooting, tingling, numb or burning feeling down the leg"
+    assert f"5. Watch out for the sciatic nerve\n{stop}" in expected
+    assert "5. Cuidado con el nervio ciático\n   STOP: Descarga, hormigueo" in expected
     assert "\n304: Gluteus maximus is unchanged since " in expected
     assert "Variants: partner, ball" in expected
 

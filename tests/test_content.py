@@ -15,7 +15,12 @@ from tests.conftest import CONTENT, ROOT
 
 ARTICLE = ROOT.parent / "shared" / "source" / "000_b4e38e0bb65242d1.txt"
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
-CLINICAL_SOURCES = {"nice-ng59", "nhs-back-pain"}
+CLINICAL_SOURCES = {
+    "nice-ng59",
+    "nhs-back-pain",
+    "nice-cks-low-back-pain",
+    "nhs-abdominal-aortic-aneurysm",
+}
 
 
 def steps(client: TestClient, variant: str) -> list[dict[str, object]]:

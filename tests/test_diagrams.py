@@ -63,18 +63,18 @@ def test_malformed_path_data_says_what_is_wrong(data: str, message: str) -> None
         (
             "landmark_id: sciatic-nerve",
             "landmark_id: sciatic-nerv",
-            "shapes.6.landmark_id",
+            "shapes.8.landmark_id",
             "no landmark with id 'sciatic-nerv'",
         ),
         (
             "colour: yellow",
             "colour: blue  # not yellow",
-            "shapes.6.colour",
-            "differs from the diagram_colour of landmark 'sciatic-nerve': yellow",
+            "shapes.7.colour",
+            "differs from the diagram_colour of landmark 'sciatic-no-press-zone': yellow",
         ),
-        ("M 280 204", "M 280 204 C 1 2", "shapes.6.path", "C takes groups of 6 numbers"),
-        ("M 280 204", "M 280 999", "shapes.6.path", "reaches outside the 620x480 picture"),
-        ("label_at: [474, 390]", "label_at: [700, 390]", "shapes.6.label_at", "outside"),
+        ("M 280 204", "M 280 204 C 1 2", "shapes.8.path", "C takes groups of 6 numbers"),
+        ("M 280 204", "M 280 999", "shapes.8.path", "reaches outside the 620x480 picture"),
+        ("label_at: [474, 390]", "label_at: [700, 390]", "shapes.8.label_at", "outside"),
     ],
 )
 def test_a_bad_shape_is_a_content_error_at_its_field_and_line(
@@ -136,9 +136,9 @@ def test_labels_and_words_are_in_the_readers_language(client: TestClient) -> Non
     english = client.get(f"{SELF_TEST}.svg").text
     spanish = client.get(f"{SELF_TEST}.svg?lang=es").text
     assert "Sciatic nerve" in english
-    assert "Yellow: Sciatic nerve" in english
+    assert "Yellow: No-press zone, Sciatic nerve" in english
     assert "Nervio ciático" in spanish
-    assert "Amarillo: Nervio ciático" in spanish
+    assert "Amarillo: Zona sin presión, Nervio ciático" in spanish
     assert "Sciatic nerve" not in spanish
 
 
@@ -154,15 +154,20 @@ def test_a_step_puts_what_it_names_forward_and_fades_the_rest(client: TestClient
         "top-of-femur": "0.25",
         "sacrum": "0.25",
         "iliac-crest": "0.25",
+        "sit-bone": "0.25",
         "buttock": None,
         "sweep-arcs": None,
+        "no-press-zone": None,
         "sciatic-nerve": None,
     }
     shapes = [g.get("data-shape") for g in root.iter(f"{SVG}g") if g.get("data-shape")]
     assert shapes[-1] == "sciatic-nerve"  # drawn last: on top
     desc = root.find(f"{SVG}desc")
     assert desc is not None
-    assert "In full colour: Buttock, Slow arcs (blue), Sciatic nerve (yellow)" in str(desc.text)
+    in_full = (
+        "In full colour: Buttock, Slow arcs (blue), No-press zone (yellow), Sciatic nerve (yellow)"
+    )
+    assert in_full in str(desc.text)
 
 
 def test_json_links_the_picture_of_the_self_test_each_step_and_landmark(

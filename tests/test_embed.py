@@ -157,7 +157,7 @@ def test_oembed_of_a_self_test_is_a_rich_iframe(client: TestClient) -> None:
     body = response.json()
     assert body["version"] == "1.0"
     assert body["type"] == "rich"
-    assert body["title"] == "Revisión de los glúteos para el dolor lumbar"
+    assert body["title"] == "Autoexploración de los glúteos para el dolor lumbar"
     assert body["provider_name"] == "Fascia"
     assert body["provider_url"] == f"{ORIGIN}/"
     assert body["cache_age"] == 300

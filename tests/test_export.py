@@ -53,7 +53,7 @@ def test_nginx_serves_the_same_bytes_for_every_path(public: TestClient, tmp_path
     drawn = [p for p in paths if client.get(p + ".svg").status_code == 200]
     assert "/v1/landmarks/sciatic-nerve" in drawn
     assert "/v1/muscles/gluteus-maximus" not in drawn
-    assert len(drawn) == 1 + 1 + 9 + 5 + 1  # self-test, diagram, its steps, landmarks, arcs
+    assert len(drawn) == 1 + 1 + 9 + 7 + 1  # self-test, diagram, its steps, landmarks, arcs
     entries = [e for e in entries if e[1] != "image/svg+xml" or e[0] in drawn]
     assert written == len(entries) > 400
     with nginx(tmp_path / "site" / "nginx" / "fascia.conf", port, tmp_path / "nginx"):

@@ -108,8 +108,8 @@ def test_health_and_readiness(client: TestClient) -> None:
     ("path", "expected_ids"),
     [
         ("/v1/muscles?action=hip-abduction", ["gluteus-medius", "gluteus-minimus"]),
-        ("/v1/landmarks?diagram_colour=green", ["iliac-crest", "sacrum"]),
-        ("/v1/landmarks?avoid_pressure=true", ["sciatic-nerve"]),
+        ("/v1/landmarks?diagram_colour=green", ["iliac-crest", "sacrum", "sit-bone"]),
+        ("/v1/landmarks?avoid_pressure=true", ["sciatic-nerve", "sciatic-no-press-zone"]),
         ("/v1/warnings?kind=disclaimer", ["disclaimer"]),
         ("/v1/self-tests?condition=low-back-pain", ["muscular-minesweeper"]),
     ],

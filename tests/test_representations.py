@@ -154,7 +154,7 @@ def test_stop_warnings_cannot_be_missed(client: TestClient) -> None:
     html = client.get(path + ".html").text
     markdown = client.get(path + ".md").text
     assert '<div class="warning warning-stop" role="note"><p><strong>STOP:' in html
-    assert "> ⛔ **STOP: Electric feeling down the leg**" in markdown
+    assert "> ⛔ **STOP: Shooting, tingling, numb or burning feeling down the leg**" in markdown
 
 
 def test_partner_self_test_handout_has_numbered_steps_in_order(client: TestClient) -> None:

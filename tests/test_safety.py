@@ -18,6 +18,13 @@ RED_FLAGS = [
     "red-flag-symptoms-in-both-legs",
     "red-flag-fever-weight-loss-or-swelling",
     "red-flag-pain-at-night-or-not-easing",
+    "red-flag-history-of-cancer",
+    "red-flag-progressive-leg-weakness",
+    "red-flag-sexual-problems-or-saddle-numbness",
+    "red-flag-possible-fracture",
+    "red-flag-infection-risk",
+    "red-flag-pain-between-shoulder-blades",
+    "red-flag-sudden-severe-back-or-belly-pain",
 ]
 STEP_URLS = [
     f"{SELF_TEST}/steps",

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
     ("query", "lang", "first"),
     [
         ("sciatic", "en", ("landmarks", "sciatic-nerve")),
-        ("electric leg", "en", ("warnings", "sciatic-nerve-electric-sensation")),
+        ("tingling burning leg", "en", ("warnings", "sciatic-nerve-electric-sensation")),
         ("ciatico", "es", ("landmarks", "sciatic-nerve")),
         ("GLUTEUS MAXIMUS", "en", ("muscles", "gluteus-maximus")),
     ],

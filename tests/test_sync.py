@@ -28,7 +28,7 @@ def test_manifest_lists_every_item_with_hash_and_url(releases: Releases) -> None
     assert items[ADDED]["href"] == f"/v1/landmarks/{ADDED}"
     assert items[ADDED]["kind"] == "landmarks"
     assert re.fullmatch(r"[0-9a-f]{16}", items[ADDED]["hash"])
-    assert items["muscular-minesweeper"]["modified"] == "2026-11-28"
+    assert items["muscular-minesweeper"]["modified"] == "2026-12-03"
 
 
 def test_manifest_pages_follow_next_links(releases: Releases) -> None:

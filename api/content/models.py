@@ -57,6 +57,7 @@ DiagramColour = Literal["green", "blue", "yellow"]
 DiagramStyle = Literal["outline", "area", "line", "arrows"]
 Actor = Literal["you", "partner"]
 Urgency = Literal["emergency", "urgent"]
+WarningKind = Literal["safety", "red-flag", "contraindication", "disclaimer"]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 DEFAULT_REGION = "default"
 
@@ -102,22 +103,16 @@ class OntologyCode(Frozen):
         return self
 
 
-class Item(Frozen):
-    """Fields every content item has: a stable id, the sources of its facts and, where editors
-    keep them, the dates it was published, last changed, last reviewed and is next due a review.
-    """
+class Dated(Frozen):
+    """The dates editors keep on a record: published, last changed, last reviewed, next due."""
 
-    id: Slug
-    source_ids: Annotated[tuple[Slug, ...], Field(min_length=1)]
     published: date | None = None
     modified: date | None = None
     last_reviewed: date | None = None
     next_review: date | None = None
-    # A change to any field of a kind marked so is a safety change (warnings, red flags).
-    safety_critical: ClassVar[bool] = False
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> Item:
+    def _dates_in_order(self) -> Dated:
         published, modified = self.published, self.modified
         if modified is not None and (published is None or modified < published):
             raise ValueError("modified needs a published date on or before it")
@@ -129,8 +124,20 @@ class Item(Frozen):
         return self
 
 
+class Item(Dated):
+    """Fields every content item has: a stable id, the sources of its facts and, where editors
+    keep them, the dates it was published, last changed, last reviewed and is next due a review.
+    """
+
+    id: Slug
+    source_ids: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    # A change to any field of a kind marked so is a safety change (warnings, red flags).
+    safety_critical: ClassVar[bool] = False
+
+
 class Reviewed(Item):
-    """An item that must carry all four dates: what a reader acts on (guides, self-tests)."""
+    """An item that must carry all four dates: what a reader acts on (guides, self-tests,
+    warnings, regions)."""
 
     published: date
     modified: date
@@ -157,11 +164,17 @@ class Licence(Frozen):
     url: HttpsUrl | None = None
 
 
-class Source(Frozen):
-    """Where facts come from: the article, a clinical guideline, a textbook."""
+class Source(Dated):
+    """Where facts come from: the article, a clinical guideline, a textbook, our own review.
+
+    Its four dates are this record's, like any item's (when it was first cited, last changed,
+    last checked against the publisher, next due); ``accessed`` is when the work was read.
+    """
 
     id: Slug
-    kind: Literal["article", "guideline", "patient-information", "textbook", "terminology"]
+    kind: Literal[
+        "article", "guideline", "patient-information", "textbook", "terminology", "editorial"
+    ]
     title: Annotated[Label, Field(description="The work's own title, never translated.")]
     publisher: Label | None = None
     url: HttpsUrl | None = None
@@ -171,6 +184,10 @@ class Source(Frozen):
     ] = None
     accessed: Annotated[date | None, Field(description="When the source was read.")] = None
     used_for: Text
+    published: date
+    modified: date
+    last_reviewed: date
+    next_review: date
 
 
 class Relation(Frozen):
@@ -272,6 +289,29 @@ class Variant(Frozen):
         return self
 
 
+AdviceTopic = Literal[
+    "duration",
+    "equipment",
+    "surface",
+    "aftercare",
+    "alternative",
+    "stop-word",
+    "first-line-care",
+    "not-a-diagnosis",
+]
+
+
+class Advice(Frozen):
+    """What a reader asks next (how long, which ball, what is normal afterwards), with the
+    sources that back it; ``variant`` narrows it to one way of doing the check."""
+
+    topic: AdviceTopic
+    title: ShortText
+    text: Annotated[Text, SAFETY]
+    variant: Slug | None = None
+    source_ids: Annotated[SlugList, Field(min_length=1)]
+
+
 class SelfTest(Reviewed):
     name: ShortText
     nickname: ShortText | None = None
@@ -283,6 +323,9 @@ class SelfTest(Reviewed):
     variants: Annotated[tuple[Variant, ...], Field(min_length=1)]
     condition_ids: SlugList = ()
     diagram_id: Slug | None = None
+    advice: Annotated[
+        tuple[Advice, ...], Field(description="Practical advice, each item with its sources.")
+    ] = ()
 
     @model_validator(mode="after")
     def _variants_unique(self) -> SelfTest:
@@ -291,6 +334,9 @@ class SelfTest(Reviewed):
         ids = [variant.id for variant in self.variants]
         if len(set(ids)) != len(ids):
             raise ValueError(f"variant ids must be unique, got {ids}")
+        for advice in self.advice:
+            if advice.variant is not None and advice.variant not in ids:
+                raise ValueError(f"advice {advice.title!r} names no variant of {ids}")
         return self
 
 
@@ -313,47 +359,70 @@ class WarningTarget(Frozen):
         return self
 
 
-class SafetyWarning(Item):
-    """A warning, red flag or disclaimer, attached to the steps or conditions it guards.
+class SafetyWarning(Reviewed):
+    """A warning, red flag, contraindication or disclaimer, attached to what it guards.
 
-    A red flag also has a yes/no ``question`` for screening and the ``urgency`` of the care it
-    calls for; where to get that care is regional (``Region``), so its ``action`` names no number.
+    A red flag ("get help") has a yes/no ``question`` for screening and the ``urgency`` of the
+    care it calls for; where to get that care is regional (``Region``), so its ``action`` names no
+    number, and red flags of one urgency share one action, so that they can be asked together;
+    its ``reason`` says what the sign may mean. A contraindication ("do not do this check, or only
+    after asking a professional") has a ``question``, the ``reason`` and, as its ``action``, what
+    to do instead.
     """
 
     safety_critical: ClassVar[bool] = True
 
-    kind: Literal["safety", "red-flag", "disclaimer"] = "safety"
+    kind: WarningKind = "safety"
     severity: Severity
     title: ShortText
     sign: Text
     action: Text
     question: ShortText | None = None
     urgency: Urgency | None = None
+    reason: Annotated[
+        Text | None,
+        Field(
+            description="Contraindications: why the check is not for this reader. Red flags: "
+            "what the sign may mean, and when it calls for emergency help instead."
+        ),
+    ] = None
+    landmark_ids: Annotated[
+        SlugList,
+        Field(description="The landmarks this warning protects, such as a nerve not to press on."),
+    ] = ()
     applies_to: Annotated[tuple[WarningTarget, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _red_flags_screen_and_say_how_urgent(self) -> SafetyWarning:
-        red_flag = self.kind == "red-flag"
-        if red_flag and (self.question is None or self.urgency is None):
-            raise ValueError("a red flag needs a screening question and an urgency")
-        if not red_flag and (self.question is not None or self.urgency is not None):
-            raise ValueError("only a red flag has a screening question and an urgency")
+    def _screened_kinds_ask_and_say_what_follows(self) -> SafetyWarning:
+        screened = self.kind in ("red-flag", "contraindication")
+        if screened and self.question is None:
+            raise ValueError(f"a {self.kind} needs a screening question")
+        if not screened and self.question is not None:
+            raise ValueError("only red flags and contraindications have a screening question")
+        if (self.kind == "red-flag") != (self.urgency is not None):
+            raise ValueError("a red flag, and only a red flag, has an urgency")
+        if self.kind == "contraindication" and self.reason is None:
+            raise ValueError("a contraindication needs a reason")
+        if not screened and self.reason is not None:
+            raise ValueError("only red flags and contraindications have a reason")
+        if self.kind == "contraindication" and self.severity != "stop":
+            raise ValueError("a contraindication rules the check out: its severity is stop")
         return self
 
 
-class Region(Frozen):
+class Region(Reviewed):
     """Where readers in some countries get emergency and urgent care.
 
     The region with no countries (id ``default``) is for readers whose country is unknown or
-    in no region: its advice names no number.
+    in no region: its advice names no number. Its sources back the numbers it gives.
     """
 
-    id: Slug
+    safety_critical: ClassVar[bool] = True
+
     name: ShortText
     countries: Annotated[tuple[CountryCode, ...], AfterValidator(_unique)] = ()
     emergency: Text
     urgent: Text
-    source_ids: SlugList = ()
 
 
 class Section(Frozen):

@@ -41,6 +41,10 @@ def find_broken_references(
         for item in items
         if item.kind in ("landmarks", "techniques")
     }
+    no_press = frozenset(
+        m.id for item in items if isinstance(m := item.model, models.Landmark) and m.avoid_pressure
+    )
+    warnings = [m for item in items if isinstance(m := item.model, models.SafetyWarning)]
     problems: list[ContentProblem] = []
     for item in items:
         for path, kind, target in _references(item.model, ()):
@@ -55,6 +59,7 @@ def find_broken_references(
             problems.extend(_disclaimer_problems(item, item.model, items))
         if isinstance(item.model, models.SelfTest):
             problems.extend(_default_variant_problems(item, item.model))
+            problems.extend(_pressing_step_problems(item, item.model, no_press, warnings))
         if isinstance(item.model, models.Diagram):
             problems.extend(_diagram_problems(item, item.model, colours))
     red_flags = [i for i in items if isinstance(i.model, models.SafetyWarning) and i.model.urgency]
@@ -93,6 +98,52 @@ def _default_variant_problems(item: LoadedItem, self_test: models.SelfTest) -> l
         return []
     message = f"default_variant {self_test.default_variant!r} is not one of {ids}"
     return [_at(item, ("default_variant",), message)]
+
+
+def _pressing_step_problems(
+    item: LoadedItem,
+    self_test: models.SelfTest,
+    no_press: frozenset[str],
+    warnings: list[models.SafetyWarning],
+) -> Iterator[ContentProblem]:
+    """Safety by design: where a self-test names a landmark not to press on (a nerve), every
+    step that presses names it too, and a stop warning that protects it applies to that step."""
+    named = {i for variant in self_test.variants for s in variant.steps for i in s.landmark_ids}
+    guarded = sorted(named & no_press)
+    for v_index, variant in enumerate(self_test.variants):
+        for s_index, step in enumerate(variant.steps):
+            if step.pressure == "none":
+                continue
+            at: FieldPath = ("variants", v_index, "steps", s_index)
+            for landmark_id in guarded:
+                if landmark_id not in step.landmark_ids:
+                    message = (
+                        f"step {step.number} of {variant.id!r} presses but does not name "
+                        f"{landmark_id!r}, a landmark not to press on"
+                    )
+                    yield _at(item, (*at, "landmark_ids"), message)
+                if not any(
+                    _protects(w, landmark_id, self_test.id, variant.id, step.number)
+                    for w in warnings
+                ):
+                    message = (
+                        f"step {step.number} of {variant.id!r} presses but no stop warning "
+                        f"protecting {landmark_id!r} applies to it"
+                    )
+                    yield _at(item, (*at, "pressure"), message)
+
+
+def _protects(
+    warning: models.SafetyWarning, landmark_id: str, self_test: str, variant: str, number: int
+) -> bool:
+    if warning.severity != "stop" or landmark_id not in warning.landmark_ids:
+        return False
+    return any(
+        target.self_test == self_test
+        and target.variant in (None, variant)
+        and (not target.steps or number in target.steps)
+        for target in warning.applies_to
+    )
 
 
 def _diagram_problems(

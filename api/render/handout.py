@@ -137,11 +137,18 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
     ]
     blocks += _screening(view.warnings, context, level)
     once = _Once(context)
-    # The red flags were just asked, and the disclaimer closes the handout.
-    others = [w for w in view.warnings if w.kind not in ("red-flag", "disclaimer")]
+    # The red flags and contraindications were just asked, and the disclaimer closes the handout.
+    others = [w for w in view.warnings if w.kind not in (*_SCREENED, "disclaimer")]
+    # The picture sits beside what to know before starting (printed, it floats to the right):
+    # where the no-press zone is, next to the words that describe it.
+    figure = _figure(view, context)
     if others:
         blocks.append(Heading(level, context.label("warnings.before")))
-        blocks += once.callouts(others, context.label("see_above"))
+        blocks += [*figure, *once.callouts(others, context.label("see_above"))]
+        figure = []
+    if view.advice:
+        blocks.append(Heading(level, context.label("advice")))
+        blocks.append(Facts(tuple((a.title, a.text) for a in view.advice)))
     # Stop warnings come before the steps too, so that they are read before anyone presses.
     stops = [
         warning
@@ -149,11 +156,12 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
         for warning in (*variant.warnings, *(w for s in variant.steps for w in s.warnings))
         if warning.severity == "stop"
     ]
-    stops = list({warning.id: warning for warning in stops}.values())
+    # Those stated in full under "before you start" need no second heading of their own.
+    stops = [w for w in {w.id: w for w in stops}.values() if w.id not in once.stated]
     if stops:
         blocks.append(Heading(level, context.label("stop_signs")))
         blocks += once.callouts(stops, context.label("see_above"))
-    blocks += _figure(view, context)
+    blocks += figure
     for variant in view.variants:
         blocks.append(Heading(level, variant.name))
         blocks += [Paragraph(variant.summary), Facts(_variant_rows(variant, context))]
@@ -216,7 +224,7 @@ def _step(step: v.StepView, context: RenderContext, once: _Once | None = None) -
         (context.label("pressure"), context.label(f"pressure.{step.pressure}")),
     ]
     if step.landmarks:
-        details.append((context.label("landmarks"), _landmark_names(step.landmarks, context)))
+        details += _landmark_rows(step.landmarks, context)
     if step.techniques:
         names = ", ".join(technique.name for technique in step.techniques)
         details.append((context.label("techniques"), names))
@@ -249,12 +257,17 @@ def _region(view: v.RegionView, context: RenderContext, level: int) -> list[Bloc
     return [Facts(_rows(context, rows))]
 
 
-def _landmark_names(landmarks: Iterable[v.LandmarkBrief], context: RenderContext) -> str:
-    names = []
-    for landmark in landmarks:
-        suffix = f" ({context.label('avoid_pressure').lower()})" if landmark.avoid_pressure else ""
-        names.append(landmark.name + suffix)
-    return ", ".join(names)
+def _landmark_rows(
+    landmarks: Iterable[v.LandmarkBrief], context: RenderContext
+) -> list[tuple[str, str]]:
+    """The landmarks a step names, and apart from them those never to press on."""
+    landmarks = list(landmarks)
+    rows = []
+    for label, avoid in (("landmarks", False), ("never_press", True)):
+        names = [landmark.name for landmark in landmarks if landmark.avoid_pressure == avoid]
+        if names:
+            rows.append((context.label(label), ", ".join(names)))
+    return rows
 
 
 def _muscle(view: v.MuscleView, context: RenderContext, level: int) -> list[Block]:
@@ -381,22 +394,36 @@ def _callouts(
 
 
 def _safety(safety: v.StepSafety, context: RenderContext, level: int) -> list[Block]:
-    """The red flags a step carries wherever it is shown; the disclaimer closes every handout."""
-    return _screening(safety.red_flags, context, level)
+    """The red flags and contraindications a step carries wherever it is shown; the disclaimer
+    closes every handout."""
+    return _screening((*safety.red_flags, *safety.contraindications), context, level)
+
+
+_SCREENED = ("red-flag", "contraindication")
 
 
 def _screening(flags: Iterable[v.WarningBrief], context: RenderContext, level: int) -> list[Block]:
-    """The red flags, once, before anything else: their questions in STOP boxes, one box for the
-    flags that call for the same action (emergency help, an urgent appointment)."""
+    """The red flags and contraindications, once, before anything else, in STOP boxes: one box
+    for the red flags that call for the same action (emergency help, an urgent appointment),
+    listing their questions, with the reader's regional advice; then one box of who should not
+    do the check, each question with what to do instead."""
     groups: dict[str, list[str]] = {}
+    not_for: list[str] = []
     for flag in flags:
         if flag.kind == "red-flag" and flag.question and flag.care:
             groups.setdefault(f"{flag.action} {flag.care.advice}", []).append(flag.question)
+        elif flag.kind == "contraindication" and flag.question:
+            not_for.append(f"{flag.question} {flag.action}")
     label, title = context.label("severity.stop"), context.label("if_any_yes")
     callouts = [
         Callout("stop", label, title, action, tuple(questions))
         for action, questions in groups.items()
     ]
+    if not_for:
+        text = context.label("contraindications.text")
+        callouts.append(
+            Callout("stop", label, context.label("contraindications"), text, tuple(not_for))
+        )
     return [Heading(level, context.label("screening")), *callouts] if callouts else []
 
 

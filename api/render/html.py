@@ -39,15 +39,18 @@ border-style:solid}
 .notice{font-style:italic}
 figure.diagram{margin:1rem 0}figure.diagram svg{max-width:100%;height:auto}
 @page{margin:14mm 15mm}
-@media print{body{font-size:9.5pt;line-height:1.35;margin:0;max-width:none;padding:0}\
-h1{font-size:16pt;margin:0 0 .4rem}h2{font-size:12pt;margin:.8rem 0 .3rem;break-after:avoid}\
+@media print{body{font-size:9pt;line-height:1.25;margin:0;max-width:none;padding:0}\
+h1{font-size:16pt;margin:0 0 .4rem}h2{font-size:12pt;margin:.6rem 0 .25rem;break-after:avoid}\
 h3,h4{break-after:avoid}p{margin:.2rem 0}ul{margin:.2rem 0}\
-dl{display:grid;grid-template-columns:max-content 1fr;column-gap:.6rem;margin:.2rem 0}\
-dd{margin:0}.warning{break-inside:avoid;padding:.2rem .6rem;margin:.4rem 0}\
-.warning.brief{padding:.1rem .6rem;margin:.25rem 0}ol>li{break-inside:avoid;margin-bottom:.4rem}\
+dl{margin:.2rem 0}dt{display:inline;font-weight:bold}dt::after{content:": "}\
+dd{display:inline;margin:0}dd::after{content:"\\A";white-space:pre}\
+.warning{padding:.2rem .6rem;margin:.3rem 0}.warning p,.warning li{break-inside:avoid}\
+.warning.brief{padding:.1rem .6rem;margin:.2rem 0}ol>li{margin-bottom:.4rem}\
+ol>li>p:first-child{break-after:avoid}\
+li>dl>dd::after{content:" \\b7  ";white-space:normal}li>dl>dd:last-child::after{content:""}\
 a{color:inherit;text-decoration:none}a[href^="http"]::after{content:" <" attr(href) ">";\
-font-size:8pt;overflow-wrap:anywhere}figure.diagram{break-inside:avoid;margin:.4rem 0}\
-figure.diagram svg{max-height:90mm;width:auto}figcaption{font-size:8pt}}
+font-size:8pt;overflow-wrap:anywhere}figure.diagram{float:right;width:36%;margin:0 0 .3rem .8rem}\
+figure.diagram svg{width:100%;height:auto}figcaption{font-size:8pt}}
 """
 
 

@@ -1,6 +1,7 @@
 """schema.org JSON-LD: ``application/ld+json``.
 
-The guide is a ``MedicalWebPage``, a self-test a ``HowTo`` (variants as ``HowToSection``, steps as
+The guide is a ``MedicalWebPage``, a self-test a ``HowTo`` about a ``MedicalTherapy`` (whose
+``contraindication`` lists who should not do it; variants as ``HowToSection``, steps as
 ``HowToStep`` holding a ``HowToDirection`` and a ``HowToTip`` per warning), muscles ``Muscle``,
 landmarks ``AnatomicalStructure`` (``Bone``, ``Nerve``), codes ``MedicalCode`` with ``sameAs``
 links to the ontologies. Only types and properties of the schema.org vocabulary are used; a test
@@ -90,7 +91,11 @@ def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
         "description": view.summary,
         "inLanguage": context.locale,
         "about": [
-            {"@type": "MedicalCondition", "@id": r.href, "name": r.name} for r in view.conditions
+            *(
+                {"@type": "MedicalCondition", "@id": r.href, "name": r.name}
+                for r in view.conditions
+            ),
+            _therapy(view),
         ],
         "tool": [{"@type": "HowToTool", "name": name} for name in tools],
         "image": view.links.diagram,
@@ -138,10 +143,33 @@ def _tip(warning: v.WarningBrief | v.WarningView) -> Node:
     }
 
 
+def _therapy(view: v.SelfTestView) -> Node:
+    """The pressure the check applies, as the ``MedicalTherapy`` it is about: the schema.org type
+    whose ``contraindication`` says who should not have it (``HowTo`` has no such property)."""
+    return {
+        "@type": "MedicalTherapy",
+        "name": view.nickname or view.name,
+        "contraindication": [
+            _contraindication(w) for w in view.warnings if w.kind == "contraindication"
+        ],
+    }
+
+
+def _contraindication(warning: v.WarningBrief) -> Node:
+    """Who should not do the check (schema.org ``MedicalContraindication``)."""
+    return {
+        "@type": "MedicalContraindication",
+        "@id": warning.href,
+        "name": warning.title,
+        "description": f"{warning.question} {warning.reason} {warning.action}",
+    }
+
+
 def _step_alone(view: v.StepView, context: RenderContext) -> Node:
-    """A step on its own carries its self-test's red flags and disclaimer, like the JSON."""
+    """A step on its own carries its self-test's red flags, contraindications and disclaimer,
+    like the JSON."""
     node = _step(view, context)
-    safety = [*view.safety.red_flags, view.safety.disclaimer]
+    safety = [*view.safety.red_flags, *view.safety.contraindications, view.safety.disclaimer]
     return {**node, "itemListElement": [*node["itemListElement"], *map(_tip, safety)]}
 
 

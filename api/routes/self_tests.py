@@ -70,15 +70,17 @@ async def get_self_test(
     ctx: ContextDep, self_test_id: SelfTestId, variant: VariantQuery = None
 ) -> Response:
     """Everything needed to show a self-test in one request: who it is for, what you need, and
-    every variant's steps in order, each with its landmarks, techniques and warnings. Red flags
-    and the disclaimer come first, in `warnings`. `variant` narrows the answer to one variant."""
+    every variant's steps in order, each with its landmarks, techniques and warnings. Red flags,
+    contraindications and the disclaimer come first, in `warnings`; practical advice in `advice`.
+    `variant` narrows the answer to one variant, and its advice to what applies to it."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
     if variant is not None:
         links = self_test.links.model_copy(
             update={"self_": f"{self_test.links.self_}?{urlencode({'variant': variant})}"}
         )
+        advice = tuple(a for a in self_test.advice if a.variant in (None, variant))
         self_test = self_test.model_copy(
-            update={"variants": _variants(self_test, variant), "links": links}
+            update={"variants": _variants(self_test, variant), "advice": advice, "links": links}
         )
     return ctx.respond(self_test)
 

@@ -1,16 +1,15 @@
-"""Warnings: safety warnings, red flags and disclaimers, with where each one applies."""
+"""Warnings: safety warnings, red flags, contraindications, disclaimers, and where each applies."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.content.models import Severity
+from api.content.models import Severity, WarningKind
 from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
 from api.views import WarningCollection, WarningView
 
 router = APIRouter(prefix="/v1/warnings", tags=["warnings"])
-WarningKind = Literal["safety", "red-flag", "disclaimer"]
 
 
 @router.get(

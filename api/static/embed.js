@@ -130,6 +130,7 @@ function warningBox(warning, lang) {
   );
   if (warning.question) {
     box.append(element("p", {}, warning.question));
+    if (warning.reason) box.append(element("p", {}, warning.reason));
     box.append(element("p", {}, `${text("ifYes", lang)} ${warning.action}`));
   } else {
     box.append(element("p", {}, warning.sign), element("p", {}, warning.action));
@@ -330,7 +331,11 @@ class FasciaStep extends FasciaElement {
       element(
         "article",
         { lang: step.translation.locale },
-        safetySection([...step.safety.red_flags, step.safety.disclaimer], lang, "h2"),
+        safetySection(
+          [...step.safety.red_flags, ...(step.safety.contraindications || []), step.safety.disclaimer],
+          lang,
+          "h2",
+        ),
         stepBody(step, lang, "h2"),
       ),
     );
