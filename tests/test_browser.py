@@ -203,8 +203,10 @@ def test_every_pressing_step_draws_the_nerve_and_the_no_press_zone_in_full(
 def test_a_faded_nerve_would_be_caught(browser: Browser, base: str) -> None:
     """Step 1 names no landmark: its picture fades everything, so the check above can fail."""
     found = shares(base, browser, "/v1/self-tests/muscular-minesweeper/steps/1.svg")
-    assert found["sciatic-nerve"].get("yellow", 0) < 0.3
-    assert found["no-press-zone"].get("yellow", 0) < 0.3
+    # Faded, the nerve measures about a third yellow (it lies on the faded zone), drawn in full
+    # it is all yellow: the thresholds sit well apart.
+    assert found["sciatic-nerve"].get("yellow", 0) < 0.5
+    assert found["no-press-zone"].get("yellow", 0) < 0.5
 
 
 @pytest.mark.parametrize("locale", LOCALES)
