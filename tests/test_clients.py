@@ -134,7 +134,9 @@ export const pressure = (step: Schemas["StepView"]): "none" | "gentle" | "modera
 export const landmarks = (step: Schemas["StepView"]): string[] => step.landmark_ids;
 export const colour = (t: Schemas["TechniqueView"]): "green" | "blue" | "yellow" | null =>
   t.diagram_colour;
-export const kind = (w: Schemas["WarningView"]): "safety" | "red-flag" | "disclaimer" => w.kind;
+export const kind = (
+  w: Schemas["WarningView"],
+): "safety" | "red-flag" | "contraindication" | "disclaimer" => w.kind;
 // JSON-LD is a typed document, not Record<string, never>.
 export const type = (d: Schemas["JsonLd"]): string => d["@type"];
 export const property = (d: Schemas["JsonLd"]): unknown => d["description"];

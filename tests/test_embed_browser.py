@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,10 +135,16 @@ def test_component_renders_the_partner_variant_from_another_origin(
     rendered(page, "fascia-self-test", ".current .step")
     root = "document.querySelector('fascia-self-test').shadowRoot"
     assert page.evaluate(f"{root}.querySelector('article').lang") == lang
-    # Red flags first: every warning before the steps, stop ones ahead of the disclaimer.
+    # Red flags and contraindications first: every warning before the steps, the disclaimer last.
     order = page.evaluate(f"[...{root}.querySelectorAll('.warning, .steps')].map(n => n.className)")
-    assert order[:8] == ["warning stop"] * 7 + ["warning info"]
-    assert order[8] == "steps"
+    url = f"{base}/v1/self-tests/{SELF_TEST}?variant=partner&lang={lang}"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        self_test = json.load(answer)
+    before = [*self_test["warnings"], *self_test["variants"][0]["warnings"]]
+    expected = [f"warning {w['severity']}" for w in before if w["kind"] != "disclaimer"]
+    expected.append("warning info")
+    assert expected.count("warning stop") >= 14 + 7  # red flags and contraindications
+    assert order[: len(expected) + 1] == [*expected, "steps"]
     assert page.evaluate(f"{root}.querySelectorAll('[part=step-link]').length") == 9
     # Keyboard only: Tab to "next", then Enter through every step; each one is announced.
     page.keyboard.press("Tab")
@@ -172,7 +180,8 @@ def test_component_with_one_step_shows_its_safety_first(
     rendered(page, "fascia-step", ".step")
     root = "document.querySelector('fascia-step').shadowRoot"
     order = page.evaluate(f"[...{root}.querySelectorAll('.warning, .step')].map(n => n.className)")
-    assert order == ["warning stop"] * 7 + [
+    # 14 red flags and 7 contraindications, the disclaimer, then the step and its own warnings.
+    assert order == ["warning stop"] * (14 + 7) + [
         "warning info",
         "step",
         "warning stop",
