@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools pdf-libraries build run check test lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
+.PHONY: help install system-tools pdf-libraries build run check test test-fast lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,8 +55,8 @@ openapi: install ## Regenerate openapi/openapi.json (and openapi/examples.json) 
 	$(RUN) python -m api openapi
 
 lint: install ## ruff format check + ruff lint
-	$(RUN) ruff format --check api tests examples
-	$(RUN) ruff check api tests examples
+	$(RUN) ruff format --check api tests bench examples
+	$(RUN) ruff check api tests bench examples
 
 typecheck: install ## mypy --strict on api/
 	$(RUN) mypy
@@ -71,18 +71,21 @@ node_modules/.installed: package.json package-lock.json
 unit: install system-tools node_modules/.installed ## pytest only (apps under test keep their access logs to themselves)
 	FASCIA_ACCESS_LOG=false $(RUN) pytest
 
-test: lint typecheck docker-lint check unit ## Everything CI runs
+test: lint typecheck docker-lint check unit ## Everything CI runs: every tier of tests
+
+test-fast: install ## The in-process tests only (the unit tier), for while you work: about a minute
+	FASCIA_ACCESS_LOG=false $(RUN) pytest -m unit -q
 
 bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 4 minutes)
 	$(RUN) python -m api build --if-changed
-	$(RUN) python -m tests.bench
+	$(RUN) python -m bench.speed
 
 bench-scale: install system-tools ## Libraries of 1 to 1,000 guides: build, start, memory, speed (table)
-	$(RUN) python -m tests.bench_scale
+	$(RUN) python -m bench.scale
 
 soak: install system-tools ## 60 s of mixed load on one worker: 5xx, failed connections, memory growth
 	$(RUN) python -m api build --if-changed
-	$(RUN) python -m tests.soak
+	$(RUN) python -m bench.soak
 
 # The quick starts of the README, against a server already running (make run) at URL.
 URL ?= http://127.0.0.1:8000

@@ -10,20 +10,20 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from api.access import new_key
 from api.app import create_app
-from api.build import build_bundle
-from api.caching import cache_control
+from api.bundle.build import build_bundle
+from api.bundle.store import BundleError, Store
 from api.content.diagnostics import AccessDenied, ContentError, ContentFolderError
 from api.content.library import check_content, load_library
 from api.content.releases import record_release
 from api.content.review import due_for_review, parse_within
-from api.export import export
-from api.notify import UnknownRelease, change_event, deliver
-from api.openapi import render_examples, render_openapi
-from api.serve import serve
+from api.edge.keys import new_key
+from api.http.etags import cache_control
+from api.http.openapi import render_examples, render_openapi
+from api.ops.notify import UnknownRelease, change_event, deliver
+from api.ops.serve import serve
+from api.ops.static_export import export
 from api.settings import Settings
-from api.store import BundleError, Store
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 

@@ -10,27 +10,27 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.access import KeyCheck
-from api.cache import ResponseCache, Responses
-from api.caching import cache_control
-from api.care import advice_by_region
-from api.cors import Cors
-from api.docs import Docs
-from api.docs import router as docs_router
-from api.errors import install_error_handlers
-from api.gateway import Gateway, Policy, RouteTemplates
-from api.logs import AccessLog
-from api.metrics import Metrics
-from api.middleware import HeadAsGet, RepresentationSuffix
-from api.openapi import build_openapi
-from api.quota import Quota
+from api.bundle.resources import GuideView, WarningView
+from api.bundle.store import Store
+from api.edge.cors import Cors
+from api.edge.gateway import Gateway, Policy, RouteTemplates
+from api.edge.keys import KeyCheck
+from api.edge.logs import AccessLog
+from api.edge.metrics import Metrics
+from api.edge.quota import Quota
+from api.edge.response_cache import ResponseCache, Responses
+from api.edge.rewrite import HeadAsGet, RepresentationSuffix
+from api.edge.security import SecurityHeaders
+from api.http.care import advice_by_region
+from api.http.errors import install_error_handlers
+from api.http.etags import cache_control
+from api.http.openapi import build_openapi
 from api.render import RenderContext
 from api.routes import ROUTERS
 from api.routes.common import Locale
-from api.security import SecurityHeaders
+from api.routes.docs import Docs
+from api.routes.docs import router as docs_router
 from api.settings import Settings
-from api.store import Store
-from api.views import GuideView, WarningView
 
 DESCRIPTION = """\
 Fascia publishes expert bodywork guides as structured, read-only data: muscles, the actions
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
         version="1.0.0",
         summary="Expert bodywork guides as structured data.",
         description=DESCRIPTION,
-        # FastAPI's pages load script from a CDN: /docs and /openapi.json are api.docs's.
+        # FastAPI's pages load script from a CDN: /docs and /openapi.json are api.routes.docs's.
         docs_url=None,
         redoc_url=None,
         openapi_url=None,

@@ -1,20 +1,32 @@
-"""Shared fixtures: the real content, a scratch copy of it to break, and an app over each."""
+"""Shared fixtures: the real content, a scratch copy of it to break, and an app over each; and the
+tiers every test falls in (``make test-fast`` runs the ``unit`` tier only).
+
+    unit     in-process: the app through TestClient, the content, the renderers
+    contract in-process but exhaustive: schemathesis over every operation, every response of
+             the library through the cache and the app, every representation typeset
+    live     real servers on 127.0.0.1 (uvicorn, nginx, Redis) or other processes of ours
+    browser  headless Chromium against a live server
+    system   tools outside Python: the TypeScript and generated clients, the benchmark smoke run
+"""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
 
 from api import Settings, create_app
-from api.build import build_bundle
+from api.bundle.build import build_bundle
 from tests.releases import releases  # noqa: F401 - a fixture shared by the sync tests
 from tests.servers import fascia, free_port
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -28,6 +40,36 @@ CHROMIUM_ARGUMENTS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+SYSTEM_MODULES = {"test_clients", "test_bench"}
+CONTRACT_MODULES = {"test_contract"}
+CONTRACT_TESTS = {
+    "test_every_content_response_is_byte_identical_from_the_cache_and_the_app",
+    "test_the_suffix_operations_answer_what_they_document",
+    "test_pdf_handout_carries_every_stop_warning_and_the_disclaimer",
+}
+LIVE_MODULES = {"test_live", "test_faults", "test_redis_quota", "test_export", "test_cli"}
+
+
+def tier_of(item: pytest.Item) -> str:
+    fixtures = getattr(item, "fixturenames", ())
+    module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+    if module in SYSTEM_MODULES:
+        return "system"
+    if "browser" in fixtures:
+        return "browser"
+    if "base" in fixtures or module in LIVE_MODULES:
+        return "live"
+    if module in CONTRACT_MODULES or getattr(item, "originalname", "") in CONTRACT_TESTS:
+        return "contract"
+    return "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in exactly one tier, from what it uses: no test is left unmarked."""
+    for item in items:
+        item.add_marker(tier_of(item))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -69,7 +111,9 @@ def base() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium, for one test module."""
+    """Headless Chromium, for one test module (Playwright is imported only here)."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only browser tests pay
+
     assert CHROMIUM.exists(), "Chromium is missing: `make test` installs it (apt-get chromium)"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(

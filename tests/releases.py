@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.__main__ import main
-from api.build import build_bundle
+from api.bundle.build import build_bundle
 from api.content.library import content_version
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from api.openapi import ALTERNATES
+from api.http.openapi import ALTERNATES
 
 Spec = dict[str, Any]
 ALTERNATE_TAGS = {tag for tag, *_ in ALTERNATES.values()}

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api import Settings, create_app
-from api.access import new_key
+from api.edge.keys import new_key
 from tests.conftest import BUNDLE
 
 KEY, DIGEST = new_key()

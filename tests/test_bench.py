@@ -10,7 +10,7 @@ from tests.servers import ROOT
 
 def test_benchmark_smoke_run_prints_the_table() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.bench", "--smoke"],
+        [sys.executable, "-m", "bench.speed", "--smoke"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from api.cache import content_paths
-from api.store import Store
+from api.bundle.store import Store
+from api.edge.response_cache import content_paths
 from tests.conftest import BUNDLE
 from tests.servers import ROOT
 

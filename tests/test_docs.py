@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 
-from api.docs import DOCS_POLICY, IMMUTABLE
+from api.routes.docs import DOCS_POLICY, IMMUTABLE
 from tests.conftest import ROOT
 from tests.spec import operations
 

@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
-from api.cache import content_paths
-from api.caching import cache_control
-from api.export import export
+from api.edge.response_cache import content_paths
+from api.http.etags import cache_control
+from api.ops.static_export import export
 from tests.conftest import BUNDLE
 from tests.servers import free_port, nginx
 

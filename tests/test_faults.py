@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from api.__main__ import main
-from api.build import PACKAGE, source_digest
+from api.bundle.build import PACKAGE, source_digest
 from api.content.diagnostics import AccessDenied
 from tests.conftest import CONTENT
 from tests.servers import ROOT, fascia, free_port, redis

@@ -154,7 +154,3 @@ def test_step_without_variant_uses_default(client: TestClient) -> None:
     assert step["variant_id"] == "partner"
     ball = client.get("/v1/self-tests/muscular-minesweeper/steps/1?variant=ball").json()
     assert ball["variant_id"] == "ball"
-
-
-def test_no_server_banner(client: TestClient) -> None:
-    assert "server" not in client.get("/v1").headers

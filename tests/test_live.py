@@ -94,6 +94,21 @@ def _import(folder: Path, name: str) -> Any:
         sys.path.remove(str(folder))
 
 
+@pytest.mark.parametrize("path", ["/v1", "/v1/muscles/nope", "/healthz"])
+def test_no_server_banner_from_the_real_server(server: tuple[str, Path], path: str) -> None:
+    """uvicorn adds `server: uvicorn` unless told not to (``api.ops.serve``): only a live server
+    shows whether it is."""
+    base, _ = server
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.getheader("server") is None
+    assert response.getheader("x-content-type-options") == "nosniff"  # its other headers come
+
+
 def test_start_up_logs_content_version_and_counts(server: tuple[str, Path]) -> None:
     base, log = server
     version = json.loads(_get(base, "/readyz")[1])["content_version"]

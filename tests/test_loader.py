@@ -157,3 +157,10 @@ def test_default_variant_must_be_a_variant(content_copy: Path) -> None:
         "default_variant",
         line_of(content_copy, relative, "default_variant"),
     )
+
+
+def test_an_empty_content_folder_is_a_check_error(tmp_path: Path) -> None:
+    (tmp_path / "content" / "en").mkdir(parents=True)
+    (problem,) = check_everything(tmp_path / "content")
+    assert (problem.file, problem.severity) == ("content/en/guides", "error")
+    assert "no guide" in problem.message

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.negotiation import choose_locale, choose_media_type, parse_accept
+from api.http.negotiation import choose_locale, choose_media_type, parse_accept
 
 AVAILABLE = ("application/json", "application/ld+json", "text/html", "text/markdown")
 

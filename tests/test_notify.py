@@ -15,7 +15,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from api.__main__ import main
-from api.notify import deliver, sign
+from api.ops.notify import deliver, sign
 from tests.releases import RETIRED, WARNING, Releases
 
 SECRET = "whsec_" + base64.b64encode(b"fascia-test-secret-32-bytes-long").decode()

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from api import Settings, create_app
-from api.logs import AccessLog, JsonFormatter
+from api.edge.logs import AccessLog, JsonFormatter
 from tests.conftest import BUNDLE
 
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.content.kinds import COLLECTIONS
-from api.openapi import ALTERNATES, render_examples, render_openapi, trimmed
+from api.http.openapi import ALTERNATES, render_examples, render_openapi, trimmed
 from tests.conftest import ROOT
 from tests.spec import json_operations, operations, parameters, resolve, responses
 

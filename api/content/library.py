@@ -26,11 +26,11 @@ from api.content.references import find_broken_references
 from api.content.releases import FOLDER as RELEASES_FOLDER
 from api.content.releases import (
     Release,
-    Retirement,
     read_releases,
     read_retirements,
     release_problems,
 )
+from api.content.retirements import Retirement
 
 DEFAULT_LOCALE = "en"
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -135,6 +135,12 @@ def _load_english(
                 failed.add((file.kind, raw_id))
     problems.extend(duplicate_ids(items))
     problems.extend(find_broken_references(items, frozenset(failed)))
+    if not any(item.kind == "guides" for item in items) and not failed:
+        where = str(Path(content_dir.name) / DEFAULT_LOCALE / "guides")
+        message = (
+            "no guide: the content needs at least one (guides/<id>.yaml), or it serves nothing"
+        )
+        problems.append(ContentProblem(where, None, "", message))
     return items, problems, failed
 
 

@@ -18,35 +18,19 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 
 from api.content.catalog import Catalog
 from api.content.changes import fingerprint
 from api.content.diagnostics import ContentProblem
-from api.content.kinds import BY_COLLECTION, KINDS
-from api.content.models import Frozen, Slug, Text
+from api.content.kinds import KINDS
+from api.content.models import Frozen
+from api.content.retirements import Retirement
 from api.content.yamlfile import YamlDocument, YamlFileError, parse_yaml
 
 FOLDER = "releases"
 RETIRED_FILE = "retired.yaml"
 VERSION_PATTERN = r"^[0-9a-f]{16}$"
-
-
-class Retirement(Frozen):
-    """An id that was published and is no longer served: it answers 410 Gone."""
-
-    kind: Annotated[str, Field(description="The collection, such as `muscles`.")]
-    id: Slug
-    date: date
-    reason: Text
-    replaced_by: Slug | None = None
-
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, value: str) -> str:
-        if value not in BY_COLLECTION:
-            raise ValueError(f"not a kind of content: use one of {', '.join(BY_COLLECTION)}")
-        return value
 
 
 class Retirements(Frozen):

@@ -1,6 +1,7 @@
 """Representations: one module per media type, each a pure function from a view to bytes.
 
-Adding a representation means adding a module here and a line to ``REPRESENTATIONS``; no route
+Adding a representation means adding a module here, a line to ``REPRESENTATIONS``, and its line
+in the OpenAPI document's table of suffix operations (``api.http.openapi.ALTERNATES``); no route
 changes. The first entry is the default. A module with a ``draws(view)`` function exists only for
 the views it returns True for (the picture, for what a diagram shows); for any other view it is
 not acceptable (406).

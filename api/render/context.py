@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from api.render.labels import labels_for
-from api.views import Attribution, SourceView, WarningView
+from api.bundle.labels import labels_for
+from api.bundle.resources import Attribution, SourceView, WarningView
 
 
 @dataclass(frozen=True)

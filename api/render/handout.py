@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api import views as v
+from api.bundle import resources as v
 from api.render import svg
 from api.render.context import RenderContext
 from api.render.document import (

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api import sync
-from api import views as v
+from api.bundle import feeds
+from api.bundle import resources as v
 from api.render.context import RenderContext
 
 MEDIA_TYPE = "application/ld+json"
@@ -273,9 +273,9 @@ def _locale(view: v.LocaleView, context: RenderContext) -> Node:
     }
 
 
-def _feed_item(view: sync.ManifestEntry | sync.Change, context: RenderContext) -> Node:
+def _feed_item(view: feeds.ManifestEntry | feeds.Change, context: RenderContext) -> Node:
     """A manifest entry or a change as a schema.org DataFeedItem about the item's page."""
-    retired = isinstance(view, sync.Change) and view.change == "retired"
+    retired = isinstance(view, feeds.Change) and view.change == "retired"
     return {
         "@type": "DataFeedItem",
         "dateModified": None if retired or view.modified is None else str(view.modified),
@@ -344,6 +344,6 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.RegionView: _region,
     v.SearchHit: _hit,
     v.DiagramView: _diagram,
-    sync.ManifestEntry: _feed_item,
-    sync.Change: _feed_item,
+    feeds.ManifestEntry: _feed_item,
+    feeds.Change: _feed_item,
 }

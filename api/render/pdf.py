@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.errors import Unavailable
 from api.render import html
 from api.render.context import RenderContext
 from api.render.handout import build_document
@@ -21,6 +20,10 @@ MEDIA_TYPE = "application/pdf"
 SUFFIX = ".pdf"
 AUTHOR = "Fascia"
 EXPORTED = False  # seconds of typesetting per page: on request, then cached
+
+
+class Unavailable(Exception):
+    """A representation this server cannot make now (PDF without its system libraries)."""
 
 
 def render(view: BaseModel, context: RenderContext) -> bytes:

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pydantic import BaseModel
 
-from api import views as v
+from api.bundle import resources as v
 from api.content.models import DiagramColour, DiagramShape
 from api.render.context import RenderContext
 

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.bundle.resources import ActionCollection, ActionView
 from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
-from api.views import ActionCollection, ActionView
 
 router = APIRouter(prefix="/v1/actions", tags=["actions"])
 

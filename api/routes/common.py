@@ -12,11 +12,13 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from api.caching import VERSION_HEADER, etag_for, none_match
-from api.care import Advice, region_of, with_care
+from api.bundle.resources import Collection, Links
+from api.bundle.store import Page, Store
+from api.bundle.urls import href
 from api.content.kinds import BY_COLLECTION
 from api.content.models import SLUG_PATTERN
-from api.errors import (
+from api.http.care import Advice, region_of, with_care
+from api.http.errors import (
     REQUESTED_PATH_KEY,
     Gone,
     NotAcceptable,
@@ -24,17 +26,19 @@ from api.errors import (
     Problem,
     UnknownParameters,
 )
-from api.negotiation import (
+from api.http.etags import VERSION_HEADER, etag_for, none_match
+from api.http.negotiation import (
     COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
     LANGUAGE_PATTERN,
+    SUFFIX_SCOPE_KEY,
+    UNKNOWN_SUFFIX_KEY,
     choose_country,
     choose_locale,
     choose_media_type,
     strip_negotiated,
 )
-from api.presenter import href
-from api.public import public_base
+from api.http.urls import public_base
 from api.render import (
     REPRESENTATIONS,
     RenderContext,
@@ -42,13 +46,9 @@ from api.render import (
     by_media_type,
     offered_for,
 )
-from api.store import Page, Store
-from api.views import Collection, Links
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
 CURSOR_PATTERN = r"^[0-9]{1,15}$"  # a position: far beyond any library, inside SQLite's integers
-SUFFIX_SCOPE_KEY = "fascia.representation"
-UNKNOWN_SUFFIX_KEY = "fascia.unknown_suffix"
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.bundle.resources import DiagramCollection, DiagramView
 from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
-from api.views import DiagramCollection, DiagramView
 
 router = APIRouter(prefix="/v1/diagrams", tags=["diagrams"])
 

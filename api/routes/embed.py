@@ -19,12 +19,13 @@ from fastapi import Path as PathParameter
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.caching import cache_control, etag_for, none_match
-from api.errors import NotFound, Problem
+from api.http.errors import NotFound, Problem
+from api.http.etags import cache_control, etag_for, none_match
+from api.http.negotiation import SUFFIX_SCOPE_KEY
 from api.render import Representation, html
 from api.render import embedpage as page
 from api.routes import self_tests
-from api.routes.common import SUFFIX_SCOPE_KEY, reject_unknown_parameters
+from api.routes.common import reject_unknown_parameters
 
 SCRIPT_FILE = Path(__file__).resolve().parent.parent / "static" / "embed.js"
 SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"

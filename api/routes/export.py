@@ -4,9 +4,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from api.bundle.resources import ExportView, export_field
 from api.content.kinds import COLLECTIONS
 from api.routes.common import ContextDep, Paging, PagingDep, paged_links, problems
-from api.views import ExportView, export_field
 
 router = APIRouter(prefix="/v1/export", tags=["export"])
 # An export position: the kind's index times KIND_STRIDE, plus one more than the position of the

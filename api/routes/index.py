@@ -3,10 +3,10 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.bundle.resources import ApiIndex
+from api.bundle.urls import href, links
 from api.content.kinds import COLLECTIONS
-from api.presenter import href, links
 from api.routes.common import ContextDep, problems
-from api.views import ApiIndex
 
 router = APIRouter(tags=["index"])
 LISTED = (*COLLECTIONS, "locales", "export", "manifest")

@@ -5,9 +5,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.bundle.resources import LandmarkCollection, LandmarkView
 from api.content.models import DiagramColour
 from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
-from api.views import LandmarkCollection, LandmarkView
 
 router = APIRouter(prefix="/v1/landmarks", tags=["landmarks"])
 LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]

@@ -3,8 +3,8 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.bundle.resources import LocaleCollection
 from api.routes.common import ContextDep, PagingDep, paged_list, problems
-from api.views import LocaleCollection
 
 router = APIRouter(prefix="/v1/locales", tags=["locales"])
 

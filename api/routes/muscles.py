@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.bundle.resources import MuscleCollection, MuscleView
 from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
-from api.views import MuscleCollection, MuscleView
 
 router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
 

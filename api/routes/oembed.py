@@ -16,16 +16,16 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.bundle.resources import SelfTestView
+from api.bundle.store import Store
 from api.content.kinds import BY_COLLECTION, COLLECTIONS
-from api.errors import Problem, problem_response
-from api.public import public_base
+from api.http.errors import Problem, problem_response
+from api.http.urls import public_base
 from api.render import SUFFIXES
 from api.render.embedpage import EMBED_RATIO, EMBED_WIDTH, embed_height
 from api.render.preview import OEMBED_PATH, PROVIDER
 from api.routes.common import Locale
 from api.settings import EXAMPLE_ORIGIN
-from api.store import Store
-from api.views import SelfTestView
 
 router = APIRouter(tags=["embed"])
 MAX_SIZE = 10_000

@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.bundle.resources import SearchResults
 from api.content.kinds import COLLECTIONS
 from api.routes.common import ContextDep, PagingDep, paged, problems
-from api.views import SearchResults
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
 SearchKind = Enum("SearchKind", {name: name for name in COLLECTIONS}, type=str)  # type: ignore[misc]

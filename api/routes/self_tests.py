@@ -6,7 +6,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.errors import NotFound
+from api.bundle.resources import (
+    SelfTestCollection,
+    SelfTestView,
+    StepCollection,
+    StepView,
+    VariantView,
+)
+from api.http.errors import NotFound
 from api.routes.common import (
     ContextDep,
     PagingDep,
@@ -16,7 +23,6 @@ from api.routes.common import (
     paged_list,
     problems,
 )
-from api.views import SelfTestCollection, SelfTestView, StepCollection, StepView, VariantView
 
 router = APIRouter(prefix="/v1/self-tests", tags=["self-tests"])
 SelfTestId = Annotated[str, id_path("muscular-minesweeper")]

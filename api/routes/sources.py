@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.bundle.resources import SourceCollection, SourceView
 from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
-from api.views import SourceCollection, SourceView
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.errors import UnknownVersion
-from api.presenter import href
+from api.bundle.feeds import CHANGES, MANIFEST, Change, ChangeFeed, Manifest, ManifestEntry
+from api.bundle.urls import href
+from api.http.errors import UnknownVersion
 from api.routes.common import ContextDep, PagingDep, paged_links, problems
-from api.sync import CHANGES, MANIFEST, Change, ChangeFeed, Manifest, ManifestEntry
 
 router = APIRouter(prefix="/v1", tags=["sync"])
 VERSION_PATTERN = r"^[0-9a-f]{16}$"

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.bundle.resources import WarningCollection, WarningView
 from api.content.models import Severity, WarningKind
 from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
-from api.views import WarningCollection, WarningView
 
 router = APIRouter(prefix="/v1/warnings", tags=["warnings"])
 

@@ -1,0 +1,42 @@
+"""The bundle's format, shared by the builder (``api.bundle.build``) and the reader
+(``api.bundle.store``), so that neither imports the other. The bundle is one SQLite file:
+
+    meta     key -> value: format, content version, locales, default locale, the stamp of the
+             content files it was built from, locale summaries, item count, disclaimer id
+    items    (locale, collection, id) -> position in the collection's order, the response model
+             as JSON
+    facets   (collection, facet, value, id): what each collection filter matches, for every locale
+    credits  (collection, id) -> the sources a handout of the item credits
+    sync     (feed, locale, position) -> one item of the manifest or of the change feed since a
+             release (``api.bundle.sync``); meta ``releases`` lists the releases, oldest first
+    retired  (collection, id) -> the retirement record of an id no longer served
+    names_<locale>, texts_<locale>  FTS5 indexes of every item's name and text
+             (``api.bundle.search``)
+"""
+
+FORMAT = "4"
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE items (
+    locale TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL,
+    position INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (locale, collection, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX items_in_order ON items (locale, collection, position);
+CREATE TABLE facets (
+    collection TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (collection, facet, value, id)
+) WITHOUT ROWID;
+CREATE TABLE sync (
+    feed TEXT NOT NULL, locale TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (feed, locale, position)
+) WITHOUT ROWID;
+CREATE TABLE retired (
+    collection TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+CREATE TABLE credits (
+    collection TEXT NOT NULL, id TEXT NOT NULL, source_ids TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+"""

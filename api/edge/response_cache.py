@@ -1,0 +1,238 @@
+"""The response cache: responses rendered on first use, kept in a bounded LRU, served as lookups.
+
+``ResponseCache`` sits in front of the routing. A GET that the app answered with a 200 and an ETag
+is kept (start messages for 200 and 304, and the body), keyed by what changes the answer (``Key``
+below: path, query less ``lang`` and ``region``, media type, locale, the country of the care
+advice, whether a suffix chose the representation, and the base URL); the next request for the same
+key, and its 304, is answered from memory before FastAPI's machinery runs. Content changes only
+with a new bundle, so entries never go stale; the cache is bounded in bytes
+(``FASCIA_RESPONSE_CACHE_MB``) and drops the least recently used first. Because every entry is the
+app's own answer, the two paths cannot drift; a test compares them byte for byte on every content
+path. The ``/embed`` pages for iframes are kept the same way.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.bundle.store import Store
+from api.content.kinds import COLLECTIONS
+from api.edge.rewrite import split_suffix
+from api.http.etags import none_match
+from api.http.negotiation import choose_country, choose_locale, choose_media_type, split_negotiated
+from api.http.urls import public_base
+from api.render import MEDIA_TYPES
+from api.render.embedpage import EMBED_PATH_PREFIX
+
+# Path, query less lang and region, media type, locale, the country whose care advice was served
+# ("" for the default region), and whether a URL suffix chose the representation (its answer
+# says Vary and links to its next page differently), and the base URL handouts link with.
+Key = tuple[str, str, str, str, str, bool, str]
+NEGOTIATION_LIMIT = 1024  # distinct header values remembered
+ENTRY_OVERHEAD = 1024  # bytes an entry costs beyond its body and headers (objects, dict slot)
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """One response, ready to send: start messages for 200 and 304, and the body."""
+
+    etag: str
+    start: Message
+    not_modified: Message
+    body: Message
+    size: int
+
+
+@dataclass
+class Responses:
+    """Cached responses by key, least recently used first, at most ``capacity`` bytes."""
+
+    default_locale: str
+    locales: tuple[str, ...]
+    countries: Mapping[str, str]  # country code -> region id: the countries with advice
+    capacity: int
+    public_url: str | None = None
+    entries: OrderedDict[Key, Cached] = field(default_factory=OrderedDict)
+    size: int = 0
+    media_types: dict[bytes, str | None] = field(default_factory=dict)
+    languages: dict[tuple[bytes, str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def get(self, key: Key) -> Cached | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def remember(self, key: Key, cached: Cached) -> None:
+        if cached.size > self.capacity:
+            return
+        previous = self.entries.pop(key, None)
+        if previous is not None:
+            self.size -= previous.size
+        self.entries[key] = cached
+        self.size += cached.size
+        while self.size > self.capacity:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= dropped.size
+
+    def media_type(self, accept: bytes) -> str | None:
+        if accept not in self.media_types:
+            if len(self.media_types) >= NEGOTIATION_LIMIT:
+                self.media_types.clear()
+            self.media_types[accept] = choose_media_type(accept.decode("latin-1"), MEDIA_TYPES)
+        return self.media_types[accept]
+
+    def locale(self, accept_language: bytes, lang: str, region: str) -> tuple[str, str]:
+        """(locale, country with its own advice or ""): as the app chooses them."""
+        key = (accept_language, lang, region)
+        if key not in self.languages:
+            if len(self.languages) >= NEGOTIATION_LIMIT:
+                self.languages.clear()
+            header = accept_language.decode("latin-1")
+            locale = choose_locale(header, lang or None, self.locales, self.default_locale)
+            country = choose_country(header, region or None)
+            self.languages[key] = (locale, country if country in self.countries else "")
+        return self.languages[key]
+
+
+class ResponseCache:
+    """ASGI middleware: answer from the cache when the request is in it, else ask the app."""
+
+    def __init__(self, app: ASGIApp, responses: Responses) -> None:
+        self.app = app
+        self.responses = responses
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        request = self._request(scope)
+        if request is None:
+            await self.app(scope, receive, send)
+            return
+        key, if_none_match = request
+        cached = self.responses.get(key)
+        if cached is None:
+            await self._through(scope, receive, send, key)
+            return
+        if if_none_match and none_match(if_none_match.decode("latin-1"), cached.etag):
+            await send(cached.not_modified)
+            await send(EMPTY_BODY)
+            return
+        await send(cached.start)
+        await send(EMPTY_BODY if scope["method"] == "HEAD" else cached.body)
+
+    def _request(self, scope: Scope) -> tuple[Key, bytes] | None:
+        """The cache key and If-None-Match."""
+        path, representation = split_suffix(scope["path"])
+        if not path.startswith(CACHED_PREFIXES):
+            return None
+        query = scope["query_string"]
+        negotiated = split_negotiated(query.decode("latin-1")) if query else ("", "", "")
+        if negotiated is None:
+            return None
+        lang, region, rest = negotiated
+        found: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            if name in _NEGOTIATED and name not in found:  # the first one counts, as in Starlette
+                found[name] = value
+        accept = found.get(b"accept", b"")
+        accept_language = found.get(b"accept-language", b"")
+        if_none_match = found.get(b"if-none-match", b"")
+        media_type = (
+            representation.media_type if representation else self.responses.media_type(accept)
+        )
+        if media_type is None:
+            return None  # the app answers 406
+        locale, country = self.responses.locale(accept_language, lang, region)
+        base = public_base(scope, self.responses.public_url)  # handouts' links depend on it
+        key = (path, rest, media_type, locale, country, representation is not None, base)
+        return key, if_none_match
+
+    async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:
+        """Let the app answer; keep its 200 answer to a GET, so the next one is a lookup."""
+        messages: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            messages.append(message)
+            await send(message)
+
+        await self.app(scope, receive, capture if scope["method"] == "GET" else send)
+        if len(messages) == 2 and messages[0]["status"] == 200:
+            if _media_type(messages[0]) != key[2]:
+                # The app chose another representation (no picture of this item): another
+                # Accept with the same key's first choice may get a 406, so keep nothing.
+                return
+            cached = cache_entry(messages[0], messages[1])
+            if cached is not None:
+                self.responses.remember(key, cached)
+
+
+CACHED_PREFIXES = ("/v1", EMBED_PATH_PREFIX)  # content, and the pages for iframes
+
+
+def _media_type(start: Message) -> str:
+    for name, value in start["headers"]:
+        if name == b"content-type":
+            return str(value.decode("latin-1").partition(";")[0])
+    return ""
+
+
+EMPTY_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}
+_NEGOTIATED = frozenset({b"accept", b"accept-language", b"if-none-match"})
+
+
+def cache_entry(start: Message, body: Message) -> Cached | None:
+    """A cache entry from the messages the app sent for a 200 (None: not cacheable)."""
+    if body.get("more_body"):
+        return None
+    # Tuples, not lists: once the garbage collector has seen that an entry holds nothing but
+    # bytes, it stops tracking it, so a full cache costs no collection time.
+    headers = tuple((bytes(k), bytes(v)) for k, v in start["headers"])
+    etag = next((v.decode() for k, v in headers if k == b"etag"), None)
+    if etag is None:
+        return None
+    size = len(body["body"]) + sum(len(k) + len(v) for k, v in headers) * 2 + ENTRY_OVERHEAD
+    return Cached(
+        etag=etag,
+        start={"type": "http.response.start", "status": 200, "headers": headers},
+        not_modified=_not_modified(headers),
+        body={"type": "http.response.body", "body": body["body"], "more_body": False},
+        size=size,
+    )
+
+
+def _not_modified(headers: tuple[tuple[bytes, bytes], ...]) -> Message:
+    """The 304 of a 200: the same headers less those about a body."""
+    dropped = (b"content-type", b"content-length", b"content-security-policy")
+    kept = tuple((k, v) for k, v in headers if k not in dropped)
+    return {"type": "http.response.start", "status": 304, "headers": kept}
+
+
+def content_paths(store: Store) -> Iterator[tuple[str, str]]:
+    """(path, query) of every response that depends on the content alone, in the default
+    locale's order: what the static export writes and the tests compare."""
+    yield "/v1", ""
+    yield "/v1/locales", ""
+    yield "/v1/export", ""
+    yield "/v1/manifest", ""  # the first page: a CMS's full sync starts there
+    locale = store.meta.default_locale
+    for name in COLLECTIONS:
+        yield f"/v1/{name}", ""
+        for item in store.pages(locale, name):
+            yield f"/v1/{name}/{item.id}", ""  # type: ignore[attr-defined]
+    for self_test in store.pages(locale, "self-tests"):
+        base = f"/v1/self-tests/{self_test.id}"  # type: ignore[attr-defined]
+        yield f"{base}/steps", ""
+        for variant in self_test.variants:  # type: ignore[attr-defined]
+            query = f"variant={variant.id}"
+            yield base, query
+            yield f"{base}/steps", query
+            for step in variant.steps:
+                yield f"{base}/steps/{step.number}", query
+                if variant.id == self_test.default_variant:  # type: ignore[attr-defined]
+                    yield f"{base}/steps/{step.number}", ""

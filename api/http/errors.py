@@ -1,0 +1,313 @@
+"""One error shape everywhere: RFC 9457 ``application/problem+json``.
+
+UnknownParameters        query parameters the operation does not take   -> 400
+UnknownVersion           a change feed asked from a version never released -> 400
+NotFound                 a resource or filter value that names nothing -> 404
+Gone                     an id that was retired (Link to its successor)  -> 410
+NotAcceptable            nothing in Accept (or no such URL suffix)      -> 406
+RequestValidationError   a bad path or query parameter                 -> 422
+
+Every problem says in ``detail`` what would have worked, and in a field a program can read:
+``accepted_params``, ``allowed_values``, ``allowed_range``, ``available``, ``available_suffixes``.
+HTTPException            routing errors (unknown path 404, method 405)  -> as raised
+Exception                anything unforeseen                            -> 500, no details
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from api.render.pdf import Unavailable
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+REQUESTED_PATH_KEY = "fascia.requested_path"  # the path before a suffix was taken off
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+# RFC 9110 phrases, fixed here so titles do not change with the Python version.
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    410: "Gone",
+    414: "URI Too Long",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+}
+logger = logging.getLogger("api")
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="Where the bad value was, e.g. 'query.severity'.")
+    reason: str
+
+
+class AllowedRange(BaseModel):
+    minimum: int
+    maximum: int
+
+
+def _problem_schema(schema: dict[str, Any]) -> None:
+    """As sent: the RFC 9457 members always, each extension member only when it says something
+    (never as null)."""
+    always = ["type", "title", "status", "detail", "instance"]
+    schema["required"] = always
+    for name, field in schema["properties"].items():
+        if name not in always and "anyOf" in field:
+            (kept,) = [option for option in field.pop("anyOf") if option != {"type": "null"}]
+            field.update(kept)
+            field.pop("default", None)
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    model_config = ConfigDict(json_schema_extra=_problem_schema)
+    type: str = Field(default="about:blank", description="'about:blank': the status says it all.")
+    title: str = Field(description="The HTTP status phrase.")
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(description="What was wrong with this request, in plain words.")
+    instance: str = Field(description="The path that was requested.")
+    invalid_params: list[InvalidParam] | None = Field(
+        default=None, description="For 422: each bad parameter and why."
+    )
+    available: list[str] | None = Field(
+        default=None, description="For 406: the media types this resource is available in."
+    )
+    available_suffixes: list[str] | None = Field(
+        default=None, description="For 406: the URL suffixes that choose a representation."
+    )
+    unknown_params: list[str] | None = Field(
+        default=None, description="For 400: the query parameters this operation does not take."
+    )
+    accepted_params: list[str] | None = Field(
+        default=None, description="For 400: the query parameters this operation takes."
+    )
+    allowed_values: list[str] | None = Field(
+        default=None,
+        description="For 404: the values that exist (such as a self-test's variants); for 400 "
+        "on an unknown `since`: the versions the change feed starts from.",
+    )
+    allowed_range: AllowedRange | None = Field(
+        default=None, description="For 404: the numbers that exist (such as a variant's steps)."
+    )
+    replaced_by: str | None = Field(
+        default=None, description="For 410: the URL of the item that replaces the retired one."
+    )
+    full_sync: str | None = Field(
+        default=None,
+        description="For 400 on an unknown `since`: where to sync everything from instead.",
+    )
+
+
+class NotAcceptable(Exception):
+    """Nothing the client accepts is available, or the URL has a suffix we do not serve."""
+
+    def __init__(
+        self,
+        available: tuple[str, ...],
+        suffixes: tuple[str, ...],
+        suffix: str | None = None,
+        detail: str = "",
+    ) -> None:
+        self.available = available
+        self.suffixes = suffixes
+        listed = ", ".join(suffixes)
+        if detail:
+            message = f"{detail} Use one of {listed}, or Accept: "
+        elif suffix is not None:
+            message = f"There is no {suffix} representation. Use one of {listed}, or Accept: "
+        else:
+            message = "None of the media types in Accept is available here. Available: "
+        super().__init__(f"{message}{', '.join(available)} (suffixes: {listed}).")
+
+
+class UnknownParameters(Exception):
+    """The query names parameters the operation does not take."""
+
+    def __init__(self, unknown: list[str], accepted: list[str]) -> None:
+        self.unknown = unknown
+        self.accepted = accepted
+        super().__init__(
+            f"Unknown query parameter(s): {', '.join(unknown)}. This operation takes: "
+            f"{', '.join(accepted) or 'none'}."
+        )
+
+
+class NotFound(Exception):
+    """The request names an id (or a number) that does not exist."""
+
+    def __init__(
+        self,
+        kind: str,
+        item_id: str,
+        parameter: str | None = None,
+        allowed: list[str] | None = None,
+        allowed_range: tuple[int, int] | None = None,
+    ) -> None:
+        where = f" (query parameter '{parameter}')" if parameter else ""
+        message = f"There is no {kind} with id '{item_id}'{where}."
+        if allowed:
+            message += f" There are: {', '.join(allowed)}."
+        if allowed_range is not None:
+            message = f"There is no {kind} {item_id}: they are numbered {allowed_range[0]} to "
+            message += f"{allowed_range[1]}."
+        self.allowed = allowed
+        self.allowed_range = allowed_range
+        super().__init__(message)
+
+
+class Gone(Exception):
+    """The request names an id that was published and has been retired."""
+
+    def __init__(self, kind: str, item_id: str, on: str, reason: str, replaced_by: str | None):
+        message = f"The {kind} '{item_id}' was retired on {on}: {reason}"
+        if replaced_by is not None:
+            message += f" It is replaced by {replaced_by}."
+        self.replaced_by = replaced_by
+        super().__init__(message)
+
+
+class UnknownVersion(Exception):
+    """A change feed was asked for since a version that was never released."""
+
+    def __init__(self, version: str, known: list[str], full_sync: str) -> None:
+        self.known = known
+        self.full_sync = full_sync
+        super().__init__(
+            f"No release has content version '{version}', so there are no changes to list from "
+            f"it. Sync everything from {full_sync}, then ask for the changes since its "
+            "content_version."
+        )
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """A problem about ``request``; its ``instance`` is the path as requested (suffix and all)."""
+    instance = request.scope.get(REQUESTED_PATH_KEY) or request.url.path
+    body = problem_body(status, detail, instance, **extra)
+    return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def problem_body(status: int, detail: str, instance: str, **extra: Any) -> bytes:
+    """The bytes of a problem detail: the one error shape, wherever the error is found."""
+    problem = Problem(
+        title=TITLES.get(status) or HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=instance,
+        **extra,
+    )
+    return problem.model_dump_json(exclude_none=True).encode()
+
+
+async def _not_acceptable(request: Request, error: Exception) -> Response:
+    assert isinstance(error, NotAcceptable)
+    return problem_response(
+        request,
+        406,
+        str(error),
+        {"Vary": "Accept"},
+        available=list(error.available),
+        available_suffixes=list(error.suffixes),
+    )
+
+
+async def _unknown_parameters(request: Request, error: Exception) -> Response:
+    assert isinstance(error, UnknownParameters)
+    return problem_response(
+        request, 400, str(error), unknown_params=error.unknown, accepted_params=error.accepted
+    )
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    assert isinstance(error, NotFound)
+    limits = None
+    if error.allowed_range is not None:
+        limits = AllowedRange(minimum=error.allowed_range[0], maximum=error.allowed_range[1])
+    return problem_response(
+        request, 404, str(error), allowed_values=error.allowed, allowed_range=limits
+    )
+
+
+async def _gone(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Gone)
+    headers = None
+    if error.replaced_by is not None:
+        headers = {"Link": f'<{error.replaced_by}>; rel="successor-version"'}
+    return problem_response(request, 410, str(error), headers, replaced_by=error.replaced_by)
+
+
+async def _unknown_version(request: Request, error: Exception) -> Response:
+    assert isinstance(error, UnknownVersion)
+    return problem_response(
+        request, 400, str(error), allowed_values=error.known, full_sync=error.full_sync
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ALLOWED_METHODS
+        detail = (
+            f"{request.method} is not supported here; this API is read-only ({ALLOWED_METHODS})."
+        )
+    elif error.status_code == 404:
+        path = request.scope.get(REQUESTED_PATH_KEY) or request.url.path
+        detail = f"No resource at {path}. Start at /v1 for the list of collections."
+    else:
+        detail = str(error.detail)
+    return problem_response(request, error.status_code, detail, headers)
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    params = [_invalid_param(detail) for detail in error.errors()]
+    detail = "; ".join(f"{param.name}: {param.reason}" for param in params)
+    return problem_response(request, 422, f"Invalid request: {detail}", invalid_params=params)
+
+
+async def _unavailable(request: Request, error: Exception) -> Response:
+    return problem_response(request, 503, str(error))
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(request, 500, "Something went wrong on our side; it has been logged.")
+
+
+def _invalid_param(detail: dict[str, Any]) -> InvalidParam:
+    name = ".".join(str(part) for part in detail.get("loc", ()))
+    reason = str(detail.get("msg", "invalid value"))
+    if "input" in detail and detail["input"] is not None:
+        reason += f" (got {str(detail['input'])[:80]!r})"
+    return InvalidParam(name=name, reason=reason)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error through ``problem_response``."""
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Gone, _gone)
+    app.add_exception_handler(UnknownVersion, _unknown_version)
+    app.add_exception_handler(NotAcceptable, _not_acceptable)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(UnknownParameters, _unknown_parameters)
+    app.add_exception_handler(Unavailable, _unavailable)
+    app.add_exception_handler(Exception, _unexpected)

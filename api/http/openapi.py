@@ -1,0 +1,542 @@
+"""The OpenAPI document: FastAPI's, made truthful about errors, with real examples, shaped for
+client generators.
+
+* An operation's 200 describes JSON only, so generated clients get one type for its data. The
+  other representations are operations of their own on the suffix paths (``/v1/muscles/{id}.md``,
+  tags ``json-ld``, ``html`` and ``markdown``), and each JSON operation's description names the
+  ``Accept`` values that choose them on its own path.
+* Error responses are ``application/problem+json`` (what the app really sends), shared as
+  ``components/responses``; the parameters every operation takes are ``components/parameters``.
+* Every example is produced by calling the operation itself on the content served, so examples
+  cannot drift from the API. In the document every list is cut to its first entry (and Markdown
+  and HTML to their first lines); ``openapi/examples.json`` keeps the whole JSON responses.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp
+
+from api.bundle import resources as views
+from api.http.errors import PROBLEM_MEDIA_TYPE
+from api.http.etags import VERSION_HEADER
+from api.http.inprocess import get_all
+from api.render import by_suffix, offered_for
+from api.settings import EXAMPLE_ORIGIN
+
+JSON = "application/json"
+TEXT_EXAMPLE_LIMIT = 3000  # characters of an HTML, Markdown or SVG example kept in the document
+SERVERS = [
+    {
+        "url": "/",
+        "description": "The server this document is served by (`make run`: http://127.0.0.1:8000).",
+    }
+]
+# The representations other than JSON: each gets operations on its suffix paths, under a tag.
+# (tag, operation id suffix, phrase, component response)
+ALTERNATES = {
+    ".jsonld": ("json-ld", "AsJsonLd", "as schema.org JSON-LD", "JsonLd"),
+    ".html": ("html", "AsHtml", "as an HTML handout", "Html"),
+    ".md": ("markdown", "AsMarkdown", "as a Markdown handout", "Markdown"),
+    ".pdf": ("pdf", "AsPdf", "as a PDF handout", "Pdf"),
+    ".svg": ("svg", "AsSvg", "as a picture of its diagram (SVG)", "Svg"),
+}
+# The one example of each alternate representation: a step, with the safety it carries.
+ALTERNATE_EXAMPLE = "/v1/self-tests/muscular-minesweeper/steps/5"
+TAGS = [
+    {"name": "index", "description": "Where everything is, and the content version."},
+    {"name": "guides", "description": "Whole guides, in sections."},
+    {"name": "muscles", "description": "Muscles, with their actions, codes and relations."},
+    {"name": "actions", "description": "What muscles do, and everyday activities that use it."},
+    {
+        "name": "landmarks",
+        "description": "Anatomical landmarks: how to find them, where not to press.",
+    },
+    {"name": "conditions", "description": "Conditions, their mechanisms and remedies."},
+    {"name": "techniques", "description": "Hands-on techniques the steps use."},
+    {
+        "name": "self-tests",
+        "description": "Self-tests, whole or step by step, with their safety information.",
+    },
+    {"name": "warnings", "description": "Safety warnings, red flags and the disclaimer."},
+    {"name": "sources", "description": "The works the content is based on."},
+    {"name": "regions", "description": "Regional emergency and urgent-care advice."},
+    {"name": "locales", "description": "The languages served, and how complete each is."},
+    {"name": "search", "description": "Full-text search over every kind of item."},
+    {"name": "export", "description": "Every item of a locale, paged, for syncing a CMS."},
+    {"name": "health", "description": "Liveness and readiness probes."},
+    {
+        "name": "json-ld",
+        "description": "Every resource as schema.org JSON-LD "
+        "(`application/ld+json`): the `.jsonld` suffix, or `Accept: application/ld+json` on the "
+        "JSON path.",
+    },
+    {
+        "name": "html",
+        "description": "Every resource as a printable, accessible HTML handout "
+        "(`text/html`): the `.html` suffix, or `Accept: text/html` on the JSON path.",
+    },
+    {
+        "name": "markdown",
+        "description": "Every resource as a Markdown handout "
+        "(`text/markdown`): the `.md` suffix, or `Accept: text/markdown` on the JSON path.",
+    },
+    {
+        "name": "pdf",
+        "description": "Every resource as a PDF handout, typeset from the HTML one "
+        "(`application/pdf`): the `.pdf` suffix, or `Accept: application/pdf` on the JSON path.",
+    },
+    {
+        "name": "svg",
+        "description": "What a diagram shows, as a picture (`image/svg+xml`): a self-test whole, "
+        "a step, landmark or technique highlighted; the `.svg` suffix (`links.diagram`), or "
+        "`Accept: image/svg+xml`. A resource no diagram shows answers 406.",
+    },
+    {"name": "diagrams", "description": "The diagrams the steps point to, as shapes."},
+    {"name": "sync", "description": "The manifest and the change feed, for mirroring."},
+    {"name": "embed", "description": "The web component, pages for iframes, and oEmbed."},
+]
+HEADERS: dict[str, dict[str, Any]] = {
+    "Content-Language": {
+        "description": "The locale served (`es`), with the reader's country when care advice "
+        "was chosen for it (`es-MX`): the one asked for, or English when it is not available.",
+        "schema": {"type": "string", "examples": ["es"]},
+    },
+    "Vary": {
+        "description": "`Accept, Accept-Language`; only `Accept-Language` on a URL with a "
+        "representation suffix.",
+        "schema": {"type": "string"},
+    },
+    "ETag": {
+        "description": "Strong entity tag derived from the bytes of this representation; send "
+        "it back in If-None-Match to revalidate.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "`public, max-age=<FASCIA_CACHE_MAX_AGE>, "
+        "stale-while-revalidate=<FASCIA_CACHE_STALE_WHILE_REVALIDATE>`.",
+        "schema": {"type": "string"},
+    },
+    VERSION_HEADER: {
+        "description": "The version of the content served: a hash that changes with any "
+        "content file.",
+        "schema": {"type": "string"},
+    },
+}
+OK_HEADERS = {name: {"$ref": f"#/components/headers/{name}"} for name in HEADERS}
+NOT_MODIFIED = {
+    "description": "Not Modified: If-None-Match matched the current ETag. No body; the same "
+    "ETag, Cache-Control, Vary, Content-Language and content version headers as a 200.",
+    "headers": {name: OK_HEADERS[name] for name in ("ETag", "Cache-Control", "Vary")},
+}
+JSON_LD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "JsonLd",
+    "description": "A schema.org JSON-LD document: an item as its schema.org type "
+    "(`MedicalWebPage`, `HowTo`, `HowToStep`, `Muscle`, `AnatomicalStructure`, "
+    "`MedicalCondition`...), a collection as an `ItemList` of them. Properties are "
+    "schema.org's; those with no value are left out.",
+    "required": ["@context", "@type", "@id"],
+    "properties": {
+        "@context": {"type": "string", "const": "https://schema.org"},
+        "@type": {"type": "string", "description": "The schema.org type.", "examples": ["HowTo"]},
+        "@id": {"type": "string", "description": "The resource's path on this server."},
+        "name": {"type": "string"},
+        "numberOfItems": {"type": "integer", "description": "An `ItemList`'s size."},
+        "itemListElement": {
+            "type": "array",
+            "description": "An `ItemList`'s items (`ListItem`s), or a `HowTo`'s sections and "
+            "steps.",
+            "items": {"type": "object", "additionalProperties": True},
+        },
+    },
+    "additionalProperties": True,
+}
+TEXT_SCHEMA = {"type": "string"}
+
+
+def _problem(status: int, title: str, detail: str, instance: str) -> dict[str, Any]:
+    return {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+
+
+# Every error response, by status: (component name, description, example). The app's own
+# errors are examples it answers (the example is the request); the gateway's (400, 414, 431 on
+# any operation; 401 and 429 on /v1 when API keys or quotas are configured) are written here.
+ERRORS: dict[str, tuple[str, str, dict[str, Any] | str]] = {
+    "400": (
+        "BadRequest",
+        "The query names a parameter this operation does not take (the problem lists those "
+        "it does, `accepted_params`), has more than 16 parameters, or gives one twice.",
+        "/v1/self-tests/muscular-minesweeper?varient=ball",
+    ),
+    "401": (
+        "Unauthorized",
+        "API keys are on and the X-API-Key header is missing or wrong.",
+        _problem(
+            401,
+            "Unauthorized",
+            "A valid API key is required in the X-API-Key header.",
+            "/v1/muscles",
+        ),
+    ),
+    "404": (
+        "NotFound",
+        "No resource with that id (or a filter names an unknown id); where it can, the problem "
+        "lists what exists (`allowed_values`, `allowed_range`).",
+        "/v1/self-tests/muscular-minesweeper?variant=tennis-ball",
+    ),
+    "406": (
+        "NotAcceptable",
+        "None of the media types in Accept is available, or the URL has a suffix that chooses "
+        "none; the problem lists those that are (`available`, `available_suffixes`).",
+        "/v1/muscles/gluteus-maximus.xml",
+    ),
+    "414": (
+        "UriTooLong",
+        "The URL is longer than 4096 bytes.",
+        _problem(414, "URI Too Long", "The URL is longer than 4096 bytes.", "/v1/muscles"),
+    ),
+    "410": (
+        "Gone",
+        "The id was published and has been retired; the problem says when and why, and "
+        '`replaced_by` (with a `Link: <...>; rel="successor-version"` header) names what '
+        "replaces it.",
+        {
+            "type": "about:blank",
+            "title": "Gone",
+            "status": 410,
+            "detail": "The technique 'slow-arc-sweep' was retired on 2026-12-01: Renamed to "
+            "match how therapists name the sweep. It is replaced by "
+            "/v1/techniques/slow-arc-sweeps.",
+            "instance": "/v1/techniques/slow-arc-sweep",
+            "replaced_by": "/v1/techniques/slow-arc-sweeps",
+        },
+    ),
+    "422": (
+        "UnprocessableContent",
+        "A path, query or header parameter is invalid; `invalid_params` says which and why.",
+        "/v1/warnings?severity=urgent",
+    ),
+    "429": (
+        "TooManyRequests",
+        "The quota is used up; Retry-After says when to try again.",
+        _problem(429, "Too Many Requests", "Too many requests; try again in 12 s.", "/v1/muscles"),
+    ),
+    "501": (
+        "NotImplemented",
+        "oEmbed: a `format` other than `json`.",
+        "/oembed?url=http%3A%2F%2F127.0.0.1%3A8000%2Fv1&format=xml",
+    ),
+    "503": (
+        "ServiceUnavailable",
+        "This server cannot make the representation asked for now (PDF without its system "
+        "libraries), or the quota store is unreachable and quotas fail closed.",
+        _problem(
+            503,
+            "Service Unavailable",
+            "PDF is unavailable here: this server lacks Pango (libpango-1.0-0). The other "
+            "representations work.",
+            "/v1/muscles/gluteus-maximus.pdf",
+        ),
+    ),
+    "431": (
+        "RequestHeaderFieldsTooLarge",
+        "More than 64 headers, or more than 16 KB of them.",
+        _problem(
+            431,
+            "Request Header Fields Too Large",
+            "Send at most 64 headers and 16384 bytes of them.",
+            "/v1/muscles",
+        ),
+    ),
+}
+# Operations outside /v1 take no query: their 400 is the gateway's alone.
+MALFORMED = (
+    "MalformedRequest",
+    "More than 16 query parameters, or one given twice.",
+    _problem(
+        400,
+        "Bad Request",
+        "The query parameter 'severity' is given more than once.",
+        "/readyz",
+    ),
+)
+GATEWAY_STATUSES = ("400", "414", "431")
+ACCESS_STATUSES = ("401", "429")
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The document for ``app``; see the module's docstring."""
+    return _document(app)["spec"]
+
+
+def full_examples(app: FastAPI) -> dict[str, Any]:
+    """Every JSON operation's whole example response, by operation id (openapi/examples.json)."""
+    return _document(app)["examples"]
+
+
+def _document(app: FastAPI) -> dict[str, dict[str, Any]]:
+    """The document and the whole examples, built once per app."""
+    parts: dict[str, dict[str, Any]] | None = getattr(app.state, "openapi_parts", None)
+    if parts is None:
+        parts = _build(app)
+        app.state.openapi_parts = parts
+    return parts
+
+
+def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+        servers=SERVERS,
+        tags=TAGS,
+    )
+    paths: dict[str, Any] = {}
+    examples: dict[str, Any] = {}
+    for path, item in schema["paths"].items():
+        operation = item["get"]
+        _name_origin(operation, app.state.settings.origin)
+        ok = operation["responses"]["200"]
+        if JSON not in ok["content"]:  # a page or a script, described by its operation
+            _declare_errors(operation, path.startswith("/v1"))
+            paths[path] = item
+            continue
+        example_path = _example_path(path, operation)
+        json_schema = ok["content"][JSON]["schema"]
+        body = json.loads(_call(app, example_path, JSON))
+        examples[operation["operationId"]] = {"request": example_path, JSON: body}
+        ok["content"] = {JSON: {"schema": json_schema, "example": trimmed(body)}}
+        negotiated = "406" in operation["responses"]
+        _declare_errors(operation, path.startswith("/v1"))
+        paths[path] = item
+        if not negotiated:
+            continue
+        ok["headers"] = OK_HEADERS
+        suffixes = [r.suffix for r in offered_for(_response_model(json_schema))[1:]]
+        ok["description"] = _json_description(path, suffixes)
+        operation["responses"]["304"] = {"$ref": "#/components/responses/NotModified"}
+        for suffix in suffixes:
+            paths[path + suffix] = {"get": _alternate(operation, suffix, path)}
+    for operation in (item["get"] for item in paths.values()):
+        operation["responses"] = dict(sorted(operation["responses"].items()))
+        if operation["operationId"] not in ("getHealth", "getReadiness"):
+            operation["security"] = [{}, {"ApiKey": []}]  # a key only when keys are configured
+    schema["paths"] = paths
+    components = schema["components"]
+    components["schemas"].pop("HTTPValidationError", None)
+    components["schemas"].pop("ValidationError", None)
+    components["schemas"]["JsonLd"] = JSON_LD_SCHEMA
+    components["schemas"] = dict(sorted(components["schemas"].items()))
+    components["parameters"] = _share_parameters(paths)
+    components["headers"] = HEADERS
+    components["responses"] = {"NotModified": NOT_MODIFIED}
+    for suffix in ALTERNATES:
+        name, response = _alternate_response(app, suffix)
+        components["responses"][name] = response
+    for name, description, example in (*ERRORS.values(), MALFORMED):
+        if isinstance(example, str):  # a request: the app's own answer is the example
+            example = json.loads(_call(app, example, JSON, None))  # noqa: PLW2901
+        components["responses"][name] = _problem_response(description, example)
+    components["responses"]["Gone"]["headers"] = {
+        "Link": {
+            "description": '`<...>; rel="successor-version"`: what replaces the retired id.',
+            "schema": {"type": "string"},
+        }
+    }
+    components["securitySchemes"] = {
+        "ApiKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "Needed on /v1 only when the server has API keys configured "
+            "(FASCIA_API_KEY_DIGESTS); FASCIA_API_KEY_HEADER can rename the header.",
+        }
+    }
+    return {"spec": schema, "examples": examples}
+
+
+def render_openapi(app: FastAPI) -> str:
+    """The document as committed under openapi/: stable formatting, newline at the end."""
+    return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_examples(app: FastAPI) -> str:
+    """openapi/examples.json: the whole JSON responses the document's examples are cut from."""
+    return json.dumps(full_examples(app), indent=1, ensure_ascii=False) + "\n"
+
+
+def trimmed(example: Any) -> Any:
+    """``example`` with every list cut to its first entry, and the counts that go with them;
+    lists of numbers stay whole (some are pairs, such as a point's ``[x, y]``)."""
+    if isinstance(example, list):
+        if not example or isinstance(example[0], int | float):
+            return example
+        return [trimmed(example[0])]
+    if not isinstance(example, dict):
+        return example
+    cut = {key: trimmed(value) for key, value in example.items()}
+    for count, listed in (("count", "items"), ("numberOfItems", "itemListElement")):
+        if isinstance(cut.get(count), int) and isinstance(cut.get(listed), list):
+            cut[count] = len(cut[listed])
+    return cut
+
+
+def _json_description(path: str, suffixes: list[str]) -> str:
+    """What a JSON operation's 200 says about the other representations of its resource."""
+    offered = [by_suffix(suffix) for suffix in suffixes]
+    accepts = ", ".join(f"`{r.media_type}`" for r in offered if r is not None)
+    urls = ", ".join(f"`{path}{suffix}`" for suffix in suffixes)
+    pictured = " (a picture only where a diagram shows the resource)" if ".svg" in suffixes else ""
+    return (
+        f"JSON. The same resource comes in other representations{pictured}: send `Accept:` "
+        f"{accepts} to this path, or GET {urls}."
+    )
+
+
+def _response_model(json_schema: dict[str, Any]) -> object:
+    """The response model a schema reference names (views are named after their models)."""
+    return getattr(views, json_schema.get("$ref", "").rpartition("/")[2], None)
+
+
+def _alternate(operation: dict[str, Any], suffix: str, path: str) -> dict[str, Any]:
+    """The JSON ``operation`` on ``path``, as its representation on ``path + suffix``."""
+    tag, operation_suffix, phrase, response = ALTERNATES[suffix]
+    alternate = copy.deepcopy(operation)
+    alternate["tags"] = [tag]
+    alternate["operationId"] = operation["operationId"] + operation_suffix
+    alternate["summary"] = f"{operation['summary']}, {phrase}"
+    alternate["description"] = (
+        f"`GET {path}` {phrase}: the same resource, in the same locale, with the same "
+        "parameters. The suffix chooses the representation; `Accept` is not consulted."
+    )
+    alternate["responses"]["200"] = {"$ref": f"#/components/responses/{response}"}
+    del alternate["responses"]["406"]  # the suffix decides: Accept is never unsatisfiable
+    if suffix == ".svg":  # a picture only of what a diagram shows
+        alternate["responses"]["406"] = {"$ref": "#/components/responses/NotAcceptable"}
+    if suffix == ".pdf":  # typeset on request: needs Pango on the server
+        alternate["responses"]["503"] = {"$ref": "#/components/responses/ServiceUnavailable"}
+    alternate["responses"] = dict(sorted(alternate["responses"].items()))
+    return alternate
+
+
+def _alternate_response(app: ASGIApp, suffix: str) -> tuple[str, dict[str, Any]]:
+    """The 200 of every operation on a ``suffix`` path, with one example (a step)."""
+    representation = by_suffix(suffix)
+    assert representation is not None
+    _, _, phrase, name = ALTERNATES[suffix]
+    media_type = representation.media_type
+    if not media_type.startswith(("text/", "application/ld", "image/svg")):  # PDF: binary
+        media: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+    elif media_type.endswith("json"):
+        body = _call(app, ALTERNATE_EXAMPLE + suffix, JSON)
+        media = {"schema": {"$ref": "#/components/schemas/JsonLd"}, "example": json.loads(body)}
+    else:
+        text = _call(app, ALTERNATE_EXAMPLE + suffix, JSON).decode()
+        if len(text) > TEXT_EXAMPLE_LIMIT:
+            text = text[:TEXT_EXAMPLE_LIMIT] + "\n[... cut short for this example ...]\n"
+        media = {"schema": {"type": "string"}, "example": text}
+    description = (
+        f"The resource {phrase} (`{media_type}`). The example is `{ALTERNATE_EXAMPLE}{suffix}`."
+    )
+    return name, {"description": description, "headers": OK_HEADERS, "content": {media_type: media}}
+
+
+def _share_parameters(paths: dict[str, Any]) -> dict[str, Any]:
+    """Move every parameter that several operations take to components/parameters, named after
+    it (and after the first operation's tag where two parameters share a name); the operations
+    refer to it. The components, sorted by name."""
+    operations = [item["get"] for item in paths.values()]
+    found = [
+        json.dumps(parameter, sort_keys=True)
+        for operation in operations
+        for parameter in operation.get("parameters", [])
+    ]
+    shared = {key for key in found if found.count(key) > 1}
+    by_name: dict[str, set[str]] = {}
+    for key in shared:
+        by_name.setdefault(json.loads(key)["name"], set()).add(key)
+    names: dict[str, str] = {}
+    for operation in operations:
+        for key in (json.dumps(p, sort_keys=True) for p in operation.get("parameters", [])):
+            if key in shared and key not in names:
+                name = json.loads(key)["name"]
+                names[key] = name if len(by_name[name]) == 1 else f"{operation['tags'][0]}.{name}"
+    for operation in operations:
+        if "parameters" in operation:
+            operation["parameters"] = [
+                {"$ref": f"#/components/parameters/{names[key]}"} if key in names else parameter
+                for parameter, key in (
+                    (p, json.dumps(p, sort_keys=True)) for p in operation["parameters"]
+                )
+            ]
+    return {name: json.loads(key) for key, name in sorted(names.items(), key=lambda kv: kv[1])}
+
+
+def _declare_errors(operation: dict[str, Any], v1: bool) -> None:
+    """Every error status the operation can answer, as a reference to its problem response."""
+    responses = operation["responses"]
+    statuses = {s for s in responses if s.startswith(("4", "5"))} | set(GATEWAY_STATUSES)
+    if v1:
+        statuses |= set(ACCESS_STATUSES)
+    for status in statuses:
+        name = ERRORS[status][0] if v1 or status != "400" else MALFORMED[0]
+        responses[status] = {"$ref": f"#/components/responses/{name}"}
+
+
+def _problem_response(description: str, example: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            PROBLEM_MEDIA_TYPE: {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": example,
+            }
+        },
+    }
+
+
+def _name_origin(operation: dict[str, Any], origin: str) -> None:
+    """URLs in parameter examples name the app's own ``origin`` (oEmbed embeds only those)."""
+    for parameter in operation.get("parameters", []):
+        if examples := parameter["schema"].get("examples"):
+            parameter["schema"]["examples"] = [
+                e.replace(EXAMPLE_ORIGIN, origin) if isinstance(e, str) else e for e in examples
+            ]
+
+
+def _example_path(path: str, operation: dict[str, Any]) -> str:
+    """``path`` with its parameters' examples filled in, required query parameters included."""
+    query = []
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            example = parameter["schema"]["examples"][0]
+            path = path.replace("{" + parameter["name"] + "}", str(example))
+        elif parameter["in"] == "query" and parameter.get("required"):
+            query.append(f"{parameter['name']}={quote(parameter['schema']['examples'][0])}")
+    return f"{path}?{'&'.join(query)}" if query else path
+
+
+def _call(app: ASGIApp, url: str, accept: str, status: int | None = 200) -> bytes:
+    """GET ``url`` from ``app`` in-process and return the body (of a 200, unless ``status`` is
+    None)."""
+    path, _, query = url.partition("?")
+    ((start, body),) = get_all(app, [(path, query, accept)])
+    if status is not None and start["status"] != status:
+        raise RuntimeError(f"example request GET {url} answered {start['status']}")
+    body_bytes: bytes = body["body"]
+    return body_bytes

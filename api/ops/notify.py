@@ -1,0 +1,132 @@
+"""``python -m api notify --since <version>``: post the change feed to every subscriber.
+
+Each delivery is signed as the Standard Webhooks specification asks: headers ``webhook-id``
+(the same for every attempt of one message), ``webhook-timestamp`` (Unix seconds) and
+``webhook-signature`` (``v1,`` + base64 of HMAC-SHA256 over ``id.timestamp.body``, keyed with
+the base64 secret after ``whsec_``). A subscriber that does not answer 2xx is tried again after
+``backoff``, twice that, and so on, up to ``attempts`` tries; the report says, per subscriber,
+how it went.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from api.bundle.feeds import CHANGES
+from api.bundle.store import Store
+
+EVENT_TYPE = "content.changed"
+PAGE = 500
+
+
+class UnknownRelease(Exception):
+    """``--since`` names no release."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    url: str
+    attempts: int
+    error: str | None  # None: delivered
+
+    def __str__(self) -> str:
+        if self.error is None:
+            return f"delivered to {self.url} (attempt {self.attempts})"
+        return f"FAILED for {self.url} after {self.attempts} attempt(s): {self.error}"
+
+
+def change_event(store: Store, since: str) -> dict[str, Any] | None:
+    """The event to post: every locale's changes since ``since``; None when nothing changed."""
+    meta = store.meta
+    if since != meta.version and since not in meta.releases:
+        known = ", ".join(dict.fromkeys([*meta.releases, meta.version]))
+        raise UnknownRelease(f"no release has content version {since!r} (releases: {known})")
+    locales = {locale: list(_changes(store, since, locale)) for locale in meta.locales}
+    if since == meta.version or not any(locales.values()):
+        return None
+    return {
+        "type": EVENT_TYPE,
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "data": {"since": since, "content_version": meta.version, "changes": locales},
+    }
+
+
+def _changes(store: Store, since: str, locale: str) -> Iterator[Any]:
+    after = -1
+    while True:
+        bodies, next_after = store.feed_page(CHANGES + since, locale, after, PAGE)
+        yield from (json.loads(body) for body in bodies)
+        if next_after is None:
+            return
+        after = next_after
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value of one attempt."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def deliver(
+    urls: tuple[str, ...],
+    event: dict[str, Any],
+    secret: str,
+    *,
+    attempts: int,
+    backoff: float,
+    timeout: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Delivery]:
+    """Post ``event`` to each URL, retrying with exponential backoff; one Delivery each."""
+    body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+    message_id = f"msg_{uuid.uuid4().hex}"
+    return [
+        _deliver_one(url, body, message_id, secret, attempts, backoff, timeout, sleep)
+        for url in urls
+    ]
+
+
+def _deliver_one(
+    url: str,
+    body: bytes,
+    message_id: str,
+    secret: str,
+    attempts: int,
+    backoff: float,
+    timeout: float,
+    sleep: Callable[[float], None],
+) -> Delivery:
+    error = "not tried"
+    for attempt in range(1, attempts + 1):
+        if attempt > 1:
+            sleep(backoff * 2 ** (attempt - 2))
+        timestamp = int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "user-agent": "fascia-notify",
+            "webhook-id": message_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign(secret, message_id, timestamp, body),
+        }
+        request = urllib.request.Request(url, body, headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                if 200 <= response.status < 300:
+                    return Delivery(url, attempt, None)
+                error = f"HTTP {response.status}"
+        except urllib.error.HTTPError as failure:
+            error = f"HTTP {failure.code}"
+        except (OSError, ValueError) as failure:
+            error = str(getattr(failure, "reason", failure))
+    return Delivery(url, attempts, error)

@@ -1,0 +1,125 @@
+"""The interactive API reference at ``/docs``: Swagger UI, every file served by Fascia itself.
+
+Swagger UI's script and stylesheet come from the ``fastapi-offline`` package (PyPI, pinned and
+hashed in uv.lock), whose copies are byte for byte those of the ``swagger-ui-dist`` release it
+names; nothing is fetched from a CDN, so the page works offline. The page and the script that
+starts Swagger UI are Fascia's own files (``api/static/``): the page holds no inline script, and
+its Content-Security-Policy allows scripts, styles and requests from this origin only.
+
+Each file is served under a name that holds a digest of its bytes
+(``/docs/swagger-ui-bundle.4b5a9b35a1ad.js``), so it can be cached for a year
+(``immutable``); the page itself is cached like the API's responses and revalidated with its
+ETag. ``/openapi.json`` gets an ETag and the same caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from api.http.etags import etag_for, none_match
+
+STATIC = Path(__file__).parent.parent / "static"
+IMMUTABLE = "public, max-age=31536000, immutable"
+# The page may run scripts and load styles from this origin only, and fetch from it ("try it");
+# Swagger UI's stylesheet draws its icons as data: images.
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+CONTENT_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    content_type: str
+    etag: str
+
+
+@dataclass(frozen=True)
+class Docs:
+    """The page and its files, by the name each is served under."""
+
+    page: Asset
+    assets: dict[str, Asset]
+
+    @classmethod
+    def load(cls) -> Docs:
+        swagger_ui = _package_folder("fastapi_offline") / "static"
+        sources = {
+            "swagger-ui-bundle.js": swagger_ui / "swagger-ui-bundle.js",
+            "swagger-ui.css": swagger_ui / "swagger-ui.css",
+            "docs.js": STATIC / "docs.js",
+            "docs.css": STATIC / "docs.css",
+        }
+        assets: dict[str, Asset] = {}
+        page = (STATIC / "docs.html").read_text(encoding="utf-8")
+        for name, source in sources.items():
+            body = source.read_bytes()
+            stem, _, extension = name.rpartition(".")
+            served = f"{stem}.{hashlib.sha256(body).hexdigest()[:12]}.{extension}"
+            assets[served] = Asset(body, CONTENT_TYPES[f".{extension}"], etag_for(body))
+            page = page.replace("{" + name + "}", f"/docs/{served}")
+        html = page.encode()
+        return cls(Asset(html, "text/html; charset=utf-8", etag_for(html)), assets)
+
+
+def _package_folder(name: str) -> Path:
+    """The folder of an installed package, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"the {name} package is missing: `make install` installs it")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+router = APIRouter(include_in_schema=False)
+IfNoneMatch = Annotated[str | None, Header()]
+
+
+@router.get("/docs")
+async def docs_page(request: Request, if_none_match: IfNoneMatch = None) -> Response:
+    docs: Docs = request.app.state.docs
+    control: str = request.app.state.page_cache_control
+    return _answer(docs.page, control, if_none_match, DOCS_POLICY)
+
+
+@router.get("/docs/{name}")
+async def docs_asset(request: Request, name: str, if_none_match: IfNoneMatch = None) -> Response:
+    docs: Docs = request.app.state.docs
+    asset = docs.assets.get(name)
+    if asset is None:
+        raise HTTPException(404)  # a problem, like any unknown path
+    return _answer(asset, IMMUTABLE, if_none_match)
+
+
+@router.get("/openapi.json")
+async def openapi_document(request: Request, if_none_match: IfNoneMatch = None) -> Response:
+    state = request.app.state
+    if getattr(state, "openapi_asset", None) is None:
+        document: dict[str, Any] = request.app.openapi()
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        state.openapi_asset = Asset(body, "application/json", etag_for(body))
+    return _answer(state.openapi_asset, state.page_cache_control, if_none_match)
+
+
+def _answer(
+    asset: Asset, cache_control: str, if_none_match: str | None, policy: str | None = None
+) -> Response:
+    headers = {"ETag": asset.etag, "Cache-Control": cache_control}
+    if none_match(if_none_match, asset.etag):
+        return Response(status_code=304, headers=headers)
+    if policy is not None:
+        headers["Content-Security-Policy"] = policy
+    return Response(asset.body, media_type=asset.content_type, headers=headers)

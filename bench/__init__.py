@@ -1,0 +1,1 @@
+"""Long runs behind their own make targets: speed against nginx, scale, soak."""

@@ -1,0 +1,259 @@
+"""Benchmark: Fascia against nginx serving the static export of the same bytes (``make bench``).
+
+Runs on 127.0.0.1 only, bounded in time: for each scenario, rounds of wrk (1 thread,
+32 connections) interleave nginx, Fascia (response cache on, 1 uvicorn worker) and the plain
+FastAPI path (the same app with the response cache off), so each ratio compares numbers taken
+seconds apart on the same machine. Prints a table; exits non-zero only if a tool fails.
+
+    python -m bench.speed [--seconds 5] [--rounds 3] [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.servers import ROOT, fascia, free_port, nginx, redis
+
+SCENARIOS = {
+    "small item (muscle, 3 KB)": "/v1/muscles/gluteus-maximus",
+    "full self-test (147 KB)": "/v1/self-tests/muscular-minesweeper",
+    "304 revalidation": "/v1/muscles/gluteus-maximus",
+    "collection (muscles)": "/v1/muscles",
+}
+CONNECTIONS = 32
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+@dataclass(frozen=True)
+class Run:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str]) -> Run:
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    return Run(rate, _percentile(output, "50%"), _percentile(output, "99%"), errors)
+
+
+def _percentile(output: str, label: str) -> float:
+    match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    assert match is not None, output
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def etag(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.headers["ETag"])
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    kilobytes = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
+    return kilobytes / 1024
+
+
+@contextmanager
+def servers(work: Path) -> Iterator[dict[str, tuple[str, int]]]:
+    """nginx, Fascia and plain FastAPI on free loopback ports: name -> (base URL, pid)."""
+    ports = {name: free_port() for name in ("nginx", "fascia", "fastapi")}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api",
+            "export",
+            str(work / "site"),
+            "--listen",
+            f"127.0.0.1:{ports['nginx']}",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with ExitStack() as stack:
+        web = stack.enter_context(
+            nginx(work / "site/nginx/fascia.conf", ports["nginx"], work / "ng")
+        )
+        app = stack.enter_context(fascia(ports["fascia"]))
+        plain = stack.enter_context(fascia(ports["fastapi"], {"FASCIA_RESPONSE_CACHE_MB": "0"}))
+        yield {
+            "nginx": (f"http://127.0.0.1:{ports['nginx']}", web.pid),
+            "fascia": (f"http://127.0.0.1:{ports['fascia']}", app.pid),
+            "fastapi": (f"http://127.0.0.1:{ports['fastapi']}", plain.pid),
+            "startup": (str(app.startup_seconds), app.pid),  # type: ignore[attr-defined]
+        }
+
+
+def measure(seconds: int, rounds: int, scenarios: dict[str, str]) -> list[list[str]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder, servers(Path(folder)) as targets:
+        startup = float(targets.pop("startup")[0])
+        for scenario, path in scenarios.items():
+            results: dict[str, list[Run]] = {name: [] for name in targets}
+            for _ in range(rounds):
+                for name, (base, _pid) in targets.items():
+                    headers = {}
+                    if scenario.startswith("304"):
+                        headers["If-None-Match"] = etag(base + path)
+                    results[name].append(wrk(base + path, seconds, headers))
+            rows += _rows(scenario, results)
+        rss = rss_mb(targets["fascia"][1])
+        plain_rss = rss_mb(targets["fastapi"][1])
+    rows.append(["start-up to ready", "fascia", f"{startup:.2f} s", "", "", "", "target < 1 s"])
+    rows.append(["RSS after load", "fascia", f"{rss:.1f} MB", "", "", "", "target < 80 MB"])
+    rows.append(["RSS after load", "fastapi", f"{plain_rss:.1f} MB", "", "", "", ""])
+    return rows
+
+
+def _rows(scenario: str, results: dict[str, list[Run]]) -> list[list[str]]:
+    nginx_rate = statistics.median(r.requests_per_second for r in results["nginx"])
+    rows = []
+    for name, runs in results.items():
+        rate = statistics.median(r.requests_per_second for r in runs)
+        rows.append(
+            [
+                scenario,
+                name,
+                f"{rate:,.0f}",
+                f"{statistics.median(r.p50_ms for r in runs):.2f}",
+                f"{statistics.median(r.p99_ms for r in runs):.2f}",
+                f"{rate / nginx_rate:.2f}x",
+                f"errors {sum(r.errors for r in runs)}" if any(r.errors for r in runs) else "",
+            ]
+        )
+    return rows
+
+
+def quotas(seconds: int, rounds: int, path: str) -> list[list[str]]:
+    """Requests/s with quotas off, counted in memory and counted in a real local Redis,
+    interleaved; each as a share of the throughput with quotas off."""
+    limit = {"FASCIA_RATE_LIMIT": "100000000/minute"}
+    with ExitStack() as stack:
+        redis_port = free_port()
+        stack.enter_context(redis(redis_port))
+        storage = {"FASCIA_RATE_LIMIT_STORAGE": f"redis://127.0.0.1:{redis_port}"}
+        configurations = {"quota off": {}, "memory quota": limit, "Redis quota": limit | storage}
+        ports = {}
+        for name, env in configurations.items():
+            ports[name] = free_port()
+            stack.enter_context(fascia(ports[name], env))
+        runs: dict[str, list[Run]] = {name: [] for name in configurations}
+        for _ in range(rounds):
+            for name, port in ports.items():
+                runs[name].append(wrk(f"http://127.0.0.1:{port}{path}", seconds, {}))
+    off = statistics.median(r.requests_per_second for r in runs["quota off"])
+    targets = {"quota off": "", "memory quota": "target >= 85%", "Redis quota": "target >= 60%"}
+    rows = []
+    for name, results in runs.items():
+        rate = statistics.median(r.requests_per_second for r in results)
+        errors = sum(r.errors for r in results)
+        note = targets[name] + (f" errors {errors}" if errors else "")
+        rows.append(
+            [
+                f"small item, {name}",
+                "fascia",
+                f"{rate:,.0f}",
+                f"{statistics.median(r.p50_ms for r in results):.2f}",
+                f"{statistics.median(r.p99_ms for r in results):.2f}",
+                f"{rate / off:.0%} of off",
+                note.strip(),
+            ]
+        )
+    return rows
+
+
+def two_processes(seconds: int, path: str) -> list[str]:
+    """Requests/s of two Fascia processes sharing one port through SO_REUSEPORT."""
+    port = free_port()
+    env = {"FASCIA_REUSE_PORT": "true"}
+    with fascia(port, env), fascia(port, env):
+        run = wrk(f"http://127.0.0.1:{port}{path}", seconds, {})
+    return [
+        "small item, 2 processes",
+        "fascia x2",
+        f"{run.requests_per_second:,.0f}",
+        f"{run.p50_ms:.2f}",
+        f"{run.p99_ms:.2f}",
+        "",
+        "SO_REUSEPORT",
+    ]
+
+
+def with_access_log(seconds: int, path: str) -> list[str]:
+    """The small item again, with the access log on (the default), written to /dev/null."""
+    port = free_port()
+    with fascia(port, {"FASCIA_ACCESS_LOG": "true"}, log=Path("/dev/null")):
+        run = wrk(f"http://127.0.0.1:{port}{path}", seconds, {})
+    return [
+        "small item, access log on",
+        "fascia",
+        f"{run.requests_per_second:,.0f}",
+        f"{run.p50_ms:.2f}",
+        f"{run.p99_ms:.2f}",
+        "",
+        "JSON line per request",
+    ]
+
+
+def print_table(rows: list[list[str]]) -> None:
+    header = ["scenario", "server", "requests/s", "p50 ms", "p99 ms", "vs nginx", "note"]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per scenario")
+    parser.add_argument("--smoke", action="store_true", help="one short round of two scenarios")
+    args = parser.parse_args()
+    scenarios = dict(SCENARIOS)
+    if args.smoke:
+        args.seconds, args.rounds = 1, 1
+        scenarios = {k: v for k, v in SCENARIOS.items() if k.startswith(("small", "304"))}
+    started = time.perf_counter()
+    rows = measure(args.seconds, args.rounds, scenarios)
+    if not args.smoke:
+        small = SCENARIOS["small item (muscle, 3 KB)"]
+        rows.append(with_access_log(args.seconds, small))
+        rows.append(two_processes(args.seconds, small))
+        rows += quotas(args.seconds, args.rounds, small)
+    elapsed = time.perf_counter() - started
+    print(
+        f"wrk -t1 -c{CONNECTIONS}, {args.rounds} round(s) of {args.seconds} s, medians; "
+        f"1 uvicorn worker per Fascia process, nginx 1 worker; took {elapsed:.0f} s"
+    )
+    print(
+        "fascia = response cache on, fastapi = the same app with FASCIA_RESPONSE_CACHE_MB=0;"
+        " both with the access log off, except the 'access log on' row (the default setting)"
+    )
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
