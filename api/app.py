@@ -24,6 +24,7 @@ from api.edge.security import SecurityHeaders
 from api.http.care import advice_by_region
 from api.http.errors import install_error_handlers
 from api.http.etags import cache_control
+from api.http.negotiation import Negotiator
 from api.http.openapi import build_openapi
 from api.render import RenderContext
 from api.routes import ROUTERS
@@ -129,12 +130,13 @@ def create_app(settings: Settings | None = None) -> Fascia:
     policy = _policy(settings, app.state.metrics)
     app.state.quota = policy.quota
     app.state.access_log = policy.access_log
+    app.state.negotiator = Negotiator(
+        meta.default_locale, meta.locales, frozenset(store.countries), settings.public_url
+    )
     app.state.responses = None
     if settings.response_cache_mb:
         capacity = settings.response_cache_mb * 2**20
-        app.state.responses = Responses(
-            meta.default_locale, meta.locales, store.countries, capacity, settings.public_url
-        )
+        app.state.responses = Responses(capacity)
     app.edge = _stack(app, policy)
     return app
 
@@ -142,12 +144,13 @@ def create_app(settings: Settings | None = None) -> Fascia:
 def _stack(app: Fascia, policy: Policy) -> ASGIApp:
     """The whole ASGI stack, outermost first; FastAPI's routing is the innermost app."""
     responses: Responses | None = app.state.responses
+    negotiator: Negotiator = app.state.negotiator
     layers: list[Callable[[ASGIApp], ASGIApp]] = [
         # Request ids, size limits, methods, CORS, keys, quotas, metrics and the access log.
         lambda inner: Gateway(
             inner, policy, app.state.metrics, RouteTemplates((*ROUTERS, docs_router))
         ),
-        *([lambda inner: ResponseCache(inner, responses)] if responses is not None else []),
+        *([lambda inner: ResponseCache(inner, responses, negotiator)] if responses else []),
         # Outside FastAPI so that even its own 500s carry the headers.
         lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),
         RepresentationSuffix,

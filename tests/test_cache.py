@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.edge.response_cache import Responses, content_paths
+from api.http.etags import BODY_HEADERS
 from api.render import REPRESENTATIONS
 from tests.conftest import BUNDLE
 
@@ -173,3 +174,33 @@ def test_no_cache_renders_every_request() -> None:
     client = TestClient(app)
     assert app.state.responses is None
     assert client.get("/v1/muscles").status_code == 200
+
+
+PER_REQUEST = {"x-request-id", "date"}  # differ between any two answers
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/muscles/gluteus-maximus",
+        "/v1/self-tests/muscular-minesweeper/steps/2.html",
+        "/v1/embed.js",
+        "/docs",
+        "/openapi.json",
+        "/embed/self-tests/muscular-minesweeper",
+    ],
+)
+@pytest.mark.parametrize("cached", [True, False])
+def test_every_304_is_its_200_less_the_headers_about_a_body(
+    client: TestClient, plain: TestClient, url: str, cached: bool
+) -> None:
+    """Handlers, the docs, the script and the response cache answer a conditional GET alike."""
+    asking = client if cached else plain
+    ok = asking.get(url)
+    assert ok.status_code == 200
+    not_modified = asking.get(url, headers={"If-None-Match": ok.headers["etag"]})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    expected = {k: v for k, v in ok.headers.items() if k not in BODY_HEADERS | PER_REQUEST}
+    got = {k: v for k, v in not_modified.headers.items() if k not in PER_REQUEST}
+    assert got == expected

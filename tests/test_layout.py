@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from api.bundle.urls import PREFIX, href
+from api.content.kinds import KINDS
+from api.http.openapi import TAGS
+from api.routes import KIND_ROUTERS, ROUTERS
 from tests.conftest import ROOT
 
 # Lower layers never import higher ones; `settings` is configuration, read by any layer.
@@ -90,3 +94,32 @@ def test_the_server_loads_nothing_of_the_build(module: str) -> None:
 def test_the_build_does_load_them() -> None:
     """The check above can fail: the builder's own graph holds every build-time module."""
     assert loaded_by("api.bundle.build") >= BUILD_TIME
+
+
+def test_every_kind_has_its_router_and_tag_from_the_registry() -> None:
+    """The kind registry is the list: each kind is served under its collection's URL, tagged
+    with it in the OpenAPI document, and nothing else claims a kind's URL."""
+    assert len(KIND_ROUTERS) == len(KINDS)
+    for kind, router in zip(KINDS, KIND_ROUTERS, strict=True):
+        assert router.prefix == href(kind.collection), kind
+        assert router.tags == [kind.collection], kind
+    assert {kind.collection for kind in KINDS} <= {tag["name"] for tag in TAGS}
+    others = [r.prefix for r in ROUTERS if r not in KIND_ROUTERS]
+    assert not {href(kind.collection) for kind in KINDS} & set(others)
+
+
+def test_literal_prefix_is_written_once() -> None:
+    """Code builds URL paths from api.bundle.urls; a string literal starting with the prefix
+    (docstrings and descriptions aside) appears in no other module."""
+    found = []
+    for file in sorted((ROOT / "api").rglob("*.py")):
+        if file.name == "urls.py" and file.parent.name == "bundle":
+            continue
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant):
+                continue
+            value = node.value
+            if isinstance(value, str) and value.startswith(PREFIX) and len(value) < 80:
+                found.append(f"{file.relative_to(ROOT)}:{node.lineno} {node.value!r}")
+    assert found == []

@@ -21,6 +21,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.bundle.urls import PREFIX
 from api.edge.cors import Cors
 from api.edge.keys import KeyCheck
 from api.edge.logs import EVENTS, AccessLog
@@ -29,13 +30,17 @@ from api.edge.metrics import Metrics
 from api.edge.quota import Quota, StoreDown
 from api.edge.rewrite import split_suffix
 from api.edge.security import security_headers
-from api.http.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
+from api.http.errors import (
+    ALLOWED_METHODS,
+    MAX_HEADER_BYTES,
+    MAX_HEADERS,
+    MAX_QUERY_PARAMETERS,
+    MAX_URL,
+    PROBLEM_MEDIA_TYPE,
+    problem_body,
+)
 from api.http.inprocess import INTERNAL
 
-MAX_URL = 4096  # bytes of path and query
-MAX_HEADERS = 64
-MAX_HEADER_BYTES = 16_384
-MAX_QUERY_PARAMETERS = 16
 _REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -119,7 +124,7 @@ class Gateway:
             send.extra = []  # for the scraper, not for browsers
             await _respond(send, 200, METRICS_CONTENT_TYPE.encode(), body, ())
             return
-        if (self.policy.keys or self.policy.quota) and path.startswith("/v1"):
+        if (self.policy.keys or self.policy.quota) and path.startswith(PREFIX):
             send.extra = send.extra + await self._admit(scope)
         await self.app(scope, receive, send)
 

@@ -14,17 +14,17 @@ path. The ``/embed`` pages for iframes are kept the same way.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.bundle.store import Store
+from api.bundle.urls import PREFIX, href
 from api.content.kinds import COLLECTIONS
 from api.edge.rewrite import split_suffix
-from api.http.etags import none_match
-from api.http.negotiation import choose_country, choose_locale, choose_media_type, split_negotiated
-from api.http.urls import public_base
+from api.http.etags import BODY_HEADERS, none_match
+from api.http.negotiation import Negotiator, choose_media_type, split_negotiated
 from api.render import MEDIA_TYPES
 from api.render.embedpage import EMBED_PATH_PREFIX
 
@@ -32,7 +32,7 @@ from api.render.embedpage import EMBED_PATH_PREFIX
 # ("" for the default region), and whether a URL suffix chose the representation (its answer
 # says Vary and links to its next page differently), and the base URL handouts link with.
 Key = tuple[str, str, str, str, str, bool, str]
-NEGOTIATION_LIMIT = 1024  # distinct header values remembered
+NEGOTIATION_LIMIT = 1024  # distinct Accept values remembered
 ENTRY_OVERHEAD = 1024  # bytes an entry costs beyond its body and headers (objects, dict slot)
 
 
@@ -51,15 +51,10 @@ class Cached:
 class Responses:
     """Cached responses by key, least recently used first, at most ``capacity`` bytes."""
 
-    default_locale: str
-    locales: tuple[str, ...]
-    countries: Mapping[str, str]  # country code -> region id: the countries with advice
     capacity: int
-    public_url: str | None = None
     entries: OrderedDict[Key, Cached] = field(default_factory=OrderedDict)
     size: int = 0
     media_types: dict[bytes, str | None] = field(default_factory=dict)
-    languages: dict[tuple[bytes, str, str], tuple[str, str]] = field(default_factory=dict)
 
     def get(self, key: Key) -> Cached | None:
         found = self.entries.get(key)
@@ -86,25 +81,14 @@ class Responses:
             self.media_types[accept] = choose_media_type(accept.decode("latin-1"), MEDIA_TYPES)
         return self.media_types[accept]
 
-    def locale(self, accept_language: bytes, lang: str, region: str) -> tuple[str, str]:
-        """(locale, country with its own advice or ""): as the app chooses them."""
-        key = (accept_language, lang, region)
-        if key not in self.languages:
-            if len(self.languages) >= NEGOTIATION_LIMIT:
-                self.languages.clear()
-            header = accept_language.decode("latin-1")
-            locale = choose_locale(header, lang or None, self.locales, self.default_locale)
-            country = choose_country(header, region or None)
-            self.languages[key] = (locale, country if country in self.countries else "")
-        return self.languages[key]
-
 
 class ResponseCache:
     """ASGI middleware: answer from the cache when the request is in it, else ask the app."""
 
-    def __init__(self, app: ASGIApp, responses: Responses) -> None:
+    def __init__(self, app: ASGIApp, responses: Responses, negotiator: Negotiator) -> None:
         self.app = app
         self.responses = responses
+        self.negotiator = negotiator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -141,16 +125,15 @@ class ResponseCache:
             if name in _NEGOTIATED and name not in found:  # the first one counts, as in Starlette
                 found[name] = value
         accept = found.get(b"accept", b"")
-        accept_language = found.get(b"accept-language", b"")
         if_none_match = found.get(b"if-none-match", b"")
         media_type = (
             representation.media_type if representation else self.responses.media_type(accept)
         )
         if media_type is None:
             return None  # the app answers 406
-        locale, country = self.responses.locale(accept_language, lang, region)
-        base = public_base(scope, self.responses.public_url)  # handouts' links depend on it
-        key = (path, rest, media_type, locale, country, representation is not None, base)
+        audience = self.negotiator.audience(scope, lang or None, region or None)
+        by_suffix = representation is not None
+        key = (path, rest, media_type, audience.locale, audience.country, by_suffix, audience.base)
         return key, if_none_match
 
     async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:
@@ -172,7 +155,7 @@ class ResponseCache:
                 self.responses.remember(key, cached)
 
 
-CACHED_PREFIXES = ("/v1", EMBED_PATH_PREFIX)  # content, and the pages for iframes
+CACHED_PREFIXES = (PREFIX, EMBED_PATH_PREFIX)  # content, and the pages for iframes
 
 
 def _media_type(start: Message) -> str:
@@ -183,7 +166,7 @@ def _media_type(start: Message) -> str:
 
 
 EMPTY_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}
-_NEGOTIATED = frozenset({b"accept", b"accept-language", b"if-none-match"})
+_NEGOTIATED = frozenset({b"accept", b"if-none-match"})
 
 
 def cache_entry(start: Message, body: Message) -> Cached | None:
@@ -208,25 +191,24 @@ def cache_entry(start: Message, body: Message) -> Cached | None:
 
 def _not_modified(headers: tuple[tuple[bytes, bytes], ...]) -> Message:
     """The 304 of a 200: the same headers less those about a body."""
-    dropped = (b"content-type", b"content-length", b"content-security-policy")
-    kept = tuple((k, v) for k, v in headers if k not in dropped)
+    kept = tuple((k, v) for k, v in headers if k.decode("latin-1") not in BODY_HEADERS)
     return {"type": "http.response.start", "status": 304, "headers": kept}
 
 
 def content_paths(store: Store) -> Iterator[tuple[str, str]]:
     """(path, query) of every response that depends on the content alone, in the default
     locale's order: what the static export writes and the tests compare."""
-    yield "/v1", ""
-    yield "/v1/locales", ""
-    yield "/v1/export", ""
-    yield "/v1/manifest", ""  # the first page: a CMS's full sync starts there
+    yield PREFIX, ""
+    yield href("locales"), ""
+    yield href("export"), ""
+    yield href("manifest"), ""  # the first page: a CMS's full sync starts there
     locale = store.meta.default_locale
     for name in COLLECTIONS:
-        yield f"/v1/{name}", ""
+        yield href(name), ""
         for item in store.pages(locale, name):
-            yield f"/v1/{name}/{item.id}", ""  # type: ignore[attr-defined]
+            yield href(name, item.id), ""  # type: ignore[attr-defined]
     for self_test in store.pages(locale, "self-tests"):
-        base = f"/v1/self-tests/{self_test.id}"  # type: ignore[attr-defined]
+        base = href("self-tests", self_test.id)  # type: ignore[attr-defined]
         yield f"{base}/steps", ""
         for variant in self_test.variants:  # type: ignore[attr-defined]
             query = f"variant={variant.id}"

@@ -6,11 +6,11 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.bundle.urls import PREFIX
 from api.http.errors import REQUESTED_PATH_KEY
 from api.http.negotiation import SUFFIX_SCOPE_KEY, UNKNOWN_SUFFIX_KEY
 from api.render import REPRESENTATIONS, Representation
 
-API_PREFIX = "/v1"
 _UNKNOWN_SUFFIX = re.compile(r"(?<=[a-z0-9])\.[A-Za-z0-9]{1,16}$")
 FILE_SUFFIXES = (".js",)  # files served as they are (the web component), not representations
 
@@ -57,7 +57,7 @@ class RepresentationSuffix:
                 scope[SUFFIX_SCOPE_KEY] = representation
                 scope[REQUESTED_PATH_KEY] = path
             elif (
-                path.startswith(API_PREFIX)
+                path.startswith(PREFIX)
                 and not path.endswith(FILE_SUFFIXES)
                 and (unknown := _UNKNOWN_SUFFIX.search(path))
             ):
@@ -70,7 +70,7 @@ class RepresentationSuffix:
 
 def split_suffix(path: str) -> tuple[str, Representation | None]:
     """``/v1/x.md`` -> (``/v1/x``, Markdown); paths without a known suffix are unchanged."""
-    if path.startswith(API_PREFIX):
+    if path.startswith(PREFIX):
         for representation in REPRESENTATIONS:
             stem = path.removesuffix(representation.suffix)
             if stem != path and not stem.endswith("/"):

@@ -16,6 +16,7 @@ Exception                anything unforeseen                            -> 500, 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -25,6 +26,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from api.bundle.urls import PREFIX
 from api.render.pdf import Unavailable
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -45,6 +47,82 @@ TITLES = {
     500: "Internal Server Error",
 }
 logger = logging.getLogger("api")
+
+# What the gateway refuses before routing (api.edge.gateway enforces them; described below).
+MAX_URL = 4096  # bytes of path and query
+MAX_HEADERS = 64
+MAX_HEADER_BYTES = 16_384
+MAX_QUERY_PARAMETERS = 16
+
+
+@dataclass(frozen=True)
+class ErrorResponse:
+    """One error status as the OpenAPI document names and describes it."""
+
+    name: str  # the component under #/components/responses
+    description: str
+
+
+# Every error an operation under /v1 can answer, by status: the one table the handlers'
+# `responses=` and the OpenAPI document both read.
+ERROR_RESPONSES: dict[int, ErrorResponse] = {
+    400: ErrorResponse(
+        "BadRequest",
+        "The query names a parameter this operation does not take (the problem lists those it "
+        f"does, `accepted_params`), has more than {MAX_QUERY_PARAMETERS} parameters, or gives "
+        "one twice.",
+    ),
+    401: ErrorResponse(
+        "Unauthorized", "API keys are on and the {header} header is missing or wrong."
+    ),
+    404: ErrorResponse(
+        "NotFound",
+        "No resource with that id (or a filter names an unknown id); where it can, the problem "
+        "lists what exists (`allowed_values`, `allowed_range`).",
+    ),
+    406: ErrorResponse(
+        "NotAcceptable",
+        "None of the media types in Accept is available, or the URL has a suffix that chooses "
+        "none; the problem lists those that are (`available`, `available_suffixes`).",
+    ),
+    410: ErrorResponse(
+        "Gone",
+        "The id was published and has been retired; the problem says when and why, and "
+        '`replaced_by` (with a `Link: <...>; rel="successor-version"` header) names what '
+        "replaces it.",
+    ),
+    414: ErrorResponse("UriTooLong", f"The URL is longer than {MAX_URL} bytes."),
+    422: ErrorResponse(
+        "UnprocessableContent",
+        "A path, query or header parameter is invalid; `invalid_params` says which and why.",
+    ),
+    429: ErrorResponse(
+        "TooManyRequests", "The quota is used up; Retry-After says when to try again."
+    ),
+    431: ErrorResponse(
+        "RequestHeaderFieldsTooLarge",
+        f"More than {MAX_HEADERS} headers, or more than {MAX_HEADER_BYTES} bytes of them.",
+    ),
+    501: ErrorResponse("NotImplemented", "oEmbed: a `format` other than `json`."),
+    503: ErrorResponse(
+        "ServiceUnavailable",
+        "This server cannot make the representation asked for now (PDF without its system "
+        "libraries), or the quota store is unreachable and quotas fail closed.",
+    ),
+}
+# Operations outside /v1 take no query: their 400 is the gateway's alone.
+MALFORMED = ErrorResponse(
+    "MalformedRequest",
+    f"More than {MAX_QUERY_PARAMETERS} query parameters, or one given twice.",
+)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entries for an operation that can answer ``statuses``."""
+    return {
+        status: {"model": Problem, "description": ERROR_RESPONSES[status].description}
+        for status in sorted(statuses)
+    }
 
 
 class InvalidParam(BaseModel):
@@ -270,7 +348,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
         )
     elif error.status_code == 404:
         path = request.scope.get(REQUESTED_PATH_KEY) or request.url.path
-        detail = f"No resource at {path}. Start at /v1 for the list of collections."
+        detail = f"No resource at {path}. Start at {PREFIX} for the list of collections."
     else:
         detail = str(error.detail)
     return problem_response(request, error.status_code, detail, headers)

@@ -2,14 +2,20 @@
 
 Pure functions over header strings (RFC 9110 sections 12.5.1 and 12.5.4). Malformed entries are
 skipped rather than rejected, so a sloppy header degrades to the default, never to an error.
+``Negotiator`` applies them once per request: the locale, the reader's country and the base URL
+(an ``Audience``), kept in the request's scope for the response cache and the handlers alike.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
+
+from starlette.types import Scope
+
+from api.http.urls import public_base
 
 LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"  # the ``lang`` parameter
 LANGUAGE_MAX_LENGTH = 35
@@ -185,3 +191,48 @@ def strip_negotiated(query: str) -> str:
     return "&".join(
         part for part in query.split("&") if part and part.split("=", 1)[0] not in NEGOTIATED
     )
+
+
+NEGOTIATED_KEY = "fascia.negotiated"  # where a request's ``Audience`` is kept once chosen
+NEGOTIATION_LIMIT = 1024  # distinct (Accept-Language, lang, region) choices remembered
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Whom a request is answered for, chosen once per request: the response cache's key and the
+    handlers both read this, so they cannot disagree."""
+
+    locale: str
+    country: str  # the reader's country where it has care advice of its own, else ""
+    base: str  # the public base URL handouts link with ("": links stay relative)
+
+
+@dataclass
+class Negotiator:
+    """Chooses a request's ``Audience`` from ``lang``, ``region``, ``Accept-Language`` and Host."""
+
+    default_locale: str
+    locales: tuple[str, ...]
+    countries: frozenset[str]  # the countries that have care advice of their own
+    public_url: str | None
+    memo: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def audience(self, scope: Scope, lang: str | None, region: str | None) -> Audience:
+        """The request's audience, chosen on first use and kept in its scope. ``lang`` and
+        ``region`` are the query's (already validated), ``None`` when absent."""
+        found: Audience | None = scope.get(NEGOTIATED_KEY)
+        if found is not None:
+            return found
+        header = next((v for k, v in scope["headers"] if k == b"accept-language"), b"")
+        accept_language = header.decode("latin-1")
+        key = (accept_language, lang or "", region or "")
+        chosen = self.memo.get(key)
+        if chosen is None:
+            if len(self.memo) >= NEGOTIATION_LIMIT:
+                self.memo.clear()
+            locale = choose_locale(accept_language, lang, self.locales, self.default_locale)
+            country = choose_country(accept_language, region)
+            chosen = self.memo[key] = (locale, country if country in self.countries else "")
+        audience = Audience(chosen[0], chosen[1], public_base(scope, self.public_url))
+        scope[NEGOTIATED_KEY] = audience
+        return audience

@@ -24,7 +24,15 @@ from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp
 
 from api.bundle import resources as views
-from api.http.errors import PROBLEM_MEDIA_TYPE
+from api.bundle.urls import PREFIX
+from api.http.errors import (
+    ERROR_RESPONSES,
+    MALFORMED,
+    MAX_HEADER_BYTES,
+    MAX_HEADERS,
+    MAX_URL,
+    PROBLEM_MEDIA_TYPE,
+)
 from api.http.etags import VERSION_HEADER
 from api.http.inprocess import get_all
 from api.render import by_suffix, offered_for
@@ -48,7 +56,7 @@ ALTERNATES = {
     ".svg": ("svg", "AsSvg", "as a picture of its diagram (SVG)", "Svg"),
 }
 # The one example of each alternate representation: a step, with the safety it carries.
-ALTERNATE_EXAMPLE = "/v1/self-tests/muscular-minesweeper/steps/5"
+ALTERNATE_EXAMPLE = f"{PREFIX}/self-tests/muscular-minesweeper/steps/5"
 TAGS = [
     {"name": "index", "description": "Where everything is, and the content version."},
     {"name": "guides", "description": "Whole guides, in sections."},
@@ -161,6 +169,9 @@ JSON_LD_SCHEMA: dict[str, Any] = {
 TEXT_SCHEMA = {"type": "string"}
 
 
+_MUSCLES = f"{PREFIX}/muscles"
+
+
 def _problem(status: int, title: str, detail: str, instance: str) -> dict[str, Any]:
     return {
         "type": "about:blank",
@@ -171,110 +182,50 @@ def _problem(status: int, title: str, detail: str, instance: str) -> dict[str, A
     }
 
 
-# Every error response, by status: (component name, description, example). The app's own
-# errors are examples it answers (the example is the request); the gateway's (400, 414, 431 on
-# any operation; 401 and 429 on /v1 when API keys or quotas are configured) are written here.
-ERRORS: dict[str, tuple[str, str, dict[str, Any] | str]] = {
-    "400": (
-        "BadRequest",
-        "The query names a parameter this operation does not take (the problem lists those "
-        "it does, `accepted_params`), has more than 16 parameters, or gives one twice.",
-        "/v1/self-tests/muscular-minesweeper?varient=ball",
+# An example of every error response, by status (names and descriptions: ERROR_RESPONSES). The
+# app's own errors are examples it answers (the example is the request); the gateway's (400,
+# 414, 431 on any operation; 401 and 429 on /v1 when API keys or quotas are configured) are
+# written here.
+EXAMPLES: dict[int, dict[str, Any] | str] = {
+    400: f"{PREFIX}/self-tests/muscular-minesweeper?varient=ball",
+    401: _problem(
+        401, "Unauthorized", "A valid API key is required in the {header} header.", _MUSCLES
     ),
-    "401": (
-        "Unauthorized",
-        "API keys are on and the X-API-Key header is missing or wrong.",
-        _problem(
-            401,
-            "Unauthorized",
-            "A valid API key is required in the X-API-Key header.",
-            "/v1/muscles",
-        ),
+    404: f"{PREFIX}/self-tests/muscular-minesweeper?variant=tennis-ball",
+    406: f"{PREFIX}/muscles/gluteus-maximus.xml",
+    410: {
+        "type": "about:blank",
+        "title": "Gone",
+        "status": 410,
+        "detail": "The technique 'slow-arc-sweep' was retired on 2026-12-01: Renamed to "
+        "match how therapists name the sweep. It is replaced by "
+        f"{PREFIX}/techniques/slow-arc-sweeps.",
+        "instance": f"{PREFIX}/techniques/slow-arc-sweep",
+        "replaced_by": f"{PREFIX}/techniques/slow-arc-sweeps",
+    },
+    414: _problem(414, "URI Too Long", f"The URL is longer than {MAX_URL} bytes.", _MUSCLES),
+    422: f"{PREFIX}/warnings?severity=urgent",
+    429: _problem(429, "Too Many Requests", "Too many requests; try again in 12 s.", _MUSCLES),
+    431: _problem(
+        431,
+        "Request Header Fields Too Large",
+        f"Send at most {MAX_HEADERS} headers and {MAX_HEADER_BYTES} bytes of them.",
+        _MUSCLES,
     ),
-    "404": (
-        "NotFound",
-        "No resource with that id (or a filter names an unknown id); where it can, the problem "
-        "lists what exists (`allowed_values`, `allowed_range`).",
-        "/v1/self-tests/muscular-minesweeper?variant=tennis-ball",
-    ),
-    "406": (
-        "NotAcceptable",
-        "None of the media types in Accept is available, or the URL has a suffix that chooses "
-        "none; the problem lists those that are (`available`, `available_suffixes`).",
-        "/v1/muscles/gluteus-maximus.xml",
-    ),
-    "414": (
-        "UriTooLong",
-        "The URL is longer than 4096 bytes.",
-        _problem(414, "URI Too Long", "The URL is longer than 4096 bytes.", "/v1/muscles"),
-    ),
-    "410": (
-        "Gone",
-        "The id was published and has been retired; the problem says when and why, and "
-        '`replaced_by` (with a `Link: <...>; rel="successor-version"` header) names what '
-        "replaces it.",
-        {
-            "type": "about:blank",
-            "title": "Gone",
-            "status": 410,
-            "detail": "The technique 'slow-arc-sweep' was retired on 2026-12-01: Renamed to "
-            "match how therapists name the sweep. It is replaced by "
-            "/v1/techniques/slow-arc-sweeps.",
-            "instance": "/v1/techniques/slow-arc-sweep",
-            "replaced_by": "/v1/techniques/slow-arc-sweeps",
-        },
-    ),
-    "422": (
-        "UnprocessableContent",
-        "A path, query or header parameter is invalid; `invalid_params` says which and why.",
-        "/v1/warnings?severity=urgent",
-    ),
-    "429": (
-        "TooManyRequests",
-        "The quota is used up; Retry-After says when to try again.",
-        _problem(429, "Too Many Requests", "Too many requests; try again in 12 s.", "/v1/muscles"),
-    ),
-    "501": (
-        "NotImplemented",
-        "oEmbed: a `format` other than `json`.",
-        "/oembed?url=http%3A%2F%2F127.0.0.1%3A8000%2Fv1&format=xml",
-    ),
-    "503": (
-        "ServiceUnavailable",
-        "This server cannot make the representation asked for now (PDF without its system "
-        "libraries), or the quota store is unreachable and quotas fail closed.",
-        _problem(
-            503,
-            "Service Unavailable",
-            "PDF is unavailable here: this server lacks Pango (libpango-1.0-0). The other "
-            "representations work.",
-            "/v1/muscles/gluteus-maximus.pdf",
-        ),
-    ),
-    "431": (
-        "RequestHeaderFieldsTooLarge",
-        "More than 64 headers, or more than 16 KB of them.",
-        _problem(
-            431,
-            "Request Header Fields Too Large",
-            "Send at most 64 headers and 16384 bytes of them.",
-            "/v1/muscles",
-        ),
+    501: "/oembed?url=http%3A%2F%2F127.0.0.1%3A8000%2Fv1&format=xml",
+    503: _problem(
+        503,
+        "Service Unavailable",
+        "PDF is unavailable here: this server lacks Pango (libpango-1.0-0). The other "
+        "representations work.",
+        f"{PREFIX}/muscles/gluteus-maximus.pdf",
     ),
 }
-# Operations outside /v1 take no query: their 400 is the gateway's alone.
-MALFORMED = (
-    "MalformedRequest",
-    "More than 16 query parameters, or one given twice.",
-    _problem(
-        400,
-        "Bad Request",
-        "The query parameter 'severity' is given more than once.",
-        "/readyz",
-    ),
+MALFORMED_EXAMPLE = _problem(
+    400, "Bad Request", "The query parameter 'severity' is given more than once.", "/readyz"
 )
-GATEWAY_STATUSES = ("400", "414", "431")
-ACCESS_STATUSES = ("401", "429")
+GATEWAY_STATUSES = (400, 414, 431)
+ACCESS_STATUSES = (401, 429)
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -313,7 +264,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         _name_origin(operation, app.state.settings.origin)
         ok = operation["responses"]["200"]
         if JSON not in ok["content"]:  # a page or a script, described by its operation
-            _declare_errors(operation, path.startswith("/v1"))
+            _declare_errors(operation, path.startswith(PREFIX))
             paths[path] = item
             continue
         example_path = _example_path(path, operation)
@@ -322,7 +273,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         examples[operation["operationId"]] = {"request": example_path, JSON: body}
         ok["content"] = {JSON: {"schema": json_schema, "example": trimmed(body)}}
         negotiated = "406" in operation["responses"]
-        _declare_errors(operation, path.startswith("/v1"))
+        _declare_errors(operation, path.startswith(PREFIX))
         paths[path] = item
         if not negotiated:
             continue
@@ -348,10 +299,15 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     for suffix in ALTERNATES:
         name, response = _alternate_response(app, suffix)
         components["responses"][name] = response
-    for name, description, example in (*ERRORS.values(), MALFORMED):
+    header = app.state.settings.api_key_header
+    described = [(ERROR_RESPONSES[status], EXAMPLES[status]) for status in sorted(EXAMPLES)]
+    for error, example in (*described, (MALFORMED, MALFORMED_EXAMPLE)):
         if isinstance(example, str):  # a request: the app's own answer is the example
             example = json.loads(_call(app, example, JSON, None))  # noqa: PLW2901
-        components["responses"][name] = _problem_response(description, example)
+        else:  # the API key header is the one the server is configured with
+            example = example | {"detail": example["detail"].format(header=header)}  # noqa: PLW2901
+        description = error.description.format(header=header)
+        components["responses"][error.name] = _problem_response(description, example)
     components["responses"]["Gone"]["headers"] = {
         "Link": {
             "description": '`<...>; rel="successor-version"`: what replaces the retired id.',
@@ -362,7 +318,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         "ApiKey": {
             "type": "apiKey",
             "in": "header",
-            "name": "X-API-Key",
+            "name": app.state.settings.api_key_header,
             "description": "Needed on /v1 only when the server has API keys configured "
             "(FASCIA_API_KEY_DIGESTS); FASCIA_API_KEY_HEADER can rename the header.",
         }
@@ -490,12 +446,12 @@ def _share_parameters(paths: dict[str, Any]) -> dict[str, Any]:
 def _declare_errors(operation: dict[str, Any], v1: bool) -> None:
     """Every error status the operation can answer, as a reference to its problem response."""
     responses = operation["responses"]
-    statuses = {s for s in responses if s.startswith(("4", "5"))} | set(GATEWAY_STATUSES)
+    statuses = {int(s) for s in responses if s.startswith(("4", "5"))} | set(GATEWAY_STATUSES)
     if v1:
         statuses |= set(ACCESS_STATUSES)
     for status in statuses:
-        name = ERRORS[status][0] if v1 or status != "400" else MALFORMED[0]
-        responses[status] = {"$ref": f"#/components/responses/{name}"}
+        name = ERROR_RESPONSES[status].name if v1 or status != 400 else MALFORMED.name
+        responses[str(status)] = {"$ref": f"#/components/responses/{name}"}
 
 
 def _problem_response(description: str, example: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from starlette.types import ASGIApp
 
 from api.bundle.store import Store
+from api.bundle.urls import PREFIX
 from api.edge.response_cache import content_paths
 from api.http.inprocess import get_all
 from api.render import REPRESENTATIONS
@@ -63,7 +64,7 @@ server {{
     }}
     default_type application/octet-stream;
 
-    location /v1 {{
+    location {prefix} {{
         add_header Cache-Control "{cache_control}" always;
         add_header Content-Language $fascia_locale always;
         add_header Vary $fascia_vary always;
@@ -142,4 +143,5 @@ def nginx_config(store: Store, directory: Path, cache_control: str, listen: str)
         root=directory.resolve(),
         cache_control=cache_control,
         version=meta.version,
+        prefix=PREFIX,
     )

@@ -1,42 +1,23 @@
-"""One router per resource; ``ROUTERS`` is the order they appear in the OpenAPI document."""
+"""One router per resource; ``ROUTERS`` is the order they appear in the OpenAPI document.
+
+A content kind's router is the module named after its collection (``self-tests`` ->
+``api.routes.self_tests``), found from the kind registry, so a new kind without a router fails
+at import, not in production.
+"""
+
+from importlib import import_module
 
 from fastapi import APIRouter
 
-from api.routes import (
-    actions,
-    conditions,
-    diagrams,
-    embed,
-    export,
-    guides,
-    health,
-    index,
-    landmarks,
-    locales,
-    muscles,
-    oembed,
-    regions,
-    search,
-    self_tests,
-    sources,
-    sync,
-    techniques,
-    warnings,
-)
+from api.content.kinds import KINDS
+from api.routes import embed, export, health, index, locales, oembed, search, sync
 
+KIND_ROUTERS: tuple[APIRouter, ...] = tuple(
+    import_module(f"{__name__}.{kind.collection.replace('-', '_')}").router for kind in KINDS
+)
 ROUTERS: tuple[APIRouter, ...] = (
     index.router,
-    guides.router,
-    muscles.router,
-    actions.router,
-    landmarks.router,
-    conditions.router,
-    techniques.router,
-    self_tests.router,
-    warnings.router,
-    sources.router,
-    regions.router,
-    diagrams.router,
+    *KIND_ROUTERS,
     locales.router,
     search.router,
     export.router,

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.bundle.resources import ActionCollection, ActionView
+from api.bundle.urls import href
 from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
 
-router = APIRouter(prefix="/v1/actions", tags=["actions"])
+router = APIRouter(prefix=href("actions"), tags=["actions"])
 
 
 @router.get(

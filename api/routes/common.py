@@ -23,22 +23,20 @@ from api.http.errors import (
     Gone,
     NotAcceptable,
     NotFound,
-    Problem,
     UnknownParameters,
+    error_responses,
 )
-from api.http.etags import VERSION_HEADER, etag_for, none_match
+from api.http.etags import VERSION_HEADER, conditional, etag_for
 from api.http.negotiation import (
     COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
     LANGUAGE_PATTERN,
     SUFFIX_SCOPE_KEY,
     UNKNOWN_SUFFIX_KEY,
-    choose_country,
-    choose_locale,
+    Negotiator,
     choose_media_type,
     strip_negotiated,
 )
-from api.http.urls import public_base
 from api.render import (
     REPRESENTATIONS,
     RenderContext,
@@ -152,10 +150,7 @@ class Context:
         }
         if link is not None:
             headers["Link"] = link
-        if none_match(self.if_none_match, etag):
-            del headers["Content-Type"]
-            return Response(status_code=304, headers=headers)
-        return Response(body, headers=headers)
+        return conditional(body, headers, self.if_none_match)
 
 
 async def get_context(
@@ -202,14 +197,11 @@ async def get_context(
     from the URL suffix or Accept, the language from lang or Accept-Language, and the region
     from region or Accept-Language."""
     reject_unknown_parameters(request)
-    locales: Mapping[str, Locale] = request.app.state.locales
-    chosen = locales[
-        choose_locale(accept_language, lang, list(locales), request.app.state.default_locale)
-    ]
-    country = choose_country(accept_language, region)
-    country = country if country in chosen.store.countries else ""
+    negotiator: Negotiator = request.app.state.negotiator
+    audience = negotiator.audience(request.scope, lang, region)
+    chosen: Locale = request.app.state.locales[audience.locale]
+    country, base = audience.country, audience.base
     offered = _offered(request)
-    base = public_base(request.scope, request.app.state.settings.public_url)
     media_types = tuple(r.media_type for r in offered)
     suffixes = tuple(r.suffix for r in offered)
     unknown_suffix: str | None = request.scope.get(UNKNOWN_SUFFIX_KEY)
@@ -355,24 +347,10 @@ def canonical_query(query: str) -> str:
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses an operation can answer: 400, 406 and 422 (every
-    content operation negotiates and checks its query), plus ``statuses``."""
-    descriptions = {
-        400: "The query names a parameter this operation does not take; the problem lists "
-        "those it does.",
-        404: "No resource with that id (or a filter names an unknown id); where it can, the "
-        "problem lists what exists (`allowed_values`, `allowed_range`).",
-        410: "The id was published and has been retired; the problem says when and why, and "
-        '`replaced_by` (also `Link: <...>; rel="successor-version"`) names its replacement.',
-        406: "None of the media types in Accept is available, or the URL has a suffix that "
-        "chooses none; the problem lists those that are (`available`, `available_suffixes`).",
-        422: "A path or query parameter is invalid.",
-    }
-    # Whatever answers 404 for an unknown id answers 410 for a retired one.
-    answered = sorted({400, 406, 422, *statuses, *([410] if 404 in statuses else [])})
-    entries: dict[int | str, dict[str, Any]] = {
-        status: {"model": Problem, "description": descriptions[status]} for status in answered
-    }
+    """``responses=`` for a content operation: 400, 406 and 422 (every one negotiates and checks
+    its query), plus ``statuses``; whatever answers 404 for an unknown id answers 410 for a
+    retired one."""
+    entries = error_responses(400, 406, 422, *statuses, *([410] if 404 in statuses else []))
     if 410 in entries:
         link = 'The replacement, when there is one: `<url>; rel="successor-version"`.'
         entries[410]["headers"] = {"Link": {"description": link, "schema": {"type": "string"}}}

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.bundle.resources import ConditionCollection, ConditionView
+from api.bundle.urls import href
 from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 
-router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
+router = APIRouter(prefix=href("conditions"), tags=["conditions"])
 
 
 @router.get(

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.bundle.resources import DiagramCollection, DiagramView
+from api.bundle.urls import href
 from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 
-router = APIRouter(prefix="/v1/diagrams", tags=["diagrams"])
+router = APIRouter(prefix=href("diagrams"), tags=["diagrams"])
 
 
 @router.get(

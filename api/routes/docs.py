@@ -25,7 +25,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from api.http.etags import etag_for, none_match
+from api.http.etags import Asset, conditional
 
 STATIC = Path(__file__).parent.parent / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -39,13 +39,6 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
 }
-
-
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    content_type: str
-    etag: str
 
 
 @dataclass(frozen=True)
@@ -70,10 +63,10 @@ class Docs:
             body = source.read_bytes()
             stem, _, extension = name.rpartition(".")
             served = f"{stem}.{hashlib.sha256(body).hexdigest()[:12]}.{extension}"
-            assets[served] = Asset(body, CONTENT_TYPES[f".{extension}"], etag_for(body))
+            assets[served] = Asset.of(body, CONTENT_TYPES[f".{extension}"])
             page = page.replace("{" + name + "}", f"/docs/{served}")
         html = page.encode()
-        return cls(Asset(html, "text/html; charset=utf-8", etag_for(html)), assets)
+        return cls(Asset.of(html, "text/html; charset=utf-8"), assets)
 
 
 def _package_folder(name: str) -> Path:
@@ -110,16 +103,15 @@ async def openapi_document(request: Request, if_none_match: IfNoneMatch = None) 
     if getattr(state, "openapi_asset", None) is None:
         document: dict[str, Any] = request.app.openapi()
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-        state.openapi_asset = Asset(body, "application/json", etag_for(body))
+        state.openapi_asset = Asset.of(body, "application/json")
     return _answer(state.openapi_asset, state.page_cache_control, if_none_match)
 
 
 def _answer(
     asset: Asset, cache_control: str, if_none_match: str | None, policy: str | None = None
 ) -> Response:
-    headers = {"ETag": asset.etag, "Cache-Control": cache_control}
-    if none_match(if_none_match, asset.etag):
-        return Response(status_code=304, headers=headers)
+    headers = {"Content-Type": asset.content_type, "ETag": asset.etag}
+    headers["Cache-Control"] = cache_control
     if policy is not None:
         headers["Content-Security-Policy"] = policy
-    return Response(asset.body, media_type=asset.content_type, headers=headers)
+    return conditional(asset.body, headers, if_none_match)

@@ -19,8 +19,9 @@ from fastapi import Path as PathParameter
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.http.errors import NotFound, Problem
-from api.http.etags import cache_control, etag_for, none_match
+from api.bundle.urls import PREFIX
+from api.http.errors import NotFound, error_responses
+from api.http.etags import Asset, cache_control, conditional
 from api.http.negotiation import SUFFIX_SCOPE_KEY
 from api.render import Representation, html
 from api.render import embedpage as page
@@ -38,14 +39,13 @@ router = APIRouter(tags=["embed"], dependencies=[Depends(reject_unknown_paramete
 
 @dataclass(frozen=True)
 class Script:
-    body: bytes
+    asset: Asset
     version: str  # changes with the bytes: names the versioned URL
     integrity: str  # Subresource Integrity: sha384 of the bytes
-    etag: str
 
     @property
     def path(self) -> str:
-        return f"/v1/embed/{self.version}.js"
+        return f"{PREFIX}/embed/{self.version}.js"
 
 
 @functools.cache
@@ -53,7 +53,8 @@ def embed_script() -> Script:
     """The web component, read once."""
     body = SCRIPT_FILE.read_bytes()
     integrity = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
-    return Script(body, hashlib.sha256(body).hexdigest()[:16], integrity, etag_for(body))
+    version = hashlib.sha256(body).hexdigest()[:16]
+    return Script(Asset.of(body, SCRIPT_MEDIA_TYPE), version, integrity)
 
 
 class EmbedInfo(BaseModel):
@@ -68,35 +69,31 @@ class EmbedInfo(BaseModel):
     elements: Annotated[tuple[str, ...], Field(description="The custom elements it defines.")]
 
 
-_UNKNOWN = {"model": Problem, "description": "The query names a parameter this does not take."}
+_UNKNOWN = error_responses(400)
 _SCRIPT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/javascript": {"schema": {"type": "string"}}}},
     304: {"description": "Not Modified: If-None-Match matched the script's ETag."},
-    400: _UNKNOWN,
+    **_UNKNOWN,
 }
 _PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}},
-    400: _UNKNOWN,
-    404: {"model": Problem, "description": "No such self-test, variant or step."},
-    422: {"model": Problem, "description": "A path or query parameter is invalid."},
+    **error_responses(400, 404, 422),
 }
 IfNoneMatch = Annotated[str | None, Header(description="ETags of copies you hold.")]
 
 
 def _script_response(control: str, if_none_match: str | None) -> Response:
-    script = embed_script()
-    headers = {"ETag": script.etag, "Cache-Control": control}
-    if none_match(if_none_match, script.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(script.body, headers=headers | {"Content-Type": SCRIPT_MEDIA_TYPE})
+    asset = embed_script().asset
+    headers = {"Content-Type": asset.content_type, "ETag": asset.etag, "Cache-Control": control}
+    return conditional(asset.body, headers, if_none_match)
 
 
 @router.get(
-    "/v1/embed",
+    f"{PREFIX}/embed",
     operation_id="getEmbedScriptInfo",
     summary="Where the web component is, and its integrity hash",
     response_model=EmbedInfo,
-    responses={400: _UNKNOWN},
+    responses=_UNKNOWN,
 )
 async def get_embed_info() -> EmbedInfo:
     """The versioned path of the web component's script and its Subresource Integrity hash:
@@ -107,7 +104,7 @@ async def get_embed_info() -> EmbedInfo:
 
 
 @router.get(
-    "/v1/embed.js",
+    f"{PREFIX}/embed.js",
     operation_id="getEmbedScript",
     summary="The web component (latest)",
     response_class=Response,
@@ -123,11 +120,11 @@ async def get_embed_script(request: Request, if_none_match: IfNoneMatch = None) 
 
 
 @router.get(
-    "/v1/embed/{version}.js",
+    PREFIX + "/embed/{version}.js",
     operation_id="getEmbedScriptVersion",
     summary="The web component, one version",
     response_class=Response,
-    responses={**_SCRIPT_RESPONSE, 404: {"model": Problem, "description": "Not this version."}},
+    responses={**_SCRIPT_RESPONSE, **error_responses(404)},
 )
 async def get_embed_script_version(
     version: Annotated[

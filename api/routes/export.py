@@ -5,10 +5,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.bundle.resources import ExportView, export_field
+from api.bundle.urls import href
 from api.content.kinds import COLLECTIONS
 from api.routes.common import ContextDep, Paging, PagingDep, paged_links, problems
 
-router = APIRouter(prefix="/v1/export", tags=["export"])
+router = APIRouter(prefix=href("export"), tags=["export"])
 # An export position: the kind's index times KIND_STRIDE, plus one more than the position of the
 # item to continue after (0: the kind from its start).
 KIND_STRIDE = 2**32

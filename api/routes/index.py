@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.bundle.resources import ApiIndex
-from api.bundle.urls import href, links
+from api.bundle.urls import PREFIX, href, links
 from api.content.kinds import COLLECTIONS
 from api.routes.common import ContextDep, problems
 
@@ -13,7 +13,7 @@ LISTED = (*COLLECTIONS, "locales", "export", "manifest")
 
 
 @router.get(
-    "/v1",
+    PREFIX,
     operation_id="getIndex",
     summary="List the collections",
     response_model=ApiIndex,
@@ -27,6 +27,6 @@ async def get_index(ctx: ContextDep) -> Response:
             locale=ctx.locale.name,
             collections={name: href(name) for name in LISTED},
             search=f"{href('search')}?q={{query}}",
-            links=links("/v1"),
+            links=links(PREFIX),
         )
     )

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.bundle.resources import LandmarkCollection, LandmarkView
+from api.bundle.urls import href
 from api.content.models import DiagramColour
 from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 
-router = APIRouter(prefix="/v1/landmarks", tags=["landmarks"])
+router = APIRouter(prefix=href("landmarks"), tags=["landmarks"])
 LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
 
 

@@ -4,9 +4,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.bundle.resources import LocaleCollection
+from api.bundle.urls import href
 from api.routes.common import ContextDep, PagingDep, paged_list, problems
 
-router = APIRouter(prefix="/v1/locales", tags=["locales"])
+router = APIRouter(prefix=href("locales"), tags=["locales"])
 
 
 @router.get(

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.bundle.resources import MuscleCollection, MuscleView
+from api.bundle.urls import href
 from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
 
-router = APIRouter(prefix="/v1/muscles", tags=["muscles"])
+router = APIRouter(prefix=href("muscles"), tags=["muscles"])
 
 
 @router.get(

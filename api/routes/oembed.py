@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.bundle.resources import SelfTestView
 from api.bundle.store import Store
+from api.bundle.urls import PREFIX
 from api.content.kinds import BY_COLLECTION, COLLECTIONS
 from api.http.errors import Problem, problem_response
+from api.http.negotiation import choose_locale
 from api.http.urls import public_base
 from api.render import SUFFIXES
 from api.render.embedpage import EMBED_RATIO, EMBED_WIDTH, embed_height
@@ -29,11 +31,13 @@ from api.settings import EXAMPLE_ORIGIN
 
 router = APIRouter(tags=["embed"])
 MAX_SIZE = 10_000
-_SELF_TEST = re.compile(r"^/(?:v1|embed)/self-tests/([a-z0-9-]{1,80})(?:/steps/([0-9]{1,4}))?$")
-_STEPS = re.compile(r"^/v1/self-tests/([a-z0-9-]{1,80})/steps$")
+_SELF_TEST = re.compile(
+    rf"^(?:{PREFIX}|/embed)/self-tests/([a-z0-9-]{{1,80}})(?:/steps/([0-9]{{1,4}}))?$"
+)
+_STEPS = re.compile(rf"^{PREFIX}/self-tests/([a-z0-9-]{{1,80}})/steps$")
 # Pages of more than one item, titled as their handouts are: by the label of their name.
 _LISTS = (*COLLECTIONS, "locales", "search", "export", "manifest", "changes")
-_ITEM = re.compile(r"^/v1(?:/([a-z-]{1,40})(?:/([a-z0-9-]{1,80}))?)?$")
+_ITEM = re.compile(rf"^{PREFIX}(?:/([a-z-]{{1,40}})(?:/([a-z0-9-]{{1,80}}))?)?$")
 
 
 class OEmbed(BaseModel):
@@ -68,8 +72,10 @@ def _size(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
 
 
 def _lang(query: dict[str, list[str]], store: Store) -> str:
-    asked = (query.get("lang") or [""])[0].split("-")[0].lower()
-    return asked if asked in store.meta.locales else store.meta.default_locale
+    """The locale the URL's ``lang`` chooses, as every page chooses it (no header: the
+    consumer's Accept-Language is not the reader's)."""
+    asked = (query.get("lang") or [""])[0] or None
+    return choose_locale(None, asked, store.meta.locales, store.meta.default_locale)
 
 
 def _describe(url: str, locales: Mapping[str, Locale], origin: str) -> tuple[str, str | None]:
@@ -146,7 +152,7 @@ async def get_oembed(
         Query(
             max_length=2048,
             description="The Fascia page to embed, at FASCIA_PUBLIC_URL.",
-            examples=[f"{EXAMPLE_ORIGIN}/v1/self-tests/muscular-minesweeper?variant=partner"],
+            examples=[f"{EXAMPLE_ORIGIN}{PREFIX}/self-tests/muscular-minesweeper?variant=partner"],
         ),
     ],
     format: Annotated[str, Query(max_length=16, description="Only `json`.")] = "json",

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.bundle.resources import SearchResults
+from api.bundle.urls import href
 from api.content.kinds import COLLECTIONS
 from api.routes.common import ContextDep, PagingDep, paged, problems
 
-router = APIRouter(prefix="/v1/search", tags=["search"])
+router = APIRouter(prefix=href("search"), tags=["search"])
 SearchKind = Enum("SearchKind", {name: name for name in COLLECTIONS}, type=str)  # type: ignore[misc]
 
 

@@ -13,6 +13,7 @@ from api.bundle.resources import (
     StepView,
     VariantView,
 )
+from api.bundle.urls import href
 from api.http.errors import NotFound
 from api.routes.common import (
     ContextDep,
@@ -24,7 +25,7 @@ from api.routes.common import (
     problems,
 )
 
-router = APIRouter(prefix="/v1/self-tests", tags=["self-tests"])
+router = APIRouter(prefix=href("self-tests"), tags=["self-tests"])
 SelfTestId = Annotated[str, id_path("muscular-minesweeper")]
 VariantQuery = Annotated[
     str | None,

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.bundle.feeds import CHANGES, MANIFEST, Change, ChangeFeed, Manifest, ManifestEntry
-from api.bundle.urls import href
+from api.bundle.urls import PREFIX, href
 from api.http.errors import UnknownVersion
 from api.routes.common import ContextDep, PagingDep, paged_links, problems
 
-router = APIRouter(prefix="/v1", tags=["sync"])
+router = APIRouter(prefix=PREFIX, tags=["sync"])
 VERSION_PATTERN = r"^[0-9a-f]{16}$"
 FIRST_RELEASE = "8a288f0fbd09a0a2"  # content/releases/: releases stay, so it is always valid
 

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.bundle.resources import WarningCollection, WarningView
+from api.bundle.urls import href
 from api.content.models import Severity, WarningKind
 from api.routes.common import ContextDep, PagingDep, id_path, id_query, paged, problems
 
-router = APIRouter(prefix="/v1/warnings", tags=["warnings"])
+router = APIRouter(prefix=href("warnings"), tags=["warnings"])
 
 
 @router.get(
