@@ -131,7 +131,11 @@ def create_app(settings: Settings | None = None) -> Fascia:
     app.state.quota = policy.quota
     app.state.access_log = policy.access_log
     app.state.negotiator = Negotiator(
-        meta.default_locale, meta.locales, frozenset(store.countries), settings.public_url
+        meta.default_locale,
+        meta.locales,
+        frozenset(store.countries),
+        settings.public_url,
+        settings.hosts,
     )
     app.state.responses = None
     if settings.response_cache_mb:

@@ -39,6 +39,17 @@ class Settings(BaseSettings):
             "and for the static export (else its links stay relative).",
         ),
     ] = None
+    allowed_hosts: Annotated[
+        tuple[str, ...],
+        NoDecode,
+        Field(
+            description="Host header values (`name:port`, comma-separated) whose own origin "
+            "handouts link with when `public_url` is unset; empty: the bind address, "
+            "`localhost`, `127.0.0.1` and `[::1]` on the bind port. Any other Host is answered "
+            "as the first of them, so a made-up Host neither reaches a link nor splits the "
+            "cache.",
+        ),
+    ] = ()
     content_dir: Annotated[
         Path, Field(description="Folder holding content/<locale>/<kind>/*.yaml.")
     ] = Path("content")
@@ -166,8 +177,24 @@ class Settings(BaseSettings):
         """The scheme, host and port of absolute URLs: ``public_url``, or where we listen."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """The allowed Host values, the canonical one first."""
+        if self.allowed_hosts:
+            return tuple(host.lower() for host in self.allowed_hosts)
+        bound = f"[{self.host}]" if ":" in self.host else self.host
+        names = dict.fromkeys(
+            n for n in (bound, "127.0.0.1", "localhost", "[::1]") if n not in ("0.0.0.0", "[::]")
+        )
+        return tuple(f"{name}:{self.port}" for name in names)
+
     @field_validator(
-        "api_key_digests", "cors_origins", "webhook_urls", "embed_frame_ancestors", mode="before"
+        "allowed_hosts",
+        "api_key_digests",
+        "cors_origins",
+        "webhook_urls",
+        "embed_frame_ancestors",
+        mode="before",
     )
     @classmethod
     def _comma_separated(cls, value: object) -> object:

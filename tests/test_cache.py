@@ -30,7 +30,7 @@ PDF_SAMPLE = {
     "/v1/self-tests/muscular-minesweeper/steps/5",
     "/v1/warnings",
 }
-BASE = "http://testserver"  # TestClient's own origin: handouts link from it
+BASE = "http://127.0.0.1:8000"  # the canonical host: TestClient sends one not allowed
 
 
 def compare(fast: TestClient, plain: TestClient, url: str, headers: dict[str, str]) -> int:
@@ -204,3 +204,19 @@ def test_every_304_is_its_200_less_the_headers_about_a_body(
     expected = {k: v for k, v in ok.headers.items() if k not in BODY_HEADERS | PER_REQUEST}
     got = {k: v for k, v in not_modified.headers.items() if k not in PER_REQUEST}
     assert got == expected
+
+
+def test_a_head_is_kept_as_its_get(app: FastAPI) -> None:
+    """A repeated HEAD renders nothing: its GET is kept on the first, and the next HEAD and GET
+    are lookups with the same headers."""
+    client = TestClient(create_app(Settings(bundle=BUNDLE)))
+    responses: Responses = client.app.state.responses  # type: ignore[attr-defined]
+    url = "/v1/self-tests/muscular-minesweeper/steps/3.md"
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert len(responses.entries) == 1
+    get = client.get(url)
+    assert len(responses.entries) == 1
+    assert int(head.headers["content-length"]) == len(get.content)
+    assert head.headers["etag"] == get.headers["etag"]

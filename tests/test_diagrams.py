@@ -14,7 +14,7 @@ from tests.test_loader import check_content, line_of, replace
 DIAGRAM = "diagrams/glutes-from-behind.yaml"
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 SVG = "{http://www.w3.org/2000/svg}"
-BASE = "http://testserver"  # handouts link absolutely, from the request's origin
+BASE = "http://127.0.0.1:8000"  # handouts link absolutely; TestClient's Host is not allowed
 PICTURES = [
     f"{SELF_TEST}.svg",
     f"{SELF_TEST}/steps/5.svg?variant=partner",

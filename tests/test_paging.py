@@ -61,7 +61,7 @@ def test_a_collection_that_fits_one_page_has_no_next_link(client: TestClient) ->
 
 def test_next_links_keep_the_filters_and_leave_out_the_language(client: TestClient) -> None:
     body = client.get("/v1/warnings?severity=stop&page_size=2&lang=es").json()
-    assert body["links"]["next"].startswith("/v1/warnings?severity=stop&page_size=2&cursor=")
+    assert body["links"]["next"].startswith("/v1/warnings?page_size=2&severity=stop&cursor=")
     second = client.get(body["links"]["next"] + "&lang=es").json()
     assert {item["severity"] for item in second["items"]} == {"stop"}
     assert second["items"][0]["translation"]["locale"] == "es"
@@ -106,3 +106,30 @@ def test_a_cursor_past_the_end_is_an_empty_last_page(client: TestClient) -> None
 
 def test_the_largest_page_size_is_accepted(client: TestClient) -> None:
     assert client.get("/v1/muscles?page_size=1000").status_code == 200
+
+
+def test_links_are_built_from_the_parsed_query_never_the_raw_one(client: TestClient) -> None:
+    """A crafted search cannot make the next link, or the Markdown handout's, leave the host:
+    raw, ``q=glute>,<//evil.example/`` would close the Link target and open one elsewhere."""
+    query = "q=glute>,<//evil.example/&page_size=1"
+    response = client.get(f"/v1/search?{query.replace('evil.example/', '')}")
+    assert response.status_code == 200
+    link = response.headers["link"]
+    assert link.startswith("</v1/search?page_size=1&q=glute%3E%2C%3C%2F%2F&cursor=")
+    assert link.count("<") == 1
+    assert link.count(">") == 1
+    assert response.json()["links"]["self"] == "/v1/search?page_size=1&q=glute%3E%2C%3C%2F%2F"
+    markdown = client.get(f"/v1/search.md?{query}").text
+    assert "evil.example" not in markdown.replace("evil.example%2F", "")
+    assert "<//" not in markdown
+
+
+def test_equal_queries_share_one_answer(client: TestClient) -> None:
+    """Whole numbers are compared as numbers, parameters in any order: one cache entry."""
+    answers = [
+        client.get(f"/v1/warnings?{query}")
+        for query in ("page_size=2&severity=stop", "severity=stop&page_size=002")
+    ]
+    assert answers[0].content == answers[1].content
+    assert answers[0].headers["etag"] == answers[1].headers["etag"]
+    assert answers[0].json()["links"]["self"] == "/v1/warnings?page_size=2&severity=stop"

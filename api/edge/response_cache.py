@@ -137,14 +137,21 @@ class ResponseCache:
         return key, if_none_match
 
     async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:
-        """Let the app answer; keep its 200 answer to a GET, so the next one is a lookup."""
+        """Let the app answer; keep its 200 answer to a GET (or a HEAD's GET), so the next one
+        is a lookup."""
         messages: list[Message] = []
+        head = scope["method"] == "HEAD"
 
         async def capture(message: Message) -> None:
             messages.append(message)
+            if head and message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = EMPTY_BODY  # the headers of the GET, without its body
             await send(message)
 
-        await self.app(scope, receive, capture if scope["method"] == "GET" else send)
+        # A HEAD is answered as its GET is, and its GET kept: repeating it renders nothing.
+        await self.app(dict(scope, method="GET") if head else scope, receive, capture)
         if len(messages) == 2 and messages[0]["status"] == 200:
             if _media_type(messages[0]) != key[2]:
                 # The app chose another representation (no picture of this item): another

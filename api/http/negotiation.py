@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import Scope
 
-from api.http.urls import public_base
+from api.http.urls import canonical_query, public_base
 
 LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"  # the ``lang`` parameter
 LANGUAGE_MAX_LENGTH = 35
@@ -169,7 +169,7 @@ def choose_country(header: str | None, explicit: str | None) -> str:
 
 
 def split_negotiated(query: str) -> tuple[str, str, str] | None:
-    """(``lang`` or "", ``region`` or "", the rest of the query as given).
+    """(``lang`` or "", ``region`` or "", the rest of the query in its canonical form).
 
     None when the app must judge the query itself: either parameter given twice or malformed
     (the app answers 422).
@@ -183,14 +183,8 @@ def split_negotiated(query: str) -> tuple[str, str, str] | None:
         return None
     if regions and not _COUNTRY.fullmatch(regions[0]):
         return None
-    return (langs[0] if langs else ""), (regions[0] if regions else ""), strip_negotiated(query)
-
-
-def strip_negotiated(query: str) -> str:
-    """The query without ``lang`` and ``region``: Content-Language says what they chose."""
-    return "&".join(
-        part for part in query.split("&") if part and part.split("=", 1)[0] not in NEGOTIATED
-    )
+    rest = canonical_query(query, NEGOTIATED)
+    return (langs[0] if langs else ""), (regions[0] if regions else ""), rest
 
 
 NEGOTIATED_KEY = "fascia.negotiated"  # where a request's ``Audience`` is kept once chosen
@@ -215,6 +209,7 @@ class Negotiator:
     locales: tuple[str, ...]
     countries: frozenset[str]  # the countries that have care advice of their own
     public_url: str | None
+    hosts: tuple[str, ...]  # allowed Host values, the canonical one first
     memo: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
 
     def audience(self, scope: Scope, lang: str | None, region: str | None) -> Audience:
@@ -233,6 +228,6 @@ class Negotiator:
             locale = choose_locale(accept_language, lang, self.locales, self.default_locale)
             country = choose_country(accept_language, region)
             chosen = self.memo[key] = (locale, country if country in self.countries else "")
-        audience = Audience(chosen[0], chosen[1], public_base(scope, self.public_url))
+        audience = Audience(chosen[0], chosen[1], public_base(scope, self.public_url, self.hosts))
         scope[NEGOTIATED_KEY] = audience
         return audience

@@ -1,27 +1,45 @@
-"""The absolute base URL that handouts link with, from the setting or the request."""
+"""The absolute base URL that handouts link with, and the canonical form of a query."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.types import Scope
 
 from api.http.inprocess import INTERNAL
 
-_HOST = re.compile(
-    r"(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?"
-)
 
-
-def public_base(scope: Scope, configured: str | None) -> str:
-    """``FASCIA_PUBLIC_URL`` when set, else the request's own scheme and Host; "" (links stay
-    relative) for in-process requests, such as the static export's, and a malformed Host."""
+def public_base(scope: Scope, configured: str | None, hosts: Sequence[str]) -> str:
+    """``FASCIA_PUBLIC_URL`` when set, else the request's own scheme and Host when the Host is
+    one of ``hosts`` (else the first of them); "" (links stay relative) for in-process requests,
+    such as the static export's."""
     if configured:
         return configured
     if scope.get(INTERNAL):
         return ""
     host = next((value for name, value in scope["headers"] if name == b"host"), b"")
-    text = host.decode("latin-1")
-    if not _HOST.fullmatch(text):
-        return ""
+    text = host.decode("latin-1").lower()
+    if text not in hosts:
+        text = hosts[0]
     return f"{scope['scheme']}://{text}{scope.get('root_path', '')}"
+
+
+# Query parameters whose value is a whole number: 07 and 7 are the same answer.
+INTEGER_PARAMETERS = frozenset({"page_size", "cursor"})
+_WHOLE = re.compile(r"[0-9]{1,15}")
+
+
+def canonical_query(query: str, drop: Collection[str] = ()) -> str:
+    """``query`` as the answer depends on it: parsed, without the parameters in ``drop``, in
+    name order, whole numbers without leading zeros, and percent-encoded again. Cache keys and
+    the links a response carries are both made from it, never from the raw query, so a crafted
+    value cannot split the cache or reach a link unencoded."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = sorted((name, _normal(name, value)) for name, value in pairs if name not in drop)
+    return urlencode(kept, quote_via=quote)
+
+
+def _normal(name: str, value: str) -> str:
+    return str(int(value)) if name in INTEGER_PARAMETERS and _WHOLE.fullmatch(value) else value

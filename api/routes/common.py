@@ -31,12 +31,13 @@ from api.http.negotiation import (
     COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
     LANGUAGE_PATTERN,
+    NEGOTIATED,
     SUFFIX_SCOPE_KEY,
     UNKNOWN_SUFFIX_KEY,
     Negotiator,
     choose_media_type,
-    strip_negotiated,
 )
+from api.http.urls import canonical_query
 from api.render import (
     REPRESENTATIONS,
     RenderContext,
@@ -316,19 +317,20 @@ def paged(
 
 
 def paged_links(context: Context, after: int | None) -> tuple[Links, str | None]:
-    """The links of a page (and its Link header): ``self`` is the request's path and query,
-    less ``lang`` and ``region``; ``next`` the same (suffix kept) with the cursor after position
-    ``after``, if given."""
-    url = context.request.url
-    query = canonical_query(url.query)
-    path = f"{url.path}?{query}" if query else url.path
+    """The links of a page (and its Link header): ``self`` is the request's path and canonical
+    query (parsed and encoded again, less ``lang`` and ``region``); ``next`` the same (suffix
+    kept) with the cursor after position ``after``, if given."""
+    request = context.request
+    query = canonical_query(request.url.query, NEGOTIATED)
+    path = request.url.path
+    self_link = f"{path}?{query}" if query else path
     if after is None:
-        return Links(self_=path), None
-    kept = "&".join(p for p in query.split("&") if p and not p.startswith(f"{CURSOR}="))
+        return Links(self_=self_link), None
+    kept = canonical_query(request.url.query, (*NEGOTIATED, CURSOR))
     # The next page in the same representation: a suffix URL's next page keeps its suffix.
-    requested = context.request.scope.get(REQUESTED_PATH_KEY) or url.path
+    requested = request.scope.get(REQUESTED_PATH_KEY) or path
     next_link = f"{requested}?{kept + '&' if kept else ''}{CURSOR}={cursor_for(after)}"
-    return Links(self_=path, next=next_link), f'<{next_link}>; rel="next"'
+    return Links(self_=self_link, next=next_link), f'<{next_link}>; rel="next"'
 
 
 def paged_list(
@@ -339,11 +341,6 @@ def paged_list(
     chosen = items[start : start + paging.size]
     more = start + paging.size < len(items)
     return paged(context, kind, chosen, start + paging.size - 1 if more else None, **fields)
-
-
-def canonical_query(query: str) -> str:
-    """The query without ``lang`` and ``region`` (Content-Language says them), as given."""
-    return strip_negotiated(query)
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -167,7 +167,7 @@ async def get_oembed(
         return problem_response(request, 501, detail)
     settings = request.app.state.settings
     # The address this request reached us at, as handouts link (the setting, if set).
-    origin = public_base(request.scope, settings.public_url) or settings.origin
+    origin = public_base(request.scope, settings.public_url, settings.hosts) or settings.origin
     try:
         title, page = _describe(url, request.app.state.locales, origin)
     except NotOurs as error:
