@@ -27,6 +27,7 @@ from api.http.etags import cache_control
 from api.http.negotiation import Negotiator
 from api.http.openapi import build_openapi
 from api.render import RenderContext
+from api.render.pool import shared_pool
 from api.routes import ROUTERS
 from api.routes.common import Locale
 from api.routes.docs import Docs
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     policy = _policy(settings, app.state.metrics)
     app.state.quota = policy.quota
     app.state.access_log = policy.access_log
+    app.state.render_pool = shared_pool(settings.render_processes, settings.render_queue)
     app.state.negotiator = Negotiator(
         meta.default_locale,
         meta.locales,

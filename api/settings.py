@@ -92,6 +92,25 @@ class Settings(BaseSettings):
             "so workers share its memory, each listening with SO_REUSEPORT.",
         ),
     ] = 1
+    render_processes: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=64,
+            description="Worker processes that typeset PDFs, off the event loop; 0 typesets "
+            "in the server's own thread (blocking it).",
+        ),
+    ] = 2
+    render_queue: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1000,
+            description="Distinct PDFs being typeset or waiting at once; past it a request for "
+            "another one is answered 503 with Retry-After. Requests for the same PDF wait for "
+            "one typesetting.",
+        ),
+    ] = 8
     api_key_digests: Annotated[
         tuple[str, ...],
         NoDecode,

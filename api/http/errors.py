@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException
 
 from api.bundle.urls import PREFIX
 from api.render.pdf import Unavailable
+from api.render.pool import Busy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 REQUESTED_PATH_KEY = "fascia.requested_path"  # the path before a suffix was taken off
@@ -107,7 +108,8 @@ ERROR_RESPONSES: dict[int, ErrorResponse] = {
     503: ErrorResponse(
         "ServiceUnavailable",
         "This server cannot make the representation asked for now (PDF without its system "
-        "libraries), or the quota store is unreachable and quotas fail closed.",
+        "libraries, or too many PDFs being typeset: Retry-After says when to try again), or "
+        "the quota store is unreachable and quotas fail closed.",
     ),
 }
 # Operations outside /v1 take no query: their 400 is the gateway's alone.
@@ -365,6 +367,15 @@ async def _unavailable(request: Request, error: Exception) -> Response:
     return problem_response(request, 503, str(error))
 
 
+async def _busy(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Busy)
+    detail = (
+        "Too many handouts are being typeset now; try again in "
+        f"{error.retry_after} s. The other representations are answered at once."
+    )
+    return problem_response(request, 503, detail, {"Retry-After": str(error.retry_after)})
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(request, 500, "Something went wrong on our side; it has been logged.")
@@ -388,4 +399,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(UnknownParameters, _unknown_parameters)
     app.add_exception_handler(Unavailable, _unavailable)
+    app.add_exception_handler(Busy, _busy)
     app.add_exception_handler(Exception, _unexpected)

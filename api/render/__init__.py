@@ -4,7 +4,8 @@ Adding a representation means adding a module here, a line to ``REPRESENTATIONS`
 in the OpenAPI document's table of suffix operations (``api.http.openapi.ALTERNATES``); no route
 changes. The first entry is the default. A module with a ``draws(view)`` function exists only for
 the views it returns True for (the picture, for what a diagram shows); for any other view it is
-not acceptable (406).
+not acceptable (406). A module with ``markup(view, context)`` and ``typeset(markup)`` is slow: the
+server typesets it in a worker process (``api.render.pool``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class Representation:
     # The views it can exist for (None: all); an item of these may still have none.
     views: tuple[type[BaseModel], ...] | None = None
     exported: bool = True  # written by the static export (PDFs are typeset on request only)
+    # A slow representation renders in two parts: ``markup`` (quick, on the event loop) and
+    # ``typeset`` (slow, in a worker process); ``render`` does both, for callers that may wait.
+    markup: Callable[[BaseModel, RenderContext], str] | None = None
+    typeset: Callable[[str], bytes] | None = None
 
     @property
     def partial(self) -> bool:
@@ -52,6 +57,8 @@ def _representation(module: ModuleType) -> Representation:
         getattr(module, "draws", lambda view: True),
         getattr(module, "VIEWS", None),
         getattr(module, "EXPORTED", True),
+        getattr(module, "markup", None),
+        getattr(module, "typeset", None),
     )
 
 

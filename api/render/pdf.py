@@ -28,10 +28,21 @@ class Unavailable(Exception):
 
 def render(view: BaseModel, context: RenderContext) -> bytes:
     """The view's handout as a PDF with its title, language and author set."""
+    return typeset(markup(view, context))
+
+
+def markup(view: BaseModel, context: RenderContext) -> str:
+    """The HTML handout to typeset (quick): what ``typeset`` needs, as a string a worker
+    process can be sent."""
     document = build_document(view, context)
-    markup = html.render_document(document).replace(
+    return html.render_document(document).replace(
         "<title>", f'<meta name="author" content="{AUTHOR}">\n<title>', 1
     )
+
+
+def typeset(markup: str) -> bytes:
+    """The PDF of ``markup`` (slow: seconds of CPU for a long handout). Run in a worker process
+    by the server (``api.render.pool``)."""
     pdf: bytes = _html_class()(string=markup, url_fetcher=_refuse).write_pdf()
     return pdf
 

@@ -27,7 +27,7 @@ async def list_actions(
     """All actions. `muscle` keeps the actions that muscle takes part in."""
     ctx.require("muscles", muscle, "muscle")
     page = ctx.page("actions", paging, muscle=muscle)
-    return paged(ctx, ActionCollection, page.items, page.after)
+    return await paged(ctx, ActionCollection, page.items, page.after)
 
 
 @router.get(
@@ -41,4 +41,4 @@ async def get_action(
     ctx: ContextDep, action_id: Annotated[str, id_path("hip-extension")]
 ) -> Response:
     """One action with the muscles doing it and the everyday movements that use it."""
-    return ctx.respond(ctx.item("actions", action_id))
+    return await ctx.respond(ctx.item("actions", action_id))

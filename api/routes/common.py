@@ -45,6 +45,7 @@ from api.render import (
     by_media_type,
     offered_for,
 )
+from api.render.pool import RenderPool
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
 CURSOR_PATTERN = r"^[0-9]{1,15}$"  # a position: far beyond any library, inside SQLite's integers
@@ -128,7 +129,7 @@ class Context:
             raise NotAcceptable(media_types, suffixes, detail=detail)
         raise NotAcceptable(media_types, suffixes, self.representation.suffix, detail)
 
-    def respond(self, view: BaseModel, link: str | None = None) -> Response:
+    async def respond(self, view: BaseModel, link: str | None = None) -> Response:
         """``view`` rendered in the negotiated representation, locale and region; 304 if
         unchanged."""
         representation = self._representation_for(view)
@@ -139,7 +140,12 @@ class Context:
             )
             language = f"{language}-{self.country}"
         render_context = replace(self.locale.render_context, base_url=self.base)
-        body = representation.render(view, render_context)
+        if representation.markup is not None and representation.typeset is not None:
+            pool: RenderPool = self.request.app.state.render_pool
+            markup = representation.markup(view, render_context)
+            body = await pool.run(representation.typeset, markup)
+        else:
+            body = representation.render(view, render_context)
         etag = etag_for(body)
         headers = {
             "Content-Type": representation.content_type,
@@ -302,7 +308,7 @@ PagingDep = Annotated[Paging, Depends(get_paging)]
 CURSOR = "cursor"
 
 
-def paged(
+async def paged(
     context: Context,
     kind: type[CollectionT],
     items: Sequence[Any],
@@ -313,7 +319,7 @@ def paged(
     page starts after, None on the last page. Links keep the query, less ``lang``."""
     links, link_header = paged_links(context, after)
     view = kind(items=tuple(items), count=len(items), links=links, **fields)
-    return context.respond(view, link_header)
+    return await context.respond(view, link_header)
 
 
 def paged_links(context: Context, after: int | None) -> tuple[Links, str | None]:
@@ -333,14 +339,14 @@ def paged_links(context: Context, after: int | None) -> tuple[Links, str | None]
     return Links(self_=self_link, next=next_link), f'<{next_link}>; rel="next"'
 
 
-def paged_list(
+async def paged_list(
     context: Context, kind: type[CollectionT], items: Sequence[Any], paging: Paging, **fields: Any
 ) -> Response:
     """``paged`` over a list that is already in memory (steps, locales): positions are indexes."""
     start = paging.after + 1
     chosen = items[start : start + paging.size]
     more = start + paging.size < len(items)
-    return paged(context, kind, chosen, start + paging.size - 1 if more else None, **fields)
+    return await paged(context, kind, chosen, start + paging.size - 1 if more else None, **fields)
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

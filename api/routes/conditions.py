@@ -22,7 +22,7 @@ router = APIRouter(prefix=href("conditions"), tags=["conditions"])
 async def list_conditions(ctx: ContextDep, paging: PagingDep) -> Response:
     """All conditions, by id, each with its red flags."""
     page = ctx.page("conditions", paging)
-    return paged(ctx, ConditionCollection, page.items, page.after)
+    return await paged(ctx, ConditionCollection, page.items, page.after)
 
 
 @router.get(
@@ -36,4 +36,4 @@ async def get_condition(
     ctx: ContextDep, condition_id: Annotated[str, id_path("low-back-pain")]
 ) -> Response:
     """One condition: sensations, triggers, why the glutes are suspects, remedies, red flags."""
-    return ctx.respond(ctx.item("conditions", condition_id))
+    return await ctx.respond(ctx.item("conditions", condition_id))

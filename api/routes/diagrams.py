@@ -22,7 +22,7 @@ router = APIRouter(prefix=href("diagrams"), tags=["diagrams"])
 async def list_diagrams(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every diagram with its shapes, by id."""
     page = ctx.page("diagrams", paging)
-    return paged(ctx, DiagramCollection, page.items, page.after)
+    return await paged(ctx, DiagramCollection, page.items, page.after)
 
 
 @router.get(
@@ -39,4 +39,4 @@ async def get_diagram(
     (SVG path data in a `width` by `height` box), colour, style and label. `.svg` (or `Accept:
     image/svg+xml`) draws it; a self-test, step, landmark or technique it shows draws it too,
     with what that resource names highlighted (`links.diagram`)."""
-    return ctx.respond(ctx.item("diagrams", diagram_id))
+    return await ctx.respond(ctx.item("diagrams", diagram_id))

@@ -47,7 +47,7 @@ async def export_content(ctx: ContextDep, paging: PagingDep) -> Response:
         links=links,
         **{export_field(name): items for name, items in sections.items()},
     )
-    return ctx.respond(view, link_header)
+    return await ctx.respond(view, link_header)
 
 
 def _kind_and_after(position: int) -> tuple[int, int]:

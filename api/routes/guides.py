@@ -22,7 +22,7 @@ router = APIRouter(prefix=href("guides"), tags=["guides"])
 async def list_guides(ctx: ContextDep, paging: PagingDep) -> Response:
     """All guides, by id."""
     page = ctx.page("guides", paging)
-    return paged(ctx, GuideCollection, page.items, page.after)
+    return await paged(ctx, GuideCollection, page.items, page.after)
 
 
 @router.get(
@@ -36,4 +36,4 @@ async def get_guide(
     ctx: ContextDep, guide_id: Annotated[str, id_path("glutes-and-low-back-pain")]
 ) -> Response:
     """One guide: sections in order, its disclaimer, and links to everything it uses."""
-    return ctx.respond(ctx.item("guides", guide_id))
+    return await ctx.respond(ctx.item("guides", guide_id))

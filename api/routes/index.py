@@ -21,7 +21,7 @@ LISTED = (*COLLECTIONS, "locales", "export", "manifest")
 )
 async def get_index(ctx: ContextDep) -> Response:
     """Links to every collection, with the locale and the version of the content served."""
-    return ctx.respond(
+    return await ctx.respond(
         ApiIndex(
             content_version=ctx.store.meta.version,
             locale=ctx.locale.name,

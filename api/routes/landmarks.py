@@ -37,7 +37,7 @@ async def list_landmarks(
     page = ctx.page(
         "landmarks", paging, kind=kind, diagram_colour=diagram_colour, avoid_pressure=avoid
     )
-    return paged(ctx, LandmarkCollection, page.items, page.after)
+    return await paged(ctx, LandmarkCollection, page.items, page.after)
 
 
 @router.get(
@@ -51,4 +51,4 @@ async def get_landmark(
     ctx: ContextDep, landmark_id: Annotated[str, id_path("sciatic-nerve")]
 ) -> Response:
     """One landmark: how to find it, its colour in the diagram and whether to avoid pressing it."""
-    return ctx.respond(ctx.item("landmarks", landmark_id))
+    return await ctx.respond(ctx.item("landmarks", landmark_id))

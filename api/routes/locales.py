@@ -20,4 +20,4 @@ router = APIRouter(prefix=href("locales"), tags=["locales"])
 async def list_locales(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every locale with how much is translated; what is missing is served in English."""
     locales = ctx.store.meta.locale_summaries
-    return paged_list(ctx, LocaleCollection, locales, paging)
+    return await paged_list(ctx, LocaleCollection, locales, paging)

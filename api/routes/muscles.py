@@ -27,7 +27,7 @@ async def list_muscles(
     """All muscles, largest first. `action` keeps the muscles that perform that action."""
     ctx.require("actions", action, "action")
     page = ctx.page("muscles", paging, action=action)
-    return paged(ctx, MuscleCollection, page.items, page.after)
+    return await paged(ctx, MuscleCollection, page.items, page.after)
 
 
 @router.get(
@@ -41,4 +41,4 @@ async def get_muscle(
     ctx: ContextDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]
 ) -> Response:
     """One muscle with its actions, relations (such as the iliotibial tract) and ontology codes."""
-    return ctx.respond(ctx.item("muscles", muscle_id))
+    return await ctx.respond(ctx.item("muscles", muscle_id))

@@ -23,7 +23,7 @@ async def list_regions(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every region with its countries and its emergency and urgent-care advice, by id; the
     `default` region (no countries) is for readers whose country is unknown."""
     page = ctx.page("regions", paging)
-    return paged(ctx, RegionCollection, page.items, page.after)
+    return await paged(ctx, RegionCollection, page.items, page.after)
 
 
 @router.get(
@@ -35,4 +35,4 @@ async def list_regions(ctx: ContextDep, paging: PagingDep) -> Response:
 )
 async def get_region(ctx: ContextDep, region_id: Annotated[str, id_path("gb")]) -> Response:
     """One region: its countries and what a red flag tells its readers to do."""
-    return ctx.respond(ctx.item("regions", region_id))
+    return await ctx.respond(ctx.item("regions", region_id))

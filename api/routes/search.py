@@ -42,4 +42,4 @@ async def search_content(
     rest (shortest text first). Paged like every collection."""
     collection = None if kind is None else kind.value
     hits, after = ctx.store.search(ctx.locale.name, q, collection, paging.after, paging.size)
-    return paged(ctx, SearchResults, hits, after, query=q)
+    return await paged(ctx, SearchResults, hits, after, query=q)

@@ -63,7 +63,7 @@ async def list_self_tests(
     """All self-tests, whole. `condition` keeps the ones that help check for that condition."""
     ctx.require("conditions", condition, "condition")
     page = ctx.page("self-tests", paging, condition=condition)
-    return paged(ctx, SelfTestCollection, page.items, page.after)
+    return await paged(ctx, SelfTestCollection, page.items, page.after)
 
 
 @router.get(
@@ -89,7 +89,7 @@ async def get_self_test(
         self_test = self_test.model_copy(
             update={"variants": _variants(self_test, variant), "advice": advice, "links": links}
         )
-    return ctx.respond(self_test)
+    return await ctx.respond(self_test)
 
 
 @router.get(
@@ -105,7 +105,7 @@ async def list_steps(
     """The steps in order, variant by variant; `variant` keeps one variant's steps."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
     steps = [step for chosen in _variants(self_test, variant) for step in chosen.steps]
-    return paged_list(ctx, StepCollection, steps, paging)
+    return await paged_list(ctx, StepCollection, steps, paging)
 
 
 @router.get(
@@ -128,4 +128,4 @@ async def get_step(
     if number > len(chosen.steps):
         which = f"{number} in variant '{chosen.id}' of '{self_test.id}'"
         raise NotFound("step", which, allowed_range=(1, len(chosen.steps)))
-    return ctx.respond(chosen.steps[number - 1])
+    return await ctx.respond(chosen.steps[number - 1])

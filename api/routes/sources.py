@@ -22,7 +22,7 @@ router = APIRouter(prefix=href("sources"), tags=["sources"])
 async def list_sources(ctx: ContextDep, paging: PagingDep) -> Response:
     """Every cited source, by id."""
     page = ctx.page("sources", paging)
-    return paged(ctx, SourceCollection, page.items, page.after)
+    return await paged(ctx, SourceCollection, page.items, page.after)
 
 
 @router.get(
@@ -34,4 +34,4 @@ async def list_sources(ctx: ContextDep, paging: PagingDep) -> Response:
 )
 async def get_source(ctx: ContextDep, source_id: Annotated[str, id_path("nice-ng59")]) -> Response:
     """One source: its title, publisher, address and what it is cited for."""
-    return ctx.respond(ctx.item("sources", source_id))
+    return await ctx.respond(ctx.item("sources", source_id))

@@ -36,7 +36,7 @@ async def get_manifest(ctx: ContextDep, paging: PagingDep) -> Response:
         content_version=ctx.store.meta.version,
         locale=ctx.locale.name,
     )
-    return ctx.respond(view, link_header)
+    return await ctx.respond(view, link_header)
 
 
 @router.get(
@@ -82,4 +82,4 @@ async def list_changes(
         content_version=meta.version,
         locale=ctx.locale.name,
     )
-    return ctx.respond(view, link_header)
+    return await ctx.respond(view, link_header)

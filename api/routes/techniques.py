@@ -22,7 +22,7 @@ router = APIRouter(prefix=href("techniques"), tags=["techniques"])
 async def list_techniques(ctx: ContextDep, paging: PagingDep) -> Response:
     """All techniques, by id."""
     page = ctx.page("techniques", paging)
-    return paged(ctx, TechniqueCollection, page.items, page.after)
+    return await paged(ctx, TechniqueCollection, page.items, page.after)
 
 
 @router.get(
@@ -36,4 +36,4 @@ async def get_technique(
     ctx: ContextDep, technique_id: Annotated[str, id_path("slow-arc-sweep")]
 ) -> Response:
     """One technique and how to do it."""
-    return ctx.respond(ctx.item("techniques", technique_id))
+    return await ctx.respond(ctx.item("techniques", technique_id))

@@ -33,7 +33,7 @@ async def list_warnings(
     ctx.require("conditions", condition, "condition")
     filters = {"severity": severity, "kind": kind, "self_test": self_test, "condition": condition}
     page = ctx.page("warnings", paging, **filters)
-    return paged(ctx, WarningCollection, page.items, page.after)
+    return await paged(ctx, WarningCollection, page.items, page.after)
 
 
 @router.get(
@@ -47,4 +47,4 @@ async def get_warning(
     ctx: ContextDep, warning_id: Annotated[str, id_path("sciatic-nerve-electric-sensation")]
 ) -> Response:
     """One warning: its severity, the sign to watch for, what to do, and where it applies."""
-    return ctx.respond(ctx.item("warnings", warning_id))
+    return await ctx.respond(ctx.item("warnings", warning_id))

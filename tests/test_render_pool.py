@@ -1,0 +1,64 @@
+"""PDFs are typeset off the event loop, once per distinct PDF, with a bounded queue."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx2
+
+from api import Settings, create_app
+from api.render.pool import RenderPool
+from tests.conftest import BUNDLE
+
+STEP = "/v1/self-tests/muscular-minesweeper/steps/{}.pdf"
+CHEAP = "/v1/muscles/gluteus-maximus"
+
+
+def client_for(processes: int, queue: int) -> tuple[httpx2.AsyncClient, RenderPool]:
+    settings = Settings(
+        bundle=BUNDLE, render_processes=processes, render_queue=queue, response_cache_mb=0
+    )
+    app = create_app(settings)
+    transport = httpx2.ASGITransport(app=app)
+    client = httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000")
+    return client, app.state.render_pool
+
+
+def test_a_pdf_flood_leaves_other_requests_answered_and_is_bounded() -> None:
+    async def scenario() -> None:
+        client, pool = client_for(1, 2)
+        async with client:
+            warm = await client.get(STEP.format(1))  # the worker has started and imported
+            assert warm.status_code == 200
+            pdfs = [asyncio.create_task(client.get(STEP.format(n))) for n in (2, 3)]
+            while pool.in_flight < 2:
+                await asyncio.sleep(0.001)
+            # While both are typeset, the loop answers cheap requests...
+            for _ in range(20):
+                assert (await client.get(CHEAP)).status_code == 200
+            assert not all(task.done() for task in pdfs)
+            # ...and refuses a third distinct PDF at once, saying when to come back.
+            refused = await client.get(STEP.format(4))
+            assert refused.status_code == 503
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert int(refused.headers["retry-after"]) >= 1
+            answers = await asyncio.gather(*pdfs)
+            assert [a.status_code for a in answers] == [200, 200]
+            assert all(a.content.startswith(b"%PDF-") for a in answers)
+            assert pool.in_flight == 0
+            assert (await client.get(STEP.format(4))).status_code == 200  # room again
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))  # bounded, whatever happens
+
+
+def test_the_same_pdf_asked_at_once_is_typeset_once() -> None:
+    async def scenario() -> None:
+        client, pool = client_for(1, 1)  # room for one render: the others must join it
+        async with client:
+            asked = [asyncio.create_task(client.get(STEP.format(5))) for _ in range(4)]
+            answers = await asyncio.gather(*asked)
+            assert [a.status_code for a in answers] == [200] * 4
+            assert len({a.content for a in answers}) == 1
+            assert pool.in_flight == 0
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))  # bounded, whatever happens
