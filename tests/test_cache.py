@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
+
+import brotli  # type: ignore[import-untyped]
 import pytest
+import zstandard
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.edge.response_cache import Responses, content_paths
+from api.http.codings import choose_coding
 from api.http.etags import BODY_HEADERS
 from api.render import REPRESENTATIONS
 from tests.conftest import BUNDLE
@@ -35,7 +40,7 @@ BASE = "http://127.0.0.1:8000"  # the canonical host: TestClient sends one not a
 
 def compare(fast: TestClient, plain: TestClient, url: str, headers: dict[str, str]) -> int:
     """The cached app's answer equals the uncached one's; its status."""
-    headers = {**headers, "X-Request-ID": "same-for-both"}
+    headers = {"Accept-Encoding": "identity", **headers, "X-Request-ID": "same-for-both"}
     expected, actual = plain.get(url, headers=headers), fast.get(url, headers=headers)
     assert (actual.status_code, actual.content) == (expected.status_code, expected.content), url
     assert actual.headers.items() == expected.headers.items(), url
@@ -58,7 +63,7 @@ def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
             for locale in ("en", "es"):
                 url = f"{path}?{query}&lang={locale}" if query else f"{path}?lang={locale}"
                 status = compare(fresh, plain, url, {"Accept": media_type})
-                key = (path, query, media_type, locale, "", False, BASE)
+                key = (path, query, media_type, locale, "", False, BASE, "identity")
                 cached = responses.get(key)
                 assert (cached is not None) == (status == 200), key  # errors are not kept
                 compare(fresh, plain, url, {"Accept": media_type})
@@ -144,7 +149,16 @@ def test_the_cache_stays_within_its_size_and_drops_the_least_recently_used() -> 
     client = TestClient(app)
     responses: Responses = app.state.responses
     client.get("/v1/warnings?severity=caution")
-    kept = ("/v1/warnings", "severity=caution", "application/json", "en", "", False, BASE)
+    kept = (
+        "/v1/warnings",
+        "severity=caution",
+        "application/json",
+        "en",
+        "",
+        False,
+        BASE,
+        "identity",
+    )
     assert responses.get(kept) is not None
     for index in range(400):
         client.get(f"/v1/warnings.html?page_size={index + 1}")
@@ -212,11 +226,78 @@ def test_a_head_is_kept_as_its_get(app: FastAPI) -> None:
     client = TestClient(create_app(Settings(bundle=BUNDLE)))
     responses: Responses = client.app.state.responses  # type: ignore[attr-defined]
     url = "/v1/self-tests/muscular-minesweeper/steps/3.md"
-    head = client.head(url)
+    plain = {"Accept-Encoding": "identity"}
+    head = client.head(url, headers=plain)
     assert head.status_code == 200
     assert head.content == b""
     assert len(responses.entries) == 1
-    get = client.get(url)
+    get = client.get(url, headers=plain)
     assert len(responses.entries) == 1
     assert int(head.headers["content-length"]) == len(get.content)
     assert head.headers["etag"] == get.headers["etag"]
+
+
+CODED = [
+    "/v1/self-tests/muscular-minesweeper",
+    "/v1/self-tests/muscular-minesweeper/steps/5.html",
+    "/v1/warnings.md?page_size=3",
+    "/v1/export",
+    "/v1/diagrams/glutes-from-behind.svg",
+    "/embed/self-tests/muscular-minesweeper/steps/2",
+]
+
+
+def raw(client: TestClient, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and the bytes on the wire (not decoded)."""
+    with client.stream("GET", url, headers=headers) as response:
+        return response.status_code, dict(response.headers), b"".join(response.iter_raw())
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip"])
+def test_each_coding_decodes_to_the_identity_bytes_with_its_own_etag(coding: str) -> None:
+    client = TestClient(create_app(Settings(bundle=BUNDLE)))
+    decoders = {
+        "br": brotli.decompress,
+        "zstd": lambda b: zstandard.ZstdDecompressor().decompressobj().decompress(b),
+        "gzip": gzip.decompress,
+    }
+    for url in CODED:
+        _, plain_headers, plain = raw(client, url, {"Accept-Encoding": "identity"})
+        status, headers, body = raw(client, url, {"Accept-Encoding": f"{coding}, identity;q=0.5"})
+        assert status == 200
+        assert headers["content-encoding"] == coding, url
+        assert "Accept-Encoding" in headers["vary"]
+        assert "Accept-Encoding" in plain_headers["vary"]
+        assert int(headers["content-length"]) == len(body) < len(plain) * 0.6, url
+        assert decoders[coding](body) == plain, url
+        assert headers["etag"] == plain_headers["etag"][:-1] + f'-{coding}"'
+        again = client.get(
+            url, headers={"Accept-Encoding": coding, "If-None-Match": headers["etag"]}
+        )
+        assert again.status_code == 304, url
+        assert again.headers["etag"] == headers["etag"]
+        assert "content-encoding" not in again.headers
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("", "identity"),
+        ("gzip, deflate", "gzip"),
+        ("gzip, deflate, br, zstd", "br"),
+        ("br;q=0.1, gzip;q=0.9", "gzip"),
+        ("gzip;q=0.5, identity", "identity"),
+        ("*", "br"),
+        ("*;q=0", "identity"),  # nothing acceptable: identity, never a 406
+        ("gzip;q=0", "identity"),
+        ("x-unknown", "identity"),
+    ],
+)
+def test_accept_encoding_is_negotiated_with_q_values(header: str, expected: str) -> None:
+    assert choose_coding(header) == expected
+
+
+def test_pictures_of_little_and_pdfs_are_sent_as_they_are(client: TestClient) -> None:
+    for url in ("/v1/self-tests/muscular-minesweeper/steps/5.pdf", "/v1/locales"):
+        _, headers, _ = raw(client, url, {"Accept-Encoding": "br, gzip"})
+        assert "content-encoding" not in headers, url

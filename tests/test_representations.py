@@ -54,7 +54,7 @@ def get(client: TestClient, path: str, media_type: str, locale: str) -> Any:
     assert response.status_code == 200, response.text
     assert response.headers["content-language"] == locale
     assert response.headers["content-type"].split(";")[0] == media_type
-    assert response.headers["vary"] == "Accept, Accept-Language"
+    assert response.headers["vary"] == "Accept, Accept-Language, Accept-Encoding"
     return response
 
 
@@ -139,7 +139,7 @@ def test_suffix_url_equals_accept(client: TestClient, path: str, suffix: str) ->
     by_accept = client.get(path, headers={"Accept": media_type})
     assert by_suffix.status_code == 200
     assert by_suffix.content == by_accept.content
-    assert by_suffix.headers["vary"] == "Accept-Language"
+    assert by_suffix.headers["vary"] == "Accept-Language, Accept-Encoding"
 
 
 def test_unacceptable_accept_is_406_listing_what_is(client: TestClient) -> None:

@@ -23,15 +23,24 @@ from api.bundle.store import Store
 from api.bundle.urls import PREFIX, href
 from api.content.kinds import COLLECTIONS
 from api.edge.rewrite import split_suffix
+from api.http.codings import (
+    IDENTITY,
+    choose_coding,
+    coded_etag,
+    compress,
+    worth_compressing,
+)
 from api.http.etags import BODY_HEADERS, none_match
 from api.http.negotiation import Negotiator, choose_media_type, split_negotiated
 from api.render import MEDIA_TYPES
 from api.render.embedpage import EMBED_PATH_PREFIX
+from api.render.html import MEDIA_TYPE as EMBED_MEDIA_TYPE
 
 # Path, query less lang and region, media type, locale, the country whose care advice was served
 # ("" for the default region), and whether a URL suffix chose the representation (its answer
-# says Vary and links to its next page differently), and the base URL handouts link with.
-Key = tuple[str, str, str, str, str, bool, str]
+# says Vary and links to its next page differently), the base URL handouts link with, and the
+# content coding of the body (``identity``, or the coding it was compressed with).
+Key = tuple[str, str, str, str, str, bool, str, str]
 NEGOTIATION_LIMIT = 1024  # distinct Accept values remembered
 ENTRY_OVERHEAD = 1024  # bytes an entry costs beyond its body and headers (objects, dict slot)
 
@@ -55,6 +64,7 @@ class Responses:
     entries: OrderedDict[Key, Cached] = field(default_factory=OrderedDict)
     size: int = 0
     media_types: dict[bytes, str | None] = field(default_factory=dict)
+    codings: dict[bytes, str] = field(default_factory=dict)
 
     def get(self, key: Key) -> Cached | None:
         found = self.entries.get(key)
@@ -73,6 +83,13 @@ class Responses:
         while self.size > self.capacity:
             _, dropped = self.entries.popitem(last=False)
             self.size -= dropped.size
+
+    def coding(self, accept_encoding: bytes) -> str:
+        if accept_encoding not in self.codings:
+            if len(self.codings) >= NEGOTIATION_LIMIT:
+                self.codings.clear()
+            self.codings[accept_encoding] = choose_coding(accept_encoding.decode("latin-1"))
+        return self.codings[accept_encoding]
 
     def media_type(self, accept: bytes) -> str | None:
         if accept not in self.media_types:
@@ -98,11 +115,12 @@ class ResponseCache:
         if request is None:
             await self.app(scope, receive, send)
             return
-        key, if_none_match = request
-        cached = self.responses.get(key)
+        key, if_none_match, coding = request
+        cached = self._lookup(key, coding)
         if cached is None:
-            await self._through(scope, receive, send, key)
-            return
+            cached = await self._through(scope, receive, send, key, coding)
+            if cached is None:
+                return  # the app's answer, not kept, was sent as it came
         if if_none_match and none_match(if_none_match.decode("latin-1"), cached.etag):
             await send(cached.not_modified)
             await send(EMPTY_BODY)
@@ -110,8 +128,28 @@ class ResponseCache:
         await send(cached.start)
         await send(EMPTY_BODY if scope["method"] == "HEAD" else cached.body)
 
-    def _request(self, scope: Scope) -> tuple[Key, bytes] | None:
-        """The cache key and If-None-Match."""
+    def _lookup(self, key: Key, coding: str) -> Cached | None:
+        """The entry for ``key`` in ``coding``, compressed from the identity one if need be."""
+        coded = self.responses.get((*key[:-1], coding))
+        if coded is not None or coding == IDENTITY:
+            return coded
+        plain = self.responses.get(key)
+        return None if plain is None else self._compressed(key, plain, coding)
+
+    def _compressed(self, key: Key, plain: Cached, coding: str) -> Cached:
+        """``plain`` in ``coding``, kept; ``plain`` itself (kept under the coded key too) when
+        compressing gains nothing."""
+        body: bytes = plain.body["body"]
+        coded = plain
+        if worth_compressing(body, _media_type(plain.start)):
+            compressed = compress(body, coding)
+            if len(compressed) < len(body):
+                coded = coded_entry(plain, compressed, coding)
+        self.responses.remember((*key[:-1], coding), coded)
+        return coded
+
+    def _request(self, scope: Scope) -> tuple[Key, bytes, str] | None:
+        """The cache key (identity coding), If-None-Match, and the coding to answer in."""
         path, representation = split_suffix(scope["path"])
         if not path.startswith(CACHED_PREFIXES):
             return None
@@ -126,40 +164,60 @@ class ResponseCache:
                 found[name] = value
         accept = found.get(b"accept", b"")
         if_none_match = found.get(b"if-none-match", b"")
-        media_type = (
-            representation.media_type if representation else self.responses.media_type(accept)
-        )
+        if path.startswith(EMBED_PATH_PREFIX):
+            media_type: str | None = EMBED_MEDIA_TYPE  # a page, whatever Accept says
+        elif representation is not None:
+            media_type = representation.media_type
+        else:
+            media_type = self.responses.media_type(accept)
         if media_type is None:
             return None  # the app answers 406
+        coding = self.responses.coding(found.get(b"accept-encoding", b""))
         audience = self.negotiator.audience(scope, lang or None, region or None)
         by_suffix = representation is not None
-        key = (path, rest, media_type, audience.locale, audience.country, by_suffix, audience.base)
-        return key, if_none_match
+        key = (
+            path,
+            rest,
+            media_type,
+            audience.locale,
+            audience.country,
+            by_suffix,
+            audience.base,
+            IDENTITY,
+        )
+        return key, if_none_match, coding
 
-    async def _through(self, scope: Scope, receive: Receive, send: Send, key: Key) -> None:
-        """Let the app answer; keep its 200 answer to a GET (or a HEAD's GET), so the next one
-        is a lookup."""
+    async def _through(
+        self, scope: Scope, receive: Receive, send: Send, key: Key, coding: str
+    ) -> Cached | None:
+        """Let the app answer a GET (a HEAD too: its GET is kept, so repeating it renders
+        nothing). A 200 is kept and returned, to be answered in ``coding``; anything else is
+        sent as the app sent it (headers only for a HEAD), and None returned."""
         messages: list[Message] = []
-        head = scope["method"] == "HEAD"
 
         async def capture(message: Message) -> None:
             messages.append(message)
-            if head and message["type"] == "http.response.body":
-                if message.get("more_body", False):
-                    return
-                message = EMPTY_BODY  # the headers of the GET, without its body
-            await send(message)
 
-        # A HEAD is answered as its GET is, and its GET kept: repeating it renders nothing.
+        head = scope["method"] == "HEAD"
         await self.app(dict(scope, method="GET") if head else scope, receive, capture)
-        if len(messages) == 2 and messages[0]["status"] == 200:
-            if _media_type(messages[0]) != key[2]:
-                # The app chose another representation (no picture of this item): another
-                # Accept with the same key's first choice may get a 406, so keep nothing.
-                return
+        if (
+            len(messages) == 2
+            and messages[0]["status"] == 200
+            # The app may choose another representation (no picture of this item): another
+            # Accept with the same key's first choice may get a 406, so keep nothing.
+            and _media_type(messages[0]) == key[2]
+        ):
             cached = cache_entry(messages[0], messages[1])
             if cached is not None:
                 self.responses.remember(key, cached)
+                return cached if coding == IDENTITY else self._compressed(key, cached, coding)
+        for message in messages:
+            if head and message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    continue
+                message = EMPTY_BODY  # noqa: PLW2901 - the headers of the GET, not its body
+            await send(message)
+        return None
 
 
 CACHED_PREFIXES = (PREFIX, EMBED_PATH_PREFIX)  # content, and the pages for iframes
@@ -173,7 +231,7 @@ def _media_type(start: Message) -> str:
 
 
 EMPTY_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}
-_NEGOTIATED = frozenset({b"accept", b"if-none-match"})
+_NEGOTIATED = frozenset({b"accept", b"accept-encoding", b"if-none-match"})
 
 
 def cache_entry(start: Message, body: Message) -> Cached | None:
@@ -192,6 +250,22 @@ def cache_entry(start: Message, body: Message) -> Cached | None:
         start={"type": "http.response.start", "status": 200, "headers": headers},
         not_modified=_not_modified(headers),
         body={"type": "http.response.body", "body": body["body"], "more_body": False},
+        size=size,
+    )
+
+
+def coded_entry(plain: Cached, body: bytes, coding: str) -> Cached:
+    """``plain``'s answer with ``body``, its bytes in ``coding``."""
+    etag = coded_etag(plain.etag, coding)
+    replaced = {b"content-length": str(len(body)).encode(), b"etag": etag.encode()}
+    headers = tuple((k, replaced.get(k, v)) for k, v in plain.start["headers"])
+    headers += ((b"content-encoding", coding.encode()),)
+    size = len(body) + sum(len(k) + len(v) for k, v in headers) * 2 + ENTRY_OVERHEAD
+    return Cached(
+        etag=etag,
+        start={"type": "http.response.start", "status": 200, "headers": headers},
+        not_modified=_not_modified(headers),
+        body={"type": "http.response.body", "body": body, "more_body": False},
         size=size,
     )
 

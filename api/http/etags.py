@@ -37,7 +37,9 @@ def none_match(header: str | None, etag: str) -> bool:
 
 
 # What a 304 leaves out of its 200's headers: those about a body it does not have.
-BODY_HEADERS = frozenset({"content-type", "content-length", "content-security-policy"})
+BODY_HEADERS = frozenset(
+    {"content-type", "content-length", "content-encoding", "content-security-policy"}
+)
 
 
 @dataclass(frozen=True)

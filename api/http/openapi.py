@@ -117,13 +117,14 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "examples": ["es"]},
     },
     "Vary": {
-        "description": "`Accept, Accept-Language`; only `Accept-Language` on a URL with a "
-        "representation suffix.",
+        "description": "`Accept, Accept-Language, Accept-Encoding`; without `Accept` on a URL "
+        "with a representation suffix.",
         "schema": {"type": "string"},
     },
     "ETag": {
-        "description": "Strong entity tag derived from the bytes of this representation; send "
-        "it back in If-None-Match to revalidate.",
+        "description": "Strong entity tag derived from the bytes of this representation (a "
+        'compressed body has its own: `"<tag>-gzip"`); send it back in If-None-Match to '
+        "revalidate.",
         "schema": {"type": "string"},
     },
     "Cache-Control": {

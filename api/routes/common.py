@@ -218,13 +218,13 @@ async def get_context(
     if forced is not None:
         if forced.partial and forced not in offered:
             raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
-        vary = "Accept-Language"
+        vary = "Accept-Language, Accept-Encoding"
         return Context(request, chosen, country, forced, True, vary, if_none_match, base)
     media_type = choose_media_type(request.headers.get("accept"), media_types)
     if media_type is None:
         raise NotAcceptable(media_types, suffixes)
     representation = by_media_type(media_type)
-    vary = "Accept, Accept-Language"
+    vary = "Accept, Accept-Language, Accept-Encoding"
     return Context(request, chosen, country, representation, False, vary, if_none_match, base)
 
 
