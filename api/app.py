@@ -190,7 +190,9 @@ def _policy(settings: Settings, metrics: Metrics) -> Policy:
         )
     any_origin = "*" in settings.cors_origins
     origins = None if any_origin else frozenset(o.encode() for o in settings.cors_origins)
-    return Policy(keys, quota, Cors(origins), AccessLog() if settings.access_log else None)
+    token = settings.metrics_token.encode() if settings.metrics_token else None
+    log = AccessLog() if settings.access_log else None
+    return Policy(keys, quota, Cors(origins), log, settings.public_embeds, token)
 
 
 def _render_context(store: Store, locale: str) -> RenderContext:

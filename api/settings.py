@@ -119,6 +119,31 @@ class Settings(BaseSettings):
             "empty: no key needed. `python -m api new-key` makes a key and its digest."
         ),
     ] = ()
+    public_embeds: Annotated[
+        bool,
+        Field(
+            description="With API keys on, leave the embed pages (`/embed/*`), the web "
+            "component's script (`/v1/embed*`) and `/oembed` open to anyone (an iframe cannot "
+            "send a key); off, they need a key and count against the quota like `/v1`.",
+        ),
+    ] = False
+    metrics_token: Annotated[
+        str | None,
+        Field(
+            pattern=r"^[0-9a-f]{64}$",
+            description="SHA-256 hex digest of the bearer token `/metrics` requires "
+            "(`Authorization: Bearer <token>`). Unset: an API key when keys are on, else open.",
+        ),
+    ] = None
+    trusted_proxies: Annotated[
+        tuple[str, ...],
+        NoDecode,
+        Field(
+            description="Addresses (comma-separated; `*`: any) whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed: the client address quotas count and logs show. "
+            "Empty: the connection's own address, whatever the headers say.",
+        ),
+    ] = ()
     api_key_header: Annotated[str, Field(description="Header carrying the API key.")] = "X-API-Key"
     rate_limit: Annotated[
         str | None,
@@ -209,6 +234,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "allowed_hosts",
+        "trusted_proxies",
         "api_key_digests",
         "cors_origins",
         "webhook_urls",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -33,9 +35,50 @@ def test_right_key_is_let_through(keyed: TestClient) -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/openapi.json"])
-def test_health_and_metrics_stay_open(keyed: TestClient, path: str) -> None:
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/openapi.json", "/docs"])
+def test_health_and_the_reference_stay_open(keyed: TestClient, path: str) -> None:
     assert keyed.get(path).status_code == 200
+
+
+SIDE_DOORS = [
+    "/embed/self-tests/muscular-minesweeper",
+    "/embed/self-tests/muscular-minesweeper/steps/2",
+    "/v1/embed.js",
+    "/v1/embed",
+    "/oembed?url=http%3A%2F%2F127.0.0.1%3A8000%2Fv1%2Fself-tests%2Fmuscular-minesweeper",
+    "/metrics",
+]
+
+
+@pytest.mark.parametrize("path", SIDE_DOORS)
+def test_no_side_doors_with_keys_on(keyed: TestClient, path: str) -> None:
+    """The pages, script and oEmbed that show the content, and the metrics, need a key too."""
+    refused = keyed.get(path)
+    assert refused.status_code == 401, path
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert keyed.get(path, headers={"X-API-Key": KEY}).status_code == 200, path
+
+
+@pytest.mark.parametrize("path", SIDE_DOORS[:-1])
+def test_embeds_can_be_made_public_on_purpose(path: str) -> None:
+    settings = Settings(bundle=BUNDLE, api_key_digests=(DIGEST,), public_embeds=True)
+    client = TestClient(create_app(settings))
+    assert client.get(path).status_code == 200, path
+    assert client.get("/v1/self-tests/muscular-minesweeper").status_code == 401
+    assert client.get("/metrics").status_code == 401
+
+
+def test_metrics_behind_a_bearer_token() -> None:
+    token = "scraper-secret-token"
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    client = TestClient(create_app(Settings(bundle=BUNDLE, metrics_token=digest)))
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {token}"}):
+        refused = client.get("/metrics", headers=headers)
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"] == 'Bearer realm="metrics"'
+    answered = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+    assert answered.status_code == 200
+    assert b"fascia_requests_total" in answered.content
 
 
 def test_preflight_needs_no_key(keyed: TestClient) -> None:

@@ -177,3 +177,17 @@ def test_sigterm_lets_in_flight_requests_finish() -> None:
     assert outcomes.count("ok") > 50
     assert "truncated" not in outcomes
     assert "bad" not in outcomes
+
+
+@pytest.mark.parametrize(("trusted", "expected"), [("", 429), ("127.0.0.1", 200)])
+def test_forwarded_for_is_believed_only_from_trusted_proxies(trusted: str, expected: int) -> None:
+    """A client that names a new X-Forwarded-For each time is still one client to the quota,
+    unless it is a trusted proxy."""
+    port = free_port()
+    env = {"FASCIA_RATE_LIMIT": "2/minute", "FASCIA_TRUSTED_PROXIES": trusted}
+    with fascia(port, env):
+        base = f"http://127.0.0.1:{port}"
+        statuses = [
+            _get(base, "/v1/muscles", {"X-Forwarded-For": f"203.0.113.{n}"})[0] for n in range(3)
+        ]
+    assert statuses == [200, 200, expected]

@@ -9,6 +9,8 @@ app's own errors.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import re
 import secrets
@@ -41,6 +43,7 @@ from api.http.errors import (
 )
 from api.http.inprocess import INTERNAL
 
+EMBED_PATHS = (f"{PREFIX}/embed", "/embed/", "/oembed")  # the script, the pages, oEmbed
 _REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -52,6 +55,15 @@ class Policy:
     quota: Quota | None
     cors: Cors
     access_log: AccessLog | None
+    public_embeds: bool = False  # with keys on, the embed pages, script and oEmbed stay open
+    metrics_token: bytes | None = None  # SHA-256 hex digest of the bearer token for /metrics
+
+    def guards(self, path: str) -> bool:
+        """Whether keys and quotas apply to ``path``: the API, and what embeds it unless made
+        public on purpose."""
+        if path.startswith(EMBED_PATHS):
+            return not self.public_embeds
+        return path.startswith(PREFIX)
 
 
 class Refusal(Exception):
@@ -120,15 +132,30 @@ class Gateway:
             raise Refusal(405, detail, [(b"allow", ALLOWED_METHODS.encode())])
         path = scope["path"]
         if path == "/metrics":
+            await self._admit_scraper(scope)
             body = self.metrics.exposition()
             send.extra = []  # for the scraper, not for browsers
             await _respond(send, 200, METRICS_CONTENT_TYPE.encode(), body, ())
             return
-        if (self.policy.keys or self.policy.quota) and path.startswith(PREFIX):
+        if (self.policy.keys or self.policy.quota) and self.policy.guards(path):
             send.extra = send.extra + await self._admit(scope)
         await self.app(scope, receive, send)
 
-    async def _admit(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+    async def _admit_scraper(self, scope: Scope) -> None:
+        """/metrics: the bearer token when one is set, else an API key when keys are on."""
+        token = self.policy.metrics_token
+        if token is None:
+            if self.policy.keys is not None:
+                await self._admit(scope, count=False)
+            return
+        presented = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
+        scheme, _, credentials = presented.partition(b" ")
+        candidate = hashlib.sha256(credentials.strip()).hexdigest().encode()
+        if scheme.lower() != b"bearer" or not hmac.compare_digest(candidate, token):
+            detail = "The metrics need the bearer token (Authorization: Bearer <token>)."
+            raise Refusal(401, detail, [(b"www-authenticate", b'Bearer realm="metrics"')])
+
+    async def _admit(self, scope: Scope, count: bool = True) -> list[tuple[bytes, bytes]]:
         """Check the API key and the quota; the quota headers to add to the response."""
         identity = scope["client"][0] if scope.get("client") else "unknown"
         keys = self.policy.keys
@@ -141,7 +168,7 @@ class Gateway:
                 detail = f"A valid API key is required in the {name} header."
                 raise Refusal(401, detail, [(b"www-authenticate", challenge)])
             identity = digest
-        if self.policy.quota is None:
+        if self.policy.quota is None or not count:
             return []
         try:
             verdict = await self.policy.quota.check(identity)

@@ -106,6 +106,9 @@ def _run(app: Fascia, settings: Settings, reuse_port: bool) -> int:
         access_log=False,  # the gateway writes the access log
         server_header=False,
         timeout_graceful_shutdown=10,
+        # X-Forwarded-For only from the proxies named: anyone else would pick their own address.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
     )
     server = DrainingServer(config, drain)
     # uvicorn stops gracefully on SIGTERM or SIGINT, then raises the signal again for the handler
