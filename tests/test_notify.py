@@ -15,7 +15,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from api.__main__ import main
-from api.ops.notify import deliver, sign
+from api.ops.notify import Delivery, deliver, sign
 from tests.releases import RETIRED, WARNING, Releases
 
 SECRET = "whsec_" + base64.b64encode(b"fascia-test-secret-32-bytes-long").decode()
@@ -34,13 +34,19 @@ class Receiver:
 
 @pytest.fixture
 def receiver() -> Iterator[tuple[Receiver, str]]:
-    state = Receiver({"/ok": 0, "/flaky": 2, "/down": 10**6})
+    state = Receiver({"/ok": 0, "/flaky": 2, "/down": 10**6, "/moved": 0})
     verifier = Webhook(SECRET)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["content-length"]))
             state.calls[self.path] = state.calls.get(self.path, 0) + 1
+            if self.path == "/moved":  # elsewhere: a signed request must not follow
+                self.send_response(302)
+                self.send_header("location", "/ok")
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
             try:
                 payload = verifier.verify(body, dict(self.headers.items()))
             except WebhookVerificationError as error:
@@ -148,3 +154,21 @@ def test_notify_with_nothing_changed_sends_nothing(
     _configure(monkeypatch, releases, ["http://127.0.0.1:9/never"])
     assert main(["notify", "--since", releases.second]) == 0
     assert "nothing changed" in capsys.readouterr().out
+
+
+def test_a_redirecting_subscriber_is_a_failure_not_followed(
+    receiver: tuple[Receiver, str],
+) -> None:
+    state, base = receiver
+    (delivery,) = deliver((f"{base}/moved",), {"x": 1}, SECRET, attempts=2, backoff=0, timeout=5)
+    assert delivery.error == "HTTP 302 (a redirect: not followed)"
+    assert state.calls == {"/moved": 2}  # nothing reached /ok
+
+
+def test_printed_urls_hide_passwords_and_tokens() -> None:
+    url = "https://hook:s3cret@cms.example:8443/hooks/fascia?token=abc123#x"
+    delivery = Delivery(url, 1, None)
+    assert str(delivery) == "delivered to https://cms.example:8443/hooks/fascia?… (attempt 1)"
+    failed = str(Delivery(url, 3, "HTTP 500"))
+    assert "s3cret" not in failed
+    assert "abc123" not in failed

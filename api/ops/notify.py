@@ -5,7 +5,9 @@ Each delivery is signed as the Standard Webhooks specification asks: headers ``w
 ``webhook-signature`` (``v1,`` + base64 of HMAC-SHA256 over ``id.timestamp.body``, keyed with
 the base64 secret after ``whsec_``). A subscriber that does not answer 2xx is tried again after
 ``backoff``, twice that, and so on, up to ``attempts`` tries; the report says, per subscriber,
-how it went.
+how it went. Redirects are not followed (a 3xx is a failed attempt: a subscriber's redirect must
+not send a signed request elsewhere), and URLs are printed without their user, password or
+query, which often hold tokens.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hmac
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,9 +43,30 @@ class Delivery:
     error: str | None  # None: delivered
 
     def __str__(self) -> str:
+        url = redact(self.url)
         if self.error is None:
-            return f"delivered to {self.url} (attempt {self.attempts})"
-        return f"FAILED for {self.url} after {self.attempts} attempt(s): {self.error}"
+            return f"delivered to {url} (attempt {self.attempts})"
+        return f"FAILED for {url} after {self.attempts} attempt(s): {self.error}"
+
+
+def redact(url: str) -> str:
+    """``url`` without user, password, query or fragment: safe to print."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    hidden = "?…" if parts.query else ""
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", "")) + hidden
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx answer is the subscriber's answer: an HTTPError, never a request elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def change_event(store: Store, since: str) -> dict[str, Any] | None:
@@ -121,12 +145,14 @@ def _deliver_one(
         }
         request = urllib.request.Request(url, body, headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with _OPENER.open(request, timeout=timeout) as response:
                 if 200 <= response.status < 300:
                     return Delivery(url, attempt, None)
                 error = f"HTTP {response.status}"
         except urllib.error.HTTPError as failure:
             error = f"HTTP {failure.code}"
+            if 300 <= failure.code < 400:
+                error += " (a redirect: not followed)"
         except (OSError, ValueError) as failure:
             error = str(getattr(failure, "reason", failure))
     return Delivery(url, attempts, error)
