@@ -119,6 +119,15 @@ class Settings(BaseSettings):
             "empty: no key needed. `python -m api new-key` makes a key and its digest."
         ),
     ] = ()
+    header_timeout: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=300,
+            description="Seconds a client may take to send a request's line and headers (and "
+            "a new connection its first byte); slower ones get 408 and are closed.",
+        ),
+    ] = 10.0
     public_embeds: Annotated[
         bool,
         Field(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import importlib
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -191,3 +193,50 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(trusted: str, expec
             _get(base, "/v1/muscles", {"X-Forwarded-For": f"203.0.113.{n}"})[0] for n in range(3)
         ]
     assert statuses == [200, 200, expected]
+
+
+def _address(base: str) -> tuple[str, int]:
+    host, port = base.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def test_a_huge_header_is_refused_while_it_is_read(server: tuple[str, Path]) -> None:
+    """64 MB of header: refused with 431 long before it is all sent; others are unaffected."""
+    base, _ = server
+    chunk = b"a" * 65536
+    sent = 0
+    started = time.perf_counter()
+    with socket.create_connection(_address(base), timeout=5) as connection:
+        connection.sendall(b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        try:
+            while sent < 64 * 2**20:
+                connection.sendall(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            answer = connection.recv(4096)
+        refused_after = time.perf_counter() - started
+        assert _get(base, "/v1/muscles")[0] == 200  # while the other connection is refused
+    assert sent < 16 * 2**20, sent
+    assert refused_after < 1.0, refused_after
+    if answer:  # the 431 may be lost when the client is still sending as the server closes
+        assert answer.startswith(b"HTTP/1.1 431 "), answer[:80]
+
+
+def test_slow_headers_and_silent_connections_are_closed() -> None:
+    port = free_port()
+    with fascia(port, {"FASCIA_HEADER_TIMEOUT": "0.5"}):
+        address = ("127.0.0.1", port)
+        with (
+            socket.create_connection(address, timeout=5) as slow,
+            socket.create_connection(address, timeout=5) as silent,
+        ):
+            started = time.perf_counter()
+            slow.sendall(b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            assert slow.recv(4096).startswith(b"HTTP/1.1 408 ")
+            assert silent.recv(4096).startswith(b"HTTP/1.1 408 ")
+            assert slow.recv(4096) == b""  # closed
+            assert time.perf_counter() - started < 3
+        assert _get(f"http://127.0.0.1:{port}", "/v1")[0] == 200  # a prompt client is served

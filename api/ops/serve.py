@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.app import Fascia, create_app
 from api.edge import logs
+from api.ops.protocol import GuardedHttpTools
 from api.settings import Settings
 
 DRAIN_SECONDS = 5.0
@@ -95,10 +96,16 @@ class DrainingServer(uvicorn.Server):
         await super().shutdown()
 
 
+KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
+
+
 def _run(app: Fascia, settings: Settings, reuse_port: bool) -> int:
     drain = Drain(app)
+    GuardedHttpTools.header_timeout = settings.header_timeout
     config = uvicorn.Config(
         drain,
+        http=GuardedHttpTools,  # header size and time limits while reading
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -1,0 +1,94 @@
+"""uvicorn's httptools protocol with limits enforced while reading, not after.
+
+The app refuses more than 16 KB of headers (431), but only once uvicorn has read them whole: a
+64 MB header would be read into memory first, and a client sending its headers a byte at a time
+would hold its connection forever. Here a connection is refused while it reads:
+
+* more than ``HEAD_LIMIT`` bytes arrive before a request's headers are complete: 431, closed;
+* a request's headers (or, on a new connection, its first byte) take longer than
+  ``header_timeout`` seconds (``FASCIA_HEADER_TIMEOUT``): 408, closed.
+
+Idle keep-alive connections are closed by uvicorn after ``timeout_keep_alive`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from api.http.errors import MAX_HEADER_BYTES, MAX_URL, PROBLEM_MEDIA_TYPE
+
+# Bytes read while a request's head is incomplete. Larger than the app's own limits (the app
+# answers those with a precise problem) and than one read from the socket, so pipelined requests
+# in one read are never mistaken for one huge head.
+HEAD_LIMIT = 1024 * 1024
+assert HEAD_LIMIT > 4 * (MAX_URL + MAX_HEADER_BYTES)
+
+
+class GuardedHttpTools(HttpToolsProtocol):
+    header_timeout: float = 10.0  # set from the settings by api.ops.serve
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes = 0
+        self._in_head = True
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_head and self._head_timer is None:
+            self._arm()
+        super().data_received(data)
+        if self._in_head and not self.transport.is_closing():
+            self._head_bytes += len(data)
+            if self._head_bytes > HEAD_LIMIT:
+                detail = f"The request line and headers are over {HEAD_LIMIT} bytes."
+                self._refuse(431, "Request Header Fields Too Large", detail)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._head_bytes = 0
+        self._disarm()
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head = True  # the next request's head: its timer starts with its first byte
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._head_timer = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _too_slow(self) -> None:
+        self._head_timer = None
+        waiting = self._head_bytes or self.cycle is None  # a head begun, or nothing yet
+        if self._in_head and waiting and not self.transport.is_closing():
+            detail = f"The request's headers took longer than {self.header_timeout:g} s."
+            self._refuse(408, "Request Timeout", detail)
+
+    def _refuse(self, status: int, title: str, detail: str) -> None:
+        """A problem, then the connection closed: nothing more is read from it."""
+        body = json.dumps(
+            {"type": "about:blank", "title": title, "status": status, "detail": detail}
+        )
+        head = (
+            f"HTTP/1.1 {status} {title}\r\ncontent-type: {PROBLEM_MEDIA_TYPE}\r\n"
+            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        )
+        self.transport.write(head.encode() + body.encode())
+        self.transport.close()
