@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,3 +113,35 @@ def test_quota_is_counted_per_key() -> None:
     first = [client.get("/v1", headers={"X-API-Key": KEY}).status_code for _ in range(3)]
     second = client.get("/v1", headers={"X-API-Key": other_key}).status_code
     assert (first, second) == ([200, 200, 429], 200)
+
+
+def content_examples(document: dict[str, Any]) -> list[str]:
+    found = []
+    for path, item in document["paths"].items():
+        for status, response in item["get"]["responses"].items():
+            for media_type, media in response.get("content", {}).items():
+                if "example" in media:
+                    found.append(f"{path} {status} {media_type}")
+    for name, response in document["components"]["responses"].items():
+        for media_type, media in response.get("content", {}).items():
+            if "example" in media and media_type != "application/problem+json":
+                found.append(f"{name} {media_type}")
+    return found
+
+
+def test_with_keys_on_the_open_document_carries_no_content(keyed: TestClient) -> None:
+    """The document is open to anyone; with keys on, it shows no answer cut from the content."""
+    assert (
+        len(
+            content_examples(
+                TestClient(create_app(Settings(bundle=BUNDLE))).get("/openapi.json").json()
+            )
+        )
+        > 30
+    )
+    document = keyed.get("/openapi.json").json()
+    assert content_examples(document) == []
+    assert (
+        "example"
+        in document["components"]["responses"]["NotFound"]["content"]["application/problem+json"]
+    )

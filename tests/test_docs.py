@@ -4,10 +4,13 @@ error, and "Try it out" answered by the same origin."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
+import brotli  # type: ignore[import-untyped]
 import pytest
+import zstandard
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
@@ -74,6 +77,40 @@ def test_the_page_and_the_document_are_revalidated_with_etags(
     assert again.status_code == 304
     assert again.headers["etag"] == response.headers["etag"]
     assert "content-security-policy" not in again.headers
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip"])
+def test_the_page_its_assets_and_the_document_are_compressed(
+    client: TestClient, coding: str
+) -> None:
+    page = client.get("/docs", headers={"Accept-Encoding": "identity"}).text
+    assets = re.findall(r'(?:src|href)="(/docs/[^"]+)"', page)
+    assert len(assets) >= 2
+    small = client.get("/docs", headers={"Accept-Encoding": coding})
+    assert "content-encoding" not in small.headers  # a small page gains nothing
+    large = [path for path in assets if "swagger-ui" in path]  # the project's own are tiny
+    assert len(large) == 2
+    for path in ["/openapi.json", *large]:
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        with client.stream("GET", path, headers={"Accept-Encoding": coding}) as coded:
+            raw = b"".join(coded.iter_raw())
+            headers = coded.headers
+        assert headers["content-encoding"] == coding, path
+        assert headers["vary"] == "Accept-Encoding"
+        assert len(raw) < len(plain.content) / 2, path
+        assert DECODE[coding](raw) == plain.content, path
+        assert headers["etag"] != plain.headers["etag"]
+        again = client.get(
+            path, headers={"Accept-Encoding": coding, "If-None-Match": headers["etag"]}
+        )
+        assert again.status_code == 304, path
+
+
+DECODE = {
+    "br": brotli.decompress,
+    "zstd": lambda body: zstandard.ZstdDecompressor().decompressobj().decompress(body),
+    "gzip": gzip.decompress,
+}
 
 
 def test_the_gateway_still_polices_the_docs(client: TestClient) -> None:

@@ -327,6 +327,22 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     return {"spec": schema, "examples": examples}
 
 
+def without_content_examples(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` without the example answers cut from the content: what a server with API
+    keys publishes, since its document is open to anyone (the error examples stay)."""
+    public = copy.deepcopy(document)
+    for item in public["paths"].values():
+        for response in item["get"]["responses"].values():
+            for media in response.get("content", {}).values():
+                media.pop("example", None)
+    for response in public["components"]["responses"].values():
+        if not response.get("description", "").startswith("Not Modified"):
+            for media_type, media in response.get("content", {}).items():
+                if media_type != PROBLEM_MEDIA_TYPE:
+                    media.pop("example", None)
+    return public
+
+
 def render_openapi(app: FastAPI) -> str:
     """The document as committed under openapi/: stable formatting, newline at the end."""
     return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"

@@ -25,7 +25,9 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from api.http.codings import IDENTITY, choose_coding, coded_etag, compress, worth_compressing
 from api.http.etags import Asset, conditional
+from api.http.openapi import without_content_examples
 
 STATIC = Path(__file__).parent.parent / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -85,7 +87,7 @@ IfNoneMatch = Annotated[str | None, Header()]
 async def docs_page(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     docs: Docs = request.app.state.docs
     control: str = request.app.state.page_cache_control
-    return _answer(docs.page, control, if_none_match, DOCS_POLICY)
+    return _answer(request, docs.page, control, if_none_match, DOCS_POLICY)
 
 
 @router.get("/docs/{name}")
@@ -94,7 +96,7 @@ async def docs_asset(request: Request, name: str, if_none_match: IfNoneMatch = N
     asset = docs.assets.get(name)
     if asset is None:
         raise HTTPException(404)  # a problem, like any unknown path
-    return _answer(asset, IMMUTABLE, if_none_match)
+    return _answer(request, asset, IMMUTABLE, if_none_match)
 
 
 @router.get("/openapi.json")
@@ -102,16 +104,44 @@ async def openapi_document(request: Request, if_none_match: IfNoneMatch = None) 
     state = request.app.state
     if getattr(state, "openapi_asset", None) is None:
         document: dict[str, Any] = request.app.openapi()
+        if state.settings.api_key_digests:  # the content is behind keys; the document is not
+            document = without_content_examples(document)
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
         state.openapi_asset = Asset.of(body, "application/json")
-    return _answer(state.openapi_asset, state.page_cache_control, if_none_match)
+    return _answer(request, state.openapi_asset, state.page_cache_control, if_none_match)
 
 
 def _answer(
-    asset: Asset, cache_control: str, if_none_match: str | None, policy: str | None = None
+    request: Request,
+    asset: Asset,
+    cache_control: str,
+    if_none_match: str | None,
+    policy: str | None = None,
 ) -> Response:
-    headers = {"Content-Type": asset.content_type, "ETag": asset.etag}
+    """``asset`` in the coding Accept-Encoding prefers (compressed once, then kept)."""
+    coding = choose_coding(request.headers.get("accept-encoding", ""))
+    coded = _coded(asset, coding)
+    headers = {"Content-Type": asset.content_type, "ETag": coded.etag}
     headers["Cache-Control"] = cache_control
+    headers["Vary"] = "Accept-Encoding"
+    if coded is not asset:
+        headers["Content-Encoding"] = coding
     if policy is not None:
         headers["Content-Security-Policy"] = policy
-    return conditional(asset.body, headers, if_none_match)
+    return conditional(coded.body, headers, if_none_match)
+
+
+_CODED: dict[tuple[str, str], Asset] = {}  # by the identity ETag and coding: a few assets
+
+
+def _coded(asset: Asset, coding: str) -> Asset:
+    """``asset`` compressed with ``coding``, or itself when that gains nothing."""
+    if coding == IDENTITY or not worth_compressing(asset.body, asset.content_type):
+        return asset
+    key = (asset.etag, coding)
+    coded = _CODED.get(key)
+    if coded is None:
+        body = compress(asset.body, coding)
+        coded = Asset(body, asset.content_type, coded_etag(asset.etag, coding))
+        _CODED[key] = coded if len(body) < len(asset.body) else asset
+    return _CODED[key]
