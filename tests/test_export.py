@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,4 +70,11 @@ def test_nginx_serves_the_same_bytes_for_every_path(public: TestClient, tmp_path
             language = {"Accept-Language": f"{locale};q=1"}
             body, got = fetch(f"{base}{path}{SUFFIXES[media_type]}", language)
             assert body == expected, (path, media_type, locale)
-            assert got["vary"] == "Accept-Language"
+            assert got["vary"] == answer.headers["vary"].removeprefix("Accept, ")
+            assert got["vary"] == "Accept-Language, Accept-Encoding"
+            if len(expected) >= 1024:  # its gzip, written beside it
+                gzipped, got = fetch(
+                    f"{base}{path}?lang={locale}", {"Accept": media_type, "Accept-Encoding": "gzip"}
+                )
+                assert got["content-encoding"] == "gzip", path
+                assert gzip.decompress(gzipped) == expected, path

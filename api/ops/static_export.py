@@ -4,11 +4,13 @@ Layout: ``DIR/<locale>/<path><suffix>``, e.g. ``DIR/es/v1/muscles/gluteus-maximu
 per content path, representation and locale (responses that need a query, such as
 ``?variant=ball`` or a page after the first, stay with the app). ``DIR/nginx/fascia.conf`` maps
 ``Accept`` and ``Accept-Language`` (first preference) or ``?lang=`` onto those files with the same
-content types and caching headers as the app.
+content types and caching headers as the app. Each file worth compressing has its gzip beside it
+(``FILE.gz``), which nginx sends to clients that accept gzip (``gzip_static``).
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ from starlette.types import ASGIApp
 from api.bundle.store import Store
 from api.bundle.urls import PREFIX
 from api.edge.response_cache import content_paths
+from api.http.codings import worth_compressing
 from api.http.inprocess import get_all
 from api.render import REPRESENTATIONS
 
@@ -49,8 +52,8 @@ map $args $fascia_static {{
     "~^lang=[A-Za-z0-9-]*$" 1;
 }}
 map $uri $fascia_vary {{
-    default "Accept, Accept-Language";
-    ~\\.({suffix_names})$ "Accept-Language";
+    default "Accept, Accept-Language, Accept-Encoding";
+    ~\\.({suffix_names})$ "Accept-Language, Accept-Encoding";
 }}
 
 server {{
@@ -69,6 +72,7 @@ server {{
         add_header Content-Language $fascia_locale always;
         add_header Vary $fascia_vary always;
         add_header Fascia-Content-Version "{version}" always;
+        gzip_static on;  # FILE.gz beside FILE, written by the export, for Accept-Encoding: gzip
         if ($fascia_static = 0) {{
             return 404;
         }}
@@ -113,6 +117,10 @@ def export(app: ASGIApp, store: Store, directory: Path, cache_control: str, list
             target = directory / locale / f"{path.lstrip('/')}{representation.suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body["body"])
+            if worth_compressing(body["body"], representation.media_type):
+                target.with_name(target.name + ".gz").write_bytes(
+                    gzip.compress(body["body"], compresslevel=9, mtime=0)
+                )
             written += 1
         if progress:
             done = start + len(batch)
