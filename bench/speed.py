@@ -11,12 +11,15 @@ seconds apart on the same machine. Prints a table; exits non-zero only if a tool
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -25,11 +28,15 @@ from pathlib import Path
 
 from tests.servers import ROOT, fascia, free_port, nginx, redis
 
-SCENARIOS = {
-    "small item (muscle, 3 KB)": "/v1/muscles/gluteus-maximus",
-    "full self-test (147 KB)": "/v1/self-tests/muscular-minesweeper",
-    "304 revalidation": "/v1/muscles/gluteus-maximus",
-    "collection (muscles)": "/v1/muscles",
+SELF_TEST = "/v1/self-tests/muscular-minesweeper"
+COMPRESSED = {"Accept-Encoding": "br, gzip"}  # nginx answers gzip (gzip_static), Fascia br
+SCENARIOS: dict[str, tuple[str, dict[str, str]]] = {
+    "small item (muscle, 3 KB)": ("/v1/muscles/gluteus-maximus", {}),
+    "full self-test (453 KB)": (SELF_TEST, {}),
+    "full self-test, br/gzip": (SELF_TEST, COMPRESSED),
+    "304 revalidation": ("/v1/muscles/gluteus-maximus", {}),
+    "304 of the self-test, br/gzip": (SELF_TEST, COMPRESSED),
+    "collection (muscles)": ("/v1/muscles", {}),
 }
 CONNECTIONS = 32
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -43,8 +50,8 @@ class Run:
     errors: int
 
 
-def wrk(url: str, seconds: int, headers: dict[str, str]) -> Run:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url]
+def wrk(url: str, seconds: int, headers: dict[str, str], connections: int = CONNECTIONS) -> Run:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -64,8 +71,9 @@ def _percentile(output: str, label: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def etag(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
+def etag(url: str, headers: dict[str, str] | None = None) -> str:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=5) as response:
         return str(response.headers["ETag"])
 
 
@@ -107,17 +115,19 @@ def servers(work: Path) -> Iterator[dict[str, tuple[str, int]]]:
         }
 
 
-def measure(seconds: int, rounds: int, scenarios: dict[str, str]) -> list[list[str]]:
+def measure(
+    seconds: int, rounds: int, scenarios: dict[str, tuple[str, dict[str, str]]]
+) -> list[list[str]]:
     rows = []
     with tempfile.TemporaryDirectory() as folder, servers(Path(folder)) as targets:
         startup = float(targets.pop("startup")[0])
-        for scenario, path in scenarios.items():
+        for scenario, (path, asked) in scenarios.items():
             results: dict[str, list[Run]] = {name: [] for name in targets}
             for _ in range(rounds):
                 for name, (base, _pid) in targets.items():
-                    headers = {}
+                    headers = dict(asked)
                     if scenario.startswith("304"):
-                        headers["If-None-Match"] = etag(base + path)
+                        headers["If-None-Match"] = etag(base + path, asked)
                     results[name].append(wrk(base + path, seconds, headers))
             rows += _rows(scenario, results)
         rss = rss_mb(targets["fascia"][1])
@@ -218,6 +228,116 @@ def with_access_log(seconds: int, path: str) -> list[str]:
     ]
 
 
+PDF_CLIENTS = 4
+MIXED_CONNECTIONS = 16
+
+
+def mixed_load(seconds: int, rounds: int, path: str) -> list[list[str]]:
+    """A cheap cached GET at 16 connections alone, then while 4 clients loop over distinct,
+    never cached PDFs (each a new page size of the warnings): the PDFs are typeset in worker
+    processes, so the cheap GET should keep at least 0.7x its throughput and at most 2x its p99."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    alone: list[Run] = []
+    loaded: list[Run] = []
+    pdfs = {"answered": 0, "busy": 0}
+    sizes = itertools.count()  # each PDF asked once: a new page size or language
+    with fascia(port):
+        wrk(base + path, 1, {})  # warm
+        for _ in range(rounds):
+            alone.append(wrk(base + path, seconds, {}, MIXED_CONNECTIONS))
+            stop = threading.Event()
+            threads = [
+                threading.Thread(target=_flood, args=(base, sizes, stop, pdfs))
+                for _ in range(PDF_CLIENTS)
+            ]
+            for thread in threads:
+                thread.start()
+            time.sleep(1)  # the flood is under way
+            loaded.append(wrk(base + path, seconds, {}, MIXED_CONNECTIONS))
+            stop.set()
+            for thread in threads:
+                thread.join()
+    rate_alone = statistics.median(r.requests_per_second for r in alone)
+    rate_loaded = statistics.median(r.requests_per_second for r in loaded)
+    p99_alone = statistics.median(r.p99_ms for r in alone)
+    p99_loaded = statistics.median(r.p99_ms for r in loaded)
+    note = (
+        f"{rate_loaded / rate_alone:.2f}x req/s (target >= 0.7x), "
+        f"{p99_loaded / p99_alone:.2f}x p99 (target <= 2x); "
+        f"{pdfs['answered']} PDFs typeset, {pdfs['busy']} answered 503"
+    )
+    return [
+        _row("small item, -c16, alone", alone, ""),
+        _row(f"small item, -c16, {PDF_CLIENTS} PDF clients", loaded, note),
+    ]
+
+
+_COUNT_LOCK = threading.Lock()
+
+
+def _flood(base: str, sizes: Iterator[int], stop: threading.Event, pdfs: dict[str, int]) -> None:
+    """Ask for never-cached PDFs, one after another, until ``stop``."""
+    while not stop.is_set():
+        with _COUNT_LOCK:
+            n = next(sizes)
+        lang = ("en", "es")[n // 1000 % 2]
+        url = f"{base}/v1/warnings.pdf?page_size={n % 1000 + 1}&lang={lang}"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+            outcome = "answered"
+        except urllib.error.HTTPError as error:
+            outcome = "busy" if error.code == 503 else "answered"
+        with _COUNT_LOCK:
+            pdfs[outcome] += 1
+
+
+def _row(scenario: str, runs: list[Run], note: str) -> list[str]:
+    return [
+        scenario,
+        "fascia",
+        f"{statistics.median(r.requests_per_second for r in runs):,.0f}",
+        f"{statistics.median(r.p50_ms for r in runs):.2f}",
+        f"{statistics.median(r.p99_ms for r in runs):.2f}",
+        "",
+        note + (f" errors {sum(r.errors for r in runs)}" if any(r.errors for r in runs) else ""),
+    ]
+
+
+WIRE = {
+    "self-test (JSON)": SELF_TEST,
+    "a step (HTML)": f"{SELF_TEST}/steps/5.html",
+    "collection page (warnings, Markdown)": "/v1/warnings.md",
+    "export (JSON, first page)": "/v1/export",
+}
+
+
+def wire_bytes() -> list[list[str]]:
+    """Bytes on the wire per coding for a few representative responses, from a live server."""
+    port = free_port()
+    rows = []
+    with fascia(port):
+        for name, path in WIRE.items():
+            sizes = []
+            for coding in ("identity", "gzip", "br", "zstd"):
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": coding}
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    sizes.append(len(response.read()))
+            rows.append([name, *(f"{size:,}" for size in sizes)])
+    return rows
+
+
+def print_bytes_table(rows: list[list[str]]) -> None:
+    header = ["response", "identity", "gzip", "br", "zstd"]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    print("bytes on the wire by Accept-Encoding")
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
 def print_table(rows: list[list[str]]) -> None:
     header = ["scenario", "server", "requests/s", "p50 ms", "p99 ms", "vs nginx", "note"]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -234,14 +354,15 @@ def main() -> int:
     scenarios = dict(SCENARIOS)
     if args.smoke:
         args.seconds, args.rounds = 1, 1
-        scenarios = {k: v for k, v in SCENARIOS.items() if k.startswith(("small", "304"))}
+        scenarios = {k: v for k, v in SCENARIOS.items() if k.startswith(("small", "304 rev"))}
     started = time.perf_counter()
     rows = measure(args.seconds, args.rounds, scenarios)
     if not args.smoke:
-        small = SCENARIOS["small item (muscle, 3 KB)"]
+        small = SCENARIOS["small item (muscle, 3 KB)"][0]
         rows.append(with_access_log(args.seconds, small))
         rows.append(two_processes(args.seconds, small))
         rows += quotas(args.seconds, args.rounds, small)
+        rows += mixed_load(args.seconds, args.rounds, small)
     elapsed = time.perf_counter() - started
     print(
         f"wrk -t1 -c{CONNECTIONS}, {args.rounds} round(s) of {args.seconds} s, medians; "
@@ -252,6 +373,9 @@ def main() -> int:
         " both with the access log off, except the 'access log on' row (the default setting)"
     )
     print_table(rows)
+    if not args.smoke:
+        print()
+        print_bytes_table(wire_bytes())
     return 0
 
 

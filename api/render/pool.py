@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import math
 import multiprocessing
+import os
 import threading
 import weakref
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
 
 Finish = Callable[[str], bytes]  # a module-level function: it is pickled to the worker
+WORKER_NICENESS = 10
 SECONDS_PER_RENDER = 2  # what Retry-After assumes one waiting render costs
 
 
@@ -80,7 +82,9 @@ class RenderPool:
             if self._executor is None:
                 # Workers start from a fresh interpreter: forking a threaded server is unsafe.
                 context = multiprocessing.get_context("forkserver")
-                self._executor = ProcessPoolExecutor(self.processes, mp_context=context)
+                self._executor = ProcessPoolExecutor(
+                    self.processes, mp_context=context, initializer=_yield_to_the_server
+                )
             return self._executor
 
     def close(self) -> None:
@@ -88,6 +92,12 @@ class RenderPool:
             if self._executor is not None:
                 self._executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = None
+
+
+def _yield_to_the_server() -> None:
+    """Workers run at a lower priority: on a busy machine the server's event loop, which answers
+    everything else, gets the CPU first."""
+    os.nice(WORKER_NICENESS)
 
 
 _POOLS: dict[tuple[int, int], RenderPool] = {}
