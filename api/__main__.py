@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             return _export(settings, args.directory, args.listen)
         return serve(settings)
     except ValidationError as error:
-        print(f"invalid settings:\n{error}", file=sys.stderr)
+        print(settings_problems(error), file=sys.stderr)
     except (ContentError, ContentFolderError, BundleError, AccessDenied) as error:
         print(error, file=sys.stderr)
     except PermissionError as error:  # any other path: still one line, never a traceback
@@ -139,17 +139,28 @@ def _release(content_dir: Path, on: date | None) -> int:
     return 0
 
 
+def settings_problems(error: ValidationError) -> str:
+    """One line per bad setting, named by its environment variable, with what was wrong."""
+    lines = ["invalid settings:"]
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        name = f"FASCIA_{field.upper()}" if field else "settings"
+        given = f" (given {problem['input']!r})" if not isinstance(problem["input"], dict) else ""
+        lines.append(f"  {name}: {problem['msg']}{given}")
+    return "\n".join(lines)
+
+
 def _notify(settings: Settings, since: str) -> int:
+    try:  # the version first: a typo is reported whatever else is configured
+        event = change_event(Store(settings.bundle), since, settings.public_url)
+    except UnknownRelease as error:
+        print(f"notify: {error}", file=sys.stderr)
+        return 1
     if not settings.webhook_urls:
         print("no subscribers: FASCIA_WEBHOOK_URLS is empty")
         return 0
     if settings.webhook_secret is None:
         print("FASCIA_WEBHOOK_SECRET is needed to sign webhooks", file=sys.stderr)
-        return 1
-    try:
-        event = change_event(Store(settings.bundle), since)
-    except UnknownRelease as error:
-        print(f"notify: {error}", file=sys.stderr)
         return 1
     if event is None:
         print(f"nothing changed since {since}: no webhooks sent")

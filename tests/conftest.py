@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where TestClient's answers link from: its Host (testserver) is not an allowed one, so links are
+# made from the canonical host, the bind address.
+ORIGIN = "http://127.0.0.1:8000"
 CONTENT = ROOT / "content"
 BUNDLE = ROOT / "build" / "fascia.sqlite"  # the default FASCIA_BUNDLE, so servers find it too
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's: `make test` installs it; Playwright drives it

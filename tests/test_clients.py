@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,12 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any, di
     except urllib.error.HTTPError as error:
         body = error.read()
         return error.code, json.loads(body) if body else None, dict(error.headers)
+
+
+def same_but_coding(output: str) -> str:
+    """``output`` with the ETag of the identity bytes: each client asks for the coding it can
+    decode (curl none, Node gzip, httpx br), and a compressed body has an ETag of its own."""
+    return re.sub(r'-(?:gzip|br|zstd)"', '"', output)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +107,7 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
 
 
 def test_curl_quick_start(base: str, expected: str) -> None:
-    assert run(["sh", str(QUICK_STARTS["sh"]), base], ROOT) == expected
+    assert same_but_coding(run(["sh", str(QUICK_STARTS["sh"]), base], ROOT)) == expected
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +126,7 @@ def test_typescript_quick_start_compiles_strict_and_runs(
     typescript: Path, base: str, expected: str
 ) -> None:
     run([str(NODE_BIN / "tsc"), "--strict", "-p", "."], typescript)
-    assert run(["node", "dist/quickstart.mjs", base], typescript) == expected
+    assert same_but_coding(run(["node", "dist/quickstart.mjs", base], typescript)) == expected
 
 
 TYPES_THAT_MUST_COMPILE = """\
@@ -175,7 +182,7 @@ def test_python_quick_start_runs_on_a_generated_client(
     )  # fmt: skip
     script = str(QUICK_STARTS["python"])
     output = run([sys.executable, script, base], tmp_path, {"PYTHONPATH": str(tmp_path)})
-    assert output == expected
+    assert same_but_coding(output) == expected
 
 
 @pytest.mark.parametrize("language", QUICK_STARTS)

@@ -187,7 +187,7 @@ def test_json_links_the_picture_of_the_self_test_each_step_and_landmark(
     assert kneading["diagram_id"] is None
     assert "diagram" not in kneading["links"]
     jsonld = client.get(f"{SELF_TEST}.jsonld").json()
-    assert jsonld["image"] == f"{SELF_TEST}.svg"
+    assert jsonld["image"] == f"{BASE}{SELF_TEST}.svg"  # absolute: JSON-LD is copied elsewhere
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ independent ``standardwebhooks`` implementation, with retries and a report."""
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,10 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from api.__main__ import main
 from api.ops.notify import Delivery, deliver, sign
+from tests.conftest import BUNDLE, ROOT
 from tests.releases import RETIRED, WARNING, Releases
 
 SECRET = "whsec_" + base64.b64encode(b"fascia-test-secret-32-bytes-long").decode()
@@ -172,3 +175,36 @@ def test_printed_urls_hide_passwords_and_tokens() -> None:
     failed = str(Delivery(url, 3, "HTTP 500"))
     assert "s3cret" not in failed
     assert "abc123" not in failed
+
+
+def test_a_real_delivery_is_what_the_openapi_webhook_describes(
+    receiver: tuple[Receiver, str], releases: Releases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, base = receiver
+    _configure(monkeypatch, releases, [f"{base}/ok"])
+    monkeypatch.setenv("FASCIA_PUBLIC_URL", "https://fascia.example")
+    assert main(["notify", "--since", releases.first]) == 0
+    (event,) = state.verified["/ok"]
+    document = json.loads((ROOT / "openapi" / "openapi.json").read_text(encoding="utf-8"))
+    webhook = document["webhooks"]["content.changed"]["post"]
+    schema = webhook["requestBody"]["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({**schema, "components": document["components"]})
+    assert list(validator.iter_errors(event)) == []
+    assert {p["name"] for p in webhook["parameters"]} == {
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    }
+    change = event["data"]["changes"]["en"][0]
+    assert change["url"] == "https://fascia.example" + change["href"]
+    broken = {**event, "data": {**event["data"], "changes": {"en": [{"id": 1}]}}}
+    assert list(validator.iter_errors(broken))  # the check can fail
+
+
+def test_notify_checks_the_version_before_anything_else(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("FASCIA_WEBHOOK_URLS", raising=False)
+    monkeypatch.setenv("FASCIA_BUNDLE", str(BUNDLE))
+    assert main(["notify", "--since", "0123456789abcdef"]) == 1
+    assert "no release has content version" in capsys.readouterr().err

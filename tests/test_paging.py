@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.content.kinds import COLLECTIONS
+from tests.conftest import ORIGIN
 
 
 def follow(client: TestClient, url: str) -> list[dict[str, Any]]:
@@ -55,13 +56,15 @@ def test_pages_add_up_to_the_whole_collection_in_order(
 
 def test_a_collection_that_fits_one_page_has_no_next_link(client: TestClient) -> None:
     response = client.get("/v1/warnings")
-    assert response.json()["links"] == {"self": "/v1/warnings"}
+    assert response.json()["links"] == {"self": ORIGIN + "/v1/warnings"}
     assert "link" not in response.headers
 
 
 def test_next_links_keep_the_filters_and_leave_out_the_language(client: TestClient) -> None:
     body = client.get("/v1/warnings?severity=stop&page_size=2&lang=es").json()
-    assert body["links"]["next"].startswith("/v1/warnings?page_size=2&severity=stop&cursor=")
+    assert body["links"]["next"].startswith(
+        ORIGIN + "/v1/warnings?page_size=2&severity=stop&cursor="
+    )
     second = client.get(body["links"]["next"] + "&lang=es").json()
     assert {item["severity"] for item in second["items"]} == {"stop"}
     assert second["items"][0]["translation"]["locale"] == "es"
@@ -92,7 +95,7 @@ def test_bad_paging_parameters_are_422_naming_them(client: TestClient, query: st
 def test_a_suffix_urls_next_page_keeps_its_representation(client: TestClient, suffix: str) -> None:
     response = client.get(f"/v1/warnings{suffix}?page_size=2")
     next_page = response.headers["link"].split(">")[0].lstrip("<")
-    assert next_page.startswith(f"/v1/warnings{suffix}?page_size=2&cursor=")
+    assert next_page.startswith(f"{ORIGIN}/v1/warnings{suffix}?page_size=2&cursor=")
     assert client.get(next_page).headers["content-type"] == response.headers["content-type"]
     if suffix != ".json":  # handouts say that more pages follow, and where
         assert next_page.replace("&", "&amp;" if suffix == ".html" else "&") in response.text
@@ -115,10 +118,11 @@ def test_links_are_built_from_the_parsed_query_never_the_raw_one(client: TestCli
     response = client.get(f"/v1/search?{query.replace('evil.example/', '')}")
     assert response.status_code == 200
     link = response.headers["link"]
-    assert link.startswith("</v1/search?page_size=1&q=glute%3E%2C%3C%2F%2F&cursor=")
+    assert link.startswith(f"<{ORIGIN}/v1/search?page_size=1&q=glute%3E%2C%3C%2F%2F&cursor=")
     assert link.count("<") == 1
     assert link.count(">") == 1
-    assert response.json()["links"]["self"] == "/v1/search?page_size=1&q=glute%3E%2C%3C%2F%2F"
+    self_link = ORIGIN + "/v1/search?page_size=1&q=glute%3E%2C%3C%2F%2F"
+    assert response.json()["links"]["self"] == self_link
     markdown = client.get(f"/v1/search.md?{query}").text
     assert "evil.example" not in markdown.replace("evil.example%2F", "")
     assert "<//" not in markdown
@@ -132,4 +136,36 @@ def test_equal_queries_share_one_answer(client: TestClient) -> None:
     ]
     assert answers[0].content == answers[1].content
     assert answers[0].headers["etag"] == answers[1].headers["etag"]
-    assert answers[0].json()["links"]["self"] == "/v1/warnings?page_size=2&severity=stop"
+    assert answers[0].json()["links"]["self"] == ORIGIN + "/v1/warnings?page_size=2&severity=stop"
+
+
+SHARED = "fbclid=IwAR0abc&utm_source=newsletter&utm_medium=email&gclid=x1&_=1733000000"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/v1/self-tests/muscular-minesweeper.html", {}),
+        ("/v1/self-tests/muscular-minesweeper", {"Accept": "text/html"}),
+        ("/v1/warnings.html", {}),
+        ("/embed/self-tests/muscular-minesweeper/steps/2", {}),
+    ],
+)
+def test_shared_links_to_pages_for_people_work(
+    client: TestClient, path: str, headers: dict[str, str]
+) -> None:
+    """A link clicked in a post or a newsletter carries tracking parameters: a page for people
+    ignores them, canonical links and all."""
+    plain = client.get(path, headers=headers)
+    shared = client.get(f"{path}?{SHARED}", headers=headers)
+    assert shared.status_code == 200
+    assert shared.content == plain.content
+    assert "fbclid" not in shared.text
+    assert "utm_" not in shared.text
+
+
+@pytest.mark.parametrize("path", ["/v1/self-tests/muscular-minesweeper", "/v1/warnings.md"])
+def test_api_representations_still_refuse_unknown_parameters(client: TestClient, path: str) -> None:
+    refused = client.get(f"{path}?fbclid=IwAR0abc")
+    assert refused.status_code == 400
+    assert "fbclid" in refused.json()["detail"]

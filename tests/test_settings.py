@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from api import Settings
+from api.__main__ import main
 from tests.conftest import ROOT
 
 
@@ -42,3 +43,16 @@ def test_every_setting_is_documented_in_readme(name: str) -> None:
 def test_a_bad_quota_store_stops_start_up_naming_the_setting(storage: str) -> None:
     with pytest.raises(ValidationError, match="rate_limit_storage"):
         Settings(rate_limit_storage=storage)
+
+
+def test_a_bad_setting_is_named_by_its_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FASCIA_PORT", "99999")
+    monkeypatch.setenv("FASCIA_PUBLIC_URL", "ftp://x")
+    assert main(["serve"]) == 1
+    error = capsys.readouterr().err
+    assert "  FASCIA_PORT: Input should be less than or equal to 65535 (given '99999')" in error
+    assert "FASCIA_PUBLIC_URL: " in error
+    assert "pydantic" not in error
+    assert "errors.pydantic.dev" not in error

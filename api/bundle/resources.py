@@ -43,12 +43,20 @@ SVG_SUFFIX = ".svg"  # a resource's picture is its own URL with this suffix
 class Links(View):
     model_config = ConfigDict(json_schema_extra=_next_is_optional)
 
-    self_: Annotated[str, Field(alias="self", description="This resource's own URL path.")]
+    self_: Annotated[
+        str,
+        Field(
+            alias="self",
+            description="This resource's own URL: absolute on a page of a collection (from "
+            "FASCIA_PUBLIC_URL, else the request's allowed origin), a path on this server for "
+            "the items within it (resolve it against the page's `self`).",
+        ),
+    ]
     next: Annotated[
         str | None,
         Field(
-            description="The next page of a paged answer; absent on the last page (also sent "
-            'as `Link: <...>; rel="next"`).',
+            description="The absolute URL of the next page of a paged answer; absent on the "
+            'last page (also sent as `Link: <...>; rel="next"`).',
             exclude_if=lambda value: value is None,
         ),
     ] = None

@@ -32,6 +32,7 @@ from api.http.codings import (
 )
 from api.http.etags import BODY_HEADERS, none_match
 from api.http.negotiation import Negotiator, choose_media_type, split_negotiated
+from api.http.urls import canonical_query
 from api.render import MEDIA_TYPES
 from api.render.embedpage import EMBED_PATH_PREFIX
 from api.render.html import MEDIA_TYPE as EMBED_MEDIA_TYPE
@@ -172,6 +173,8 @@ class ResponseCache:
             media_type = self.responses.media_type(accept)
         if media_type is None:
             return None  # the app answers 406
+        if media_type == EMBED_MEDIA_TYPE:  # a page for people: tracking parameters ignored
+            rest = canonical_query(rest, tracking=True)
         coding = self.responses.coding(found.get(b"accept-encoding", b""))
         audience = self.negotiator.audience(scope, lang or None, region or None)
         by_suffix = representation is not None

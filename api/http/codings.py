@@ -11,9 +11,6 @@ from __future__ import annotations
 import gzip
 import re
 
-import brotli  # type: ignore[import-untyped]
-import zstandard
-
 IDENTITY = "identity"
 CODINGS = ("br", "zstd", "gzip")  # preferred first
 MIN_SIZE = 1024  # smaller bodies gain less than the header costs
@@ -45,9 +42,14 @@ def choose_coding(header: str) -> str:
 
 def compress(body: bytes, coding: str) -> bytes:
     """``body`` in ``coding``: levels chosen to compress a whole self-test in milliseconds."""
+    # Imported on first use: the server starts without them.
     if coding == "br":
+        import brotli  # type: ignore[import-untyped]  # noqa: PLC0415
+
         return bytes(brotli.compress(body, quality=5))
     if coding == "zstd":
+        import zstandard  # noqa: PLC0415
+
         return bytes(zstandard.ZstdCompressor(level=9).compress(body))
     if coding == "gzip":
         return gzip.compress(body, compresslevel=6, mtime=0)

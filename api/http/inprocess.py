@@ -13,7 +13,9 @@ INTERNAL = "fascia.internal"  # the gateway lets these through: not counted, not
 Request = tuple[str, str, str]  # path, query string, Accept
 
 
-def get_all(app: ASGIApp, requests: Sequence[Request]) -> list[tuple[Message, Message]]:
+def get_all(
+    app: ASGIApp, requests: Sequence[Request], host: str | None = None
+) -> list[tuple[Message, Message]]:
     """(start, body) messages for each request, in order.
 
     Runs in a thread with its own event loop, so it works whether or not the caller is already
@@ -21,13 +23,18 @@ def get_all(app: ASGIApp, requests: Sequence[Request]) -> list[tuple[Message, Me
     """
 
     async def ask_all() -> list[tuple[Message, Message]]:
-        return [await _get(app, *request) for request in requests]
+        return [await _get(app, *request, host) for request in requests]
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, ask_all()).result()
 
 
-async def _get(app: ASGIApp, path: str, query: str, accept: str) -> tuple[Message, Message]:
+async def _get(
+    app: ASGIApp, path: str, query: str, accept: str, host: str | None
+) -> tuple[Message, Message]:
+    """One request; with ``host``, links in the answer are absolute from it, as a server's at
+    that address would be; without, they stay relative (the static export's)."""
+    headers = [(b"accept", accept.encode())] + ([(b"host", host.encode())] if host else [])
     scope: Scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -38,7 +45,7 @@ async def _get(app: ASGIApp, path: str, query: str, accept: str) -> tuple[Messag
         "raw_path": path.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"accept", accept.encode())],
+        "headers": headers,
         "client": ("127.0.0.1", 0),
         "server": ("127.0.0.1", 80),
         INTERNAL: True,

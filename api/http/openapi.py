@@ -173,6 +173,75 @@ TEXT_SCHEMA = {"type": "string"}
 _MUSCLES = f"{PREFIX}/muscles"
 
 
+WEBHOOK_HEADERS = {
+    "webhook-id": "The message id: the same on every attempt of one message, so a receiver can "
+    "ignore repeats.",
+    "webhook-timestamp": "When this attempt was signed (Unix seconds); reject old ones.",
+    "webhook-signature": "`v1,` + base64 of HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>."
+    "<body>`, keyed with the base64 secret after `whsec_` (Standard Webhooks).",
+}
+CONTENT_CHANGED: dict[str, Any] = {
+    "type": "object",
+    "title": "ContentChanged",
+    "description": "What `python -m api notify --since <version>` posts after a deploy.",
+    "required": ["type", "timestamp", "data"],
+    "properties": {
+        "type": {"type": "string", "const": "content.changed"},
+        "timestamp": {"type": "string", "format": "date-time"},
+        "data": {
+            "type": "object",
+            "required": ["since", "content_version", "changes"],
+            "properties": {
+                "since": {"type": "string", "description": "The version deployed before."},
+                "content_version": {"type": "string", "description": "The version now served."},
+                "changes": {
+                    "type": "object",
+                    "description": "Each locale's changes, as the change feed lists them; "
+                    "`url` is the change's absolute address when the server has "
+                    "FASCIA_PUBLIC_URL.",
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {
+                            "allOf": [{"$ref": "#/components/schemas/Change"}],
+                            "properties": {"url": {"type": "string", "format": "uri"}},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+WEBHOOKS = {
+    "content.changed": {
+        "post": {
+            "operationId": "contentChanged",
+            "summary": "The content changed: what was created, updated or retired",
+            "description": "Posted to each of FASCIA_WEBHOOK_URLS by `notify`, signed as "
+            "Standard Webhooks asks. Answer 2xx; anything else (a redirect included: it is not "
+            "followed) is tried again with doubling delays, up to FASCIA_WEBHOOK_ATTEMPTS times.",
+            "tags": ["sync"],
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "header",
+                    "required": True,
+                    "description": description,
+                    "schema": {"type": "string"},
+                }
+                for name, description in WEBHOOK_HEADERS.items()
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ContentChanged"}}
+                },
+            },
+            "responses": {"2XX": {"description": "Received."}},
+        }
+    }
+}
+
+
 def _problem(status: int, title: str, detail: str, instance: str) -> dict[str, Any]:
     return {
         "type": "about:blank",
@@ -293,6 +362,8 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     components["schemas"].pop("HTTPValidationError", None)
     components["schemas"].pop("ValidationError", None)
     components["schemas"]["JsonLd"] = JSON_LD_SCHEMA
+    components["schemas"]["ContentChanged"] = CONTENT_CHANGED
+    schema["webhooks"] = WEBHOOKS
     components["schemas"] = dict(sorted(components["schemas"].items()))
     components["parameters"] = _share_parameters(paths)
     components["headers"] = HEADERS
@@ -300,15 +371,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     for suffix in ALTERNATES:
         name, response = _alternate_response(app, suffix)
         components["responses"][name] = response
-    header = app.state.settings.api_key_header
-    described = [(ERROR_RESPONSES[status], EXAMPLES[status]) for status in sorted(EXAMPLES)]
-    for error, example in (*described, (MALFORMED, MALFORMED_EXAMPLE)):
-        if isinstance(example, str):  # a request: the app's own answer is the example
-            example = json.loads(_call(app, example, JSON, None))  # noqa: PLW2901
-        else:  # the API key header is the one the server is configured with
-            example = example | {"detail": example["detail"].format(header=header)}  # noqa: PLW2901
-        description = error.description.format(header=header)
-        components["responses"][error.name] = _problem_response(description, example)
+    components["responses"] |= _error_responses(app)
     components["responses"]["Gone"]["headers"] = {
         "Link": {
             "description": '`<...>; rel="successor-version"`: what replaces the retired id.',
@@ -325,6 +388,21 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         }
     }
     return {"spec": schema, "examples": examples}
+
+
+def _error_responses(app: FastAPI) -> dict[str, Any]:
+    """Every error response component, with its example."""
+    header = app.state.settings.api_key_header
+    described = [(ERROR_RESPONSES[status], EXAMPLES[status]) for status in sorted(EXAMPLES)]
+    responses = {}
+    for error, example in (*described, (MALFORMED, MALFORMED_EXAMPLE)):
+        if isinstance(example, str):  # a request: the app's own answer is the example
+            example = json.loads(_call(app, example, JSON, None))  # noqa: PLW2901
+        else:  # the API key header is the one the server is configured with
+            example = example | {"detail": example["detail"].format(header=header)}  # noqa: PLW2901
+        description = error.description.format(header=header)
+        responses[error.name] = _problem_response(description, example)
+    return responses
 
 
 def without_content_examples(document: dict[str, Any]) -> dict[str, Any]:
@@ -508,7 +586,8 @@ def _call(app: ASGIApp, url: str, accept: str, status: int | None = 200) -> byte
     """GET ``url`` from ``app`` in-process and return the body (of a 200, unless ``status`` is
     None)."""
     path, _, query = url.partition("?")
-    ((start, body),) = get_all(app, [(path, query, accept)])
+    # As a server at the example origin answers: links absolute from it.
+    ((start, body),) = get_all(app, [(path, query, accept)], EXAMPLE_ORIGIN.removeprefix("http://"))
     if status is not None and start["status"] != status:
         raise RuntimeError(f"example request GET {url} answered {start['status']}")
     body_bytes: bytes = body["body"]

@@ -13,13 +13,13 @@ from api.http.inprocess import INTERNAL
 
 def public_base(scope: Scope, configured: str | None, hosts: Sequence[str]) -> str:
     """``FASCIA_PUBLIC_URL`` when set, else the request's own scheme and Host when the Host is
-    one of ``hosts`` (else the first of them); "" (links stay relative) for in-process requests,
-    such as the static export's."""
+    one of ``hosts`` (else the first of them); "" (links stay relative) for in-process requests
+    that name no Host, such as the static export's."""
     if configured:
         return configured
-    if scope.get(INTERNAL):
-        return ""
     host = next((value for name, value in scope["headers"] if name == b"host"), b"")
+    if scope.get(INTERNAL) and not host:
+        return ""
     text = host.decode("latin-1").lower()
     if text not in hosts:
         text = hosts[0]
@@ -31,13 +31,31 @@ INTEGER_PARAMETERS = frozenset({"page_size", "cursor"})
 _WHOLE = re.compile(r"[0-9]{1,15}")
 
 
-def canonical_query(query: str, drop: Collection[str] = ()) -> str:
-    """``query`` as the answer depends on it: parsed, without the parameters in ``drop``, in
-    name order, whole numbers without leading zeros, and percent-encoded again. Cache keys and
-    the links a response carries are both made from it, never from the raw query, so a crafted
-    value cannot split the cache or reach a link unencoded."""
+# Parameters that links in posts, newsletters and ads add for their own counting, and cache
+# busters: pages for people (HTML handouts, /embed) ignore them; API representations refuse them
+# like any other unknown parameter.
+TRACKING = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_"}
+)
+TRACKING_PREFIXES = ("utm_",)
+
+
+def is_tracking(name: str) -> bool:
+    return name in TRACKING or name.startswith(TRACKING_PREFIXES)
+
+
+def canonical_query(query: str, drop: Collection[str] = (), tracking: bool = False) -> str:
+    """``query`` as the answer depends on it: parsed, without the parameters in ``drop`` (and,
+    with ``tracking``, without tracking parameters), in name order, whole numbers without
+    leading zeros, and percent-encoded again. Cache keys and the links a response carries are
+    both made from it, never from the raw query, so a crafted value cannot split the cache or
+    reach a link unencoded."""
     pairs = parse_qsl(query, keep_blank_values=True)
-    kept = sorted((name, _normal(name, value)) for name, value in pairs if name not in drop)
+    kept = sorted(
+        (name, _normal(name, value))
+        for name, value in pairs
+        if name not in drop and not (tracking and is_tracking(name))
+    )
     return urlencode(kept, quote_via=quote)
 
 

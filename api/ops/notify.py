@@ -69,13 +69,17 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
-def change_event(store: Store, since: str) -> dict[str, Any] | None:
-    """The event to post: every locale's changes since ``since``; None when nothing changed."""
+def change_event(store: Store, since: str, public_url: str | None = None) -> dict[str, Any] | None:
+    """The event to post: every locale's changes since ``since``; None when nothing changed.
+    With ``public_url`` each change also carries ``url``, its absolute address."""
     meta = store.meta
     if since != meta.version and since not in meta.releases:
         known = ", ".join(dict.fromkeys([*meta.releases, meta.version]))
         raise UnknownRelease(f"no release has content version {since!r} (releases: {known})")
     locales = {locale: list(_changes(store, since, locale)) for locale in meta.locales}
+    if public_url:
+        for change in (change for changes in locales.values() for change in changes):
+            change["url"] = public_url + change["href"]
     if since == meta.version or not any(locales.values()):
         return None
     return {

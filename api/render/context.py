@@ -33,6 +33,8 @@ class RenderContext:
     def url(self, href: str) -> str:
         """``href`` made absolute where the base is known, asking for this locale; links that
         are absolute already (a source's own address) are kept as they are."""
+        if self.base_url and href.startswith(f"{self.base_url}/"):  # this server's, absolute
+            href = href[len(self.base_url) :]
         if not href.startswith("/"):
             return href
         path, _, query = href.partition("?")

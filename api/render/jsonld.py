@@ -28,7 +28,28 @@ Node = dict[str, Any]
 def render(view: BaseModel, context: RenderContext) -> bytes:
     """The view as a JSON-LD document with the schema.org context."""
     node = {"@context": "https://schema.org", **to_node(view, context)}
-    return json.dumps(_prune(node), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    node = _absolute(_prune(node), context.base_url)
+    return json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+LINKING = frozenset({"@id", "url", "image", "contentUrl", "sameAs"})
+
+
+def _absolute(value: Any, base: str) -> Any:
+    """Every identifier and link made absolute from ``base`` (FASCIA_PUBLIC_URL or the request's
+    origin): JSON-LD copied into another site must still name this server's resources."""
+    if not base:
+        return value
+    if isinstance(value, dict):
+        return {
+            k: base + item
+            if k in LINKING and isinstance(item, str) and item.startswith("/")
+            else _absolute(item, base)
+            for k, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_absolute(item, base) for item in value]
+    return value
 
 
 def _prune(value: Any) -> Any:

@@ -26,6 +26,8 @@ _DESCRIBED_BY = ("summary", "instruction", "how_to_find", "sign", "description")
 def page_url(path: str, locale: str, origin: str, suffix: str = ".html") -> str:
     """The absolute URL of ``path`` (a ``links.self``, query and all) as the page with
     ``suffix`` in ``locale``."""
+    if origin and path.startswith(f"{origin}/"):  # a page's own link is absolute already
+        path = path[len(origin) :]
     stem, _, query = path.partition("?")
     query = "&".join(part for part in (query, f"lang={quote(locale)}") if part)
     return f"{origin}{stem}{suffix}?{query}"

@@ -37,14 +37,16 @@ from api.http.negotiation import (
     Negotiator,
     choose_media_type,
 )
-from api.http.urls import canonical_query
+from api.http.urls import canonical_query, is_tracking
 from api.render import (
+    MEDIA_TYPES,
     REPRESENTATIONS,
     RenderContext,
     Representation,
     by_media_type,
     offered_for,
 )
+from api.render.html import MEDIA_TYPE as PAGE_MEDIA_TYPE
 from api.render.pool import RenderPool
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
@@ -142,7 +144,7 @@ class Context:
         render_context = replace(self.locale.render_context, base_url=self.base)
         if representation.markup is not None and representation.typeset is not None:
             pool: RenderPool = self.request.app.state.render_pool
-            markup = representation.markup(view, render_context)
+            markup = representation.markup(view, render_context)  # milliseconds: on the loop
             body = await pool.run(representation.typeset, markup)
         else:
             body = representation.render(view, render_context)
@@ -248,8 +250,19 @@ def reject_unknown_parameters(request: Request) -> None:
         accepted = tuple(dict.fromkeys(_query_names(route.dependant)))
         _ACCEPTED[route.unique_id] = accepted
     unknown = [name for name in dict.fromkeys(request.query_params) if name not in accepted]
+    if unknown and _for_people(request):
+        unknown = [name for name in unknown if not is_tracking(name)]
     if unknown:
         raise UnknownParameters(unknown, list(accepted))
+
+
+def _for_people(request: Request) -> bool:
+    """A page for people: an HTML handout (by suffix or Accept) or an /embed page."""
+    forced: Representation | None = request.scope.get(SUFFIX_SCOPE_KEY)
+    if forced is not None:
+        return forced.media_type == PAGE_MEDIA_TYPE
+    accept = request.headers.get("accept")
+    return choose_media_type(accept, MEDIA_TYPES) == PAGE_MEDIA_TYPE
 
 
 _ACCEPTED: dict[str, tuple[str, ...]] = {}  # by route: the same in every app
@@ -323,19 +336,22 @@ async def paged(
 
 
 def paged_links(context: Context, after: int | None) -> tuple[Links, str | None]:
-    """The links of a page (and its Link header): ``self`` is the request's path and canonical
-    query (parsed and encoded again, less ``lang`` and ``region``); ``next`` the same (suffix
-    kept) with the cursor after position ``after``, if given."""
+    """The links of a page (and its Link header), absolute from the request's base URL: ``self``
+    is the request's path and canonical query (parsed and encoded again, less ``lang`` and
+    ``region``); ``next`` the same (suffix kept) with the cursor after position ``after``."""
     request = context.request
-    query = canonical_query(request.url.query, NEGOTIATED)
+    for_people = context.representation.media_type == PAGE_MEDIA_TYPE
+    query = canonical_query(request.url.query, NEGOTIATED, for_people)
     path = request.url.path
-    self_link = f"{path}?{query}" if query else path
+    self_link = context.base + (f"{path}?{query}" if query else path)
     if after is None:
         return Links(self_=self_link), None
-    kept = canonical_query(request.url.query, (*NEGOTIATED, CURSOR))
+    kept = canonical_query(request.url.query, (*NEGOTIATED, CURSOR), for_people)
     # The next page in the same representation: a suffix URL's next page keeps its suffix.
     requested = request.scope.get(REQUESTED_PATH_KEY) or path
-    next_link = f"{requested}?{kept + '&' if kept else ''}{CURSOR}={cursor_for(after)}"
+    next_link = (
+        f"{context.base}{requested}?{kept + '&' if kept else ''}{CURSOR}={cursor_for(after)}"
+    )
     return Links(self_=self_link, next=next_link), f'<{next_link}>; rel="next"'
 
 
