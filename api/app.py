@@ -102,6 +102,9 @@ def create_app(settings: Settings | None = None) -> Fascia:
         version="1.0.0",
         summary="Expert bodywork guides as structured data.",
         description=DESCRIPTION,
+        contact={"name": "Fascia content team"},
+        # The content served: every guide's texts and diagrams (each names its own credit).
+        license_info={"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
         # FastAPI's pages load script from a CDN: /docs and /openapi.json are api.routes.docs's.
         docs_url=None,
         redoc_url=None,

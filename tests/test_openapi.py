@@ -5,6 +5,9 @@ required, small examples cut from real responses."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -225,3 +228,63 @@ def test_every_field_but_next_and_problem_extensions_is_required(app: FastAPI) -
     assert optional == absent | problem_extensions | (json_ld - {
         ("JsonLd", "@context"), ("JsonLd", "@type"), ("JsonLd", "@id")})  # fmt: skip
     assert schemas["Links"]["properties"]["next"]["type"] == "string"  # absent, never null
+
+
+LINTERS = ROOT / "node_modules" / ".bin"
+
+
+def lint(folder: Path) -> dict[str, list[Any]]:
+    """What Spectral (spectral:oas) and Redocly (recommended) find in ``folder``/openapi.json,
+    with the project's configuration: every problem, whatever its severity."""
+    spectral = subprocess.run(
+        [
+            LINTERS / "spectral",
+            "lint",
+            "openapi.json",
+            "--ruleset",
+            ".spectral.yaml",
+            "-f",
+            "json",
+            "--fail-severity",
+            "hint",
+            "--quiet",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    redocly = subprocess.run(
+        [
+            LINTERS / "redocly",
+            "lint",
+            "openapi.json",
+            "--config",
+            "redocly.yaml",
+            "--format",
+            "json",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    found = json.loads(redocly.stdout)
+    assert found["totals"]["ignored"] == 0
+    return {"spectral": json.loads(spectral.stdout or "[]"), "redocly": found["problems"]}
+
+
+def test_the_ecosystems_linters_find_nothing(tmp_path: Path) -> None:
+    assert lint(ROOT / "openapi") == {"spectral": [], "redocly": []}
+    # They can fail: the same document without a licence and with an open tuple.
+    broken = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    del broken["info"]["license"]
+    del broken["components"]["schemas"]["DiagramShape"]["properties"]["label_at"]["items"]
+    (tmp_path / "openapi.json").write_text(json.dumps(broken), encoding="utf-8")
+    for config in (".spectral.yaml", "redocly.yaml"):
+        shutil.copy(ROOT / "openapi" / config, tmp_path / config)
+    found = lint(tmp_path)
+    assert {problem["ruleId"] for problem in found["redocly"]} >= {"info-license"}
+    assert found["spectral"] or found["redocly"]

@@ -237,6 +237,7 @@ WEBHOOKS = {
                 },
             },
             "responses": {"2XX": {"description": "Received."}},
+            "security": [],  # the receiver checks the signature, not a key
         }
     }
 }
@@ -323,6 +324,8 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         version=app.version,
         summary=app.summary,
         description=app.description,
+        contact=app.contact,
+        license_info=app.license_info,
         routes=app.routes,
         servers=SERVERS,
         tags=TAGS,
@@ -355,7 +358,9 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
             paths[path + suffix] = {"get": _alternate(operation, suffix, path)}
     for operation in (item["get"] for item in paths.values()):
         operation["responses"] = dict(sorted(operation["responses"].items()))
-        if operation["operationId"] not in ("getHealth", "getReadiness"):
+        if operation["operationId"] in ("getHealth", "getReadiness"):
+            operation["security"] = []  # probes are always open
+        else:
             operation["security"] = [{}, {"ApiKey": []}]  # a key only when keys are configured
     schema["paths"] = paths
     components = schema["components"]
@@ -364,7 +369,9 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     components["schemas"]["JsonLd"] = JSON_LD_SCHEMA
     components["schemas"]["ContentChanged"] = CONTENT_CHANGED
     schema["webhooks"] = WEBHOOKS
-    components["schemas"] = dict(sorted(components["schemas"].items()))
+    components["schemas"] = {
+        name: _closed_tuples(value) for name, value in sorted(components["schemas"].items())
+    }
     components["parameters"] = _share_parameters(paths)
     components["headers"] = HEADERS
     components["responses"] = {"NotModified": NOT_MODIFIED}
@@ -388,6 +395,19 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         }
     }
     return {"spec": schema, "examples": examples}
+
+
+def _closed_tuples(schema: Any) -> Any:
+    """A tuple (``prefixItems``) takes no items beyond those: ``items: false``, as JSON Schema
+    2020-12 says, so linters and generators see a closed pair rather than an open array."""
+    if isinstance(schema, list):
+        return [_closed_tuples(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    closed = {key: _closed_tuples(value) for key, value in schema.items()}
+    if "prefixItems" in closed and "items" not in closed:
+        closed["items"] = False
+    return closed
 
 
 def _error_responses(app: FastAPI) -> dict[str, Any]:

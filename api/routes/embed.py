@@ -96,9 +96,10 @@ def _script_response(control: str, if_none_match: str | None) -> Response:
     responses=_UNKNOWN,
 )
 async def get_embed_info() -> EmbedInfo:
-    """The versioned path of the web component's script and its Subresource Integrity hash:
-    `<script type="module" src="{origin}{script}" integrity="{integrity}"
-    crossorigin="anonymous"></script>`."""
+    """The versioned path of the web component's script and its Subresource Integrity hash.
+    Load it with a `script` element of type `module` whose `src` is the server's origin
+    followed by `script`, with `integrity` set to `integrity` and `crossorigin` to
+    `anonymous` (the README shows the whole element)."""
     script = embed_script()
     return EmbedInfo(script=script.path, integrity=script.integrity, elements=ELEMENTS)
 
