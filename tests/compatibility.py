@@ -52,7 +52,18 @@ def _parameters(where: str, old: Spec, new: Spec, old_spec: Spec, new_spec: Spec
     return problems
 
 
+def _flat(schema: Spec) -> Spec:
+    """A parameter's schema with "X or null" read as X: a query or header value cannot be JSON
+    null, so an optional parameter written either way accepts the same requests."""
+    options = schema.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+        (kept,) = [option for option in options if option != {"type": "null"}]
+        return {**{k: v for k, v in schema.items() if k != "anyOf"}, **kept}
+    return schema
+
+
 def _narrowed(where: str, old: Spec, new: Spec) -> list[str]:
+    old, new = _flat(old), _flat(new)
     problems = []
     old_values, new_values = _enum(old), _enum(new)
     if old_values is not None and new_values is not None and not old_values <= new_values:

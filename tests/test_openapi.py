@@ -288,3 +288,21 @@ def test_the_ecosystems_linters_find_nothing(tmp_path: Path) -> None:
     found = lint(tmp_path)
     assert {problem["ruleId"] for problem in found["redocly"]} >= {"info-license"}
     assert found["spectral"] or found["redocly"]
+
+
+def test_optional_parameters_are_plain_for_generated_clients() -> None:
+    """An optional parameter is not required, never "a string or null" (a client would send
+    `?variant=null`), and has no title (generators name types after titles)."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    found = [
+        parameter
+        if "$ref" not in parameter
+        else document["components"]["parameters"][parameter["$ref"].rpartition("/")[2]]
+        for item in document["paths"].values()
+        for parameter in item["get"].get("parameters", [])
+    ]
+    assert len(found) > 100
+    for parameter in found:
+        assert "anyOf" not in parameter["schema"], parameter["name"]
+        assert "title" not in parameter["schema"], parameter["name"]
+        assert "null" not in json.dumps(parameter["schema"]), parameter["name"]

@@ -527,11 +527,29 @@ def _alternate_response(app: ASGIApp, suffix: str) -> tuple[str, dict[str, Any]]
     return name, {"description": description, "headers": OK_HEADERS, "content": {media_type: media}}
 
 
+def _plain(parameter: dict[str, Any]) -> dict[str, Any]:
+    """A parameter as generated clients read it best: an optional one is just not required (not
+    "a string or null", which some clients send as `?variant=null`), and no schema title (which
+    generators turn into type names)."""
+    schema = dict(parameter.get("schema", {}))
+    schema.pop("title", None)
+    options = schema.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+        (kept,) = [option for option in options if option != {"type": "null"}]
+        del schema["anyOf"]
+        schema = {**kept, **schema}
+    return {**parameter, "schema": schema}
+
+
 def _share_parameters(paths: dict[str, Any]) -> dict[str, Any]:
     """Move every parameter that several operations take to components/parameters, named after
     it (and after the first operation's tag where two parameters share a name); the operations
     refer to it. The components, sorted by name."""
     operations = [item["get"] for item in paths.values()]
+    for operation in operations:
+        operation["parameters"] = [_plain(p) for p in operation.get("parameters", [])]
+        if not operation["parameters"]:
+            del operation["parameters"]
     found = [
         json.dumps(parameter, sort_keys=True)
         for operation in operations
