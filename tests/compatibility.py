@@ -170,14 +170,34 @@ def _schema(
             new_spec,
             seen,
         )
+    problems += _closedness(where, old, new)
+    old_values, new_values = _enum(old), _enum(new)
+    if old_values is not None and new_values is not None and new_values - old_values:
+        # A client generated with the enum rejects a value it does not know.
+        problems.append(f"{where}: enum gains values {sorted(new_values - old_values)}")
     for name in set(old.get("required", [])) - set(new.get("required", [])):
         problems.append(f"{where}: field {name} is no longer always present")
-    if "items" in old and "items" in new:
+    if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
         problems += _schema(
             f"{where}[]", _resolve(old_spec, old["items"]), _resolve(new_spec, new["items"]),
             old_spec, new_spec, seen,
         )  # fmt: skip
     return problems
+
+
+def _closedness(where: str, old: Spec, new: Spec) -> list[str]:
+    """A client generated from a closed object (additionalProperties: false) rejects any field
+    it does not know, so a closed object may not gain one; nor may an open object close."""
+    if old.get("additionalProperties") is False:
+        known = old.get("properties", {})
+        return [
+            f"{where}: closed object gains field {n}"
+            for n in new.get("properties", {})
+            if n not in known
+        ]
+    if new.get("additionalProperties") is False and old.get("type") == "object":
+        return [f"{where}: object closed (additionalProperties: false)"]
+    return []
 
 
 def _options(spec: Spec, schema: Spec) -> list[Spec]:

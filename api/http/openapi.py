@@ -399,7 +399,9 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
 
 def _closed_tuples(schema: Any) -> Any:
     """A tuple (``prefixItems``) takes no items beyond those: ``items: false``, as JSON Schema
-    2020-12 says, so linters and generators see a closed pair rather than an open array."""
+    2020-12 says, so linters and generators see a closed pair rather than an open array. Objects
+    are open: ``additionalProperties: false`` (from models that forbid unknown fields when the
+    bundle is read) is left out of the published schemas."""
     if isinstance(schema, list):
         return [_closed_tuples(item) for item in schema]
     if not isinstance(schema, dict):
@@ -407,6 +409,9 @@ def _closed_tuples(schema: Any) -> Any:
     closed = {key: _closed_tuples(value) for key, value in schema.items()}
     if "prefixItems" in closed and "items" not in closed:
         closed["items"] = False
+    if closed.get("additionalProperties") is False:
+        # Responses are open: a field added later must not break a client (STABILITY.md).
+        del closed["additionalProperties"]
     return closed
 
 
