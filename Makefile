@@ -35,11 +35,13 @@ system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium, poppl
 			nginx-light wrk redis-server chromium poppler-utils curl jq; \
 	fi
 
-# WeasyPrint typesets the PDF handouts with Pango; without it only PDFs are unavailable (503).
-pdf-libraries: ## Install Pango and a font from Debian if missing (needs root)
-	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! test -d /usr/share/fonts/truetype/dejavu; then \
+# WeasyPrint typesets the PDF handouts with Pango, CairoSVG rasterises the PNG previews with cairo;
+# without them only PDFs and PNGs are unavailable (503).
+pdf-libraries: ## Install Pango, cairo and a font from Debian if missing (needs root)
+	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! ldconfig -p | grep -q libcairo.so.2 \
+		|| ! test -d /usr/share/fonts/truetype/dejavu; then \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; } \
+			libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core; } \
 		|| echo "warning: could not install Pango (root needed); PDFs will answer 503" >&2; \
 	fi
 

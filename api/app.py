@@ -211,4 +211,5 @@ def _render_context(store: Store, locale: str) -> RenderContext:
         partial(store.item, locale),
         credit,
         store.meta.version,
+        locales=store.meta.locales,
     )

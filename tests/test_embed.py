@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import struct
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -266,7 +267,7 @@ def _discover(client: TestClient, path: str) -> None:
     (discovery,) = [
         link
         for link in head.links
-        if link["rel"] == "alternate" and link["type"] == "application/json+oembed"
+        if link["rel"] == "alternate" and link.get("type") == "application/json+oembed"
     ]
     (canonical,) = [link["href"] for link in head.links if link["rel"] == "canonical"]
     assert client.get(local(canonical)).text == page.text, path
@@ -285,8 +286,29 @@ def test_html_pages_carry_link_preview_metadata(client: TestClient) -> None:
     assert meta["og:description"].startswith("Ten presente el nervio ciático")
     assert meta["og:description"] == meta["description"]
     assert meta["twitter:card"] == "summary_large_image"  # the step's diagram
-    assert meta["og:image"] == f"{SELF_TEST}/steps/5.svg?variant=partner"
-    assert meta["og:image:alt"] == meta["og:title"]
+    assert meta["og:image"] == f"{SELF_TEST}/steps/5.png?variant=partner"  # unfurlers: PNG
+    assert meta["og:image:alt"] == meta["og:title"] == meta["twitter:image:alt"]
+    assert meta["twitter:image"] == meta["og:image"]
+    assert (meta["og:image:type"], meta["og:image:width"], meta["og:image:height"]) == (
+        "image/png",
+        "1200",
+        "630",
+    )
+    picture = client.get(meta["og:image"] + "&lang=es")
+    assert picture.headers["content-type"] == "image/png"
+    assert picture.content[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", picture.content[16:24])  # the IHDR chunk
+    assert (width, height) == (1200, 630)
+    alternates = {
+        link["hreflang"]: link["href"]
+        for link in head_of(page.text).links
+        if link["rel"] == "alternate" and "hreflang" in link
+    }
+    assert alternates == {
+        "en": f"{SELF_TEST}/steps/5.html?variant=partner&lang=en",
+        "es": canonical,
+        "x-default": f"{SELF_TEST}/steps/5.html?variant=partner&lang=en",
+    }
     muscle = head_of(client.get("/v1/muscles/gluteus-maximus.html").text).meta
     assert muscle["twitter:card"] == "summary"
     assert "og:image" not in muscle  # no diagram shows a muscle
@@ -313,5 +335,5 @@ def test_link_previews_show_the_diagram_when_there_is_one() -> None:
     )
     view = Pictured(summary="S", links=Links(self_="/v1/x/y", diagram="/v1/x/y.svg"))
     meta = head_of(page_head(view, "T", context)).meta
-    assert meta["og:image"] == "https://fascia.example.org/v1/x/y.svg"
+    assert meta["og:image"] == "https://fascia.example.org/v1/x/y.png"
     assert meta["twitter:card"] == "summary_large_image"

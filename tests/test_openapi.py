@@ -97,8 +97,10 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
         ok = resolve(spec, operation["responses"]["200"])
         assert list(ok["content"]) == ["application/json"], path
         pictured = operation["operationId"] in PICTURED
-        alternates = {**MEDIA_TYPES, **({".svg": "image/svg+xml"} if pictured else {})}
+        pictures = {".svg": "image/svg+xml", ".png": "image/png"}
+        alternates = {**MEDIA_TYPES, **(pictures if pictured else {})}
         assert (path + ".svg" in spec["paths"]) == pictured, path
+        assert (path + ".png" in spec["paths"]) == pictured, path
         for suffix, media_type in alternates.items():
             assert f"`{media_type}`" in ok["description"], path
             alternate = spec["paths"][path + suffix]["get"]
@@ -107,7 +109,7 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
             assert offered == media_type, path
             assert alternate["parameters"] == operation["parameters"], path
     others = [path for path, _ in json_operations(spec) if (path, _) not in v1]
-    assert len(spec["paths"]) == len(v1) * 5 + len(PICTURED) + len(others)
+    assert len(spec["paths"]) == len(v1) * 5 + 2 * len(PICTURED) + len(others)
 
 
 @pytest.mark.parametrize("suffix", MEDIA_TYPES)

@@ -244,7 +244,7 @@ def test_regions_are_listed_with_their_countries(client: TestClient) -> None:
             406,
             ".jsonld",
             "available_suffixes",
-            [".json", ".jsonld", ".html", ".md", ".pdf", ".svg"],
+            [".json", ".jsonld", ".html", ".md", ".pdf", ".svg", ".png"],
         ),
         ("/v1/openapi.json", 404, "/v1/openapi.json", "instance", "/v1/openapi.json"),
     ],

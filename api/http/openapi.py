@@ -54,6 +54,7 @@ ALTERNATES = {
     ".md": ("markdown", "AsMarkdown", "as a Markdown handout", "Markdown"),
     ".pdf": ("pdf", "AsPdf", "as a PDF handout", "Pdf"),
     ".svg": ("svg", "AsSvg", "as a picture of its diagram (SVG)", "Svg"),
+    ".png": ("png", "AsPng", "as a picture of its diagram for link previews (PNG)", "Png"),
 }
 # The one example of each alternate representation: a step, with the safety it carries.
 ALTERNATE_EXAMPLE = f"{PREFIX}/self-tests/muscular-minesweeper/steps/5"
@@ -105,6 +106,12 @@ TAGS = [
         "description": "What a diagram shows, as a picture (`image/svg+xml`): a self-test whole, "
         "a step, landmark or technique highlighted; the `.svg` suffix (`links.diagram`), or "
         "`Accept: image/svg+xml`. A resource no diagram shows answers 406.",
+    },
+    {
+        "name": "png",
+        "description": "The same picture as `.svg`, 1200 x 630 pixels on white, for link "
+        "previews (`og:image`): the `.png` suffix, or `Accept: image/png`. A resource no diagram "
+        "shows answers 406.",
     },
     {"name": "diagrams", "description": "The diagrams the steps point to, as shapes."},
     {"name": "sync", "description": "The manifest and the change feed, for mirroring."},
@@ -477,7 +484,7 @@ def _json_description(path: str, suffixes: list[str]) -> str:
     offered = [by_suffix(suffix) for suffix in suffixes]
     accepts = ", ".join(f"`{r.media_type}`" for r in offered if r is not None)
     urls = ", ".join(f"`{path}{suffix}`" for suffix in suffixes)
-    pictured = " (a picture only where a diagram shows the resource)" if ".svg" in suffixes else ""
+    pictured = " (pictures only where a diagram shows the resource)" if ".svg" in suffixes else ""
     return (
         f"JSON. The same resource comes in other representations{pictured}: send `Accept:` "
         f"{accepts} to this path, or GET {urls}."
@@ -502,9 +509,9 @@ def _alternate(operation: dict[str, Any], suffix: str, path: str) -> dict[str, A
     )
     alternate["responses"]["200"] = {"$ref": f"#/components/responses/{response}"}
     del alternate["responses"]["406"]  # the suffix decides: Accept is never unsatisfiable
-    if suffix == ".svg":  # a picture only of what a diagram shows
+    if suffix in (".svg", ".png"):  # a picture only of what a diagram shows
         alternate["responses"]["406"] = {"$ref": "#/components/responses/NotAcceptable"}
-    if suffix == ".pdf":  # typeset on request: needs Pango on the server
+    if suffix in (".pdf", ".png"):  # made on request: needs Pango or cairo on the server
         alternate["responses"]["503"] = {"$ref": "#/components/responses/ServiceUnavailable"}
     alternate["responses"] = dict(sorted(alternate["responses"].items()))
     return alternate

@@ -29,6 +29,8 @@ class RenderContext:
     # Where handouts link from: FASCIA_PUBLIC_URL or the request's origin; "" keeps links
     # relative (the static export without a public URL).
     base_url: str = ""
+    # Every locale served, for a page's hreflang alternates.
+    locales: tuple[str, ...] = ()
 
     def url(self, href: str) -> str:
         """``href`` made absolute where the base is known, asking for this locale; links that

@@ -6,6 +6,7 @@ from html import escape
 
 from pydantic import BaseModel
 
+from api.render import jsonld
 from api.render.context import RenderContext
 from api.render.document import (
     Block,
@@ -57,7 +58,17 @@ figure.diagram svg{width:100%;height:auto}figcaption{font-size:8pt}}
 def render(view: BaseModel, context: RenderContext) -> bytes:
     """The view as a complete HTML page, saying in its head how to preview and embed it."""
     document = build_document(view, context)
-    return render_document(document, page_head(view, document.title, context)).encode("utf-8")
+    head = page_head(view, document.title, context) + _linked_data(view, context)
+    return render_document(document, head).encode("utf-8")
+
+
+def _linked_data(view: BaseModel, context: RenderContext) -> str:
+    """The page's schema.org JSON-LD, for search engines and for CMSs that copy the page: a data
+    block, which the page's content security policy allows (nothing in it runs)."""
+    data = jsonld.render(view, context).decode("utf-8")
+    # Inside <script>, "</" or "<!--" could end or bend the element: "<" as a JSON escape.
+    data = data.replace("<", "\\u003c")
+    return f'<script type="application/ld+json">{data}</script>\n'
 
 
 def render_document(document: Document, head: str = "") -> str:

@@ -12,7 +12,12 @@ from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel
 
+from api.bundle.resources import SVG_SUFFIX
 from api.render.context import RenderContext
+from api.render.png import HEIGHT as PNG_HEIGHT
+from api.render.png import MEDIA_TYPE as PNG_MEDIA_TYPE
+from api.render.png import SUFFIX as PNG_SUFFIX
+from api.render.png import WIDTH as PNG_WIDTH
 
 OEMBED_PATH = "/oembed"
 PROVIDER = "Fascia"
@@ -75,11 +80,29 @@ def page_head(view: BaseModel, title: str, context: RenderContext) -> str:
         meta.append(("og:description", text))
     image = diagram_url(view)
     if image is not None:
-        meta += [("og:image", f"{context.base_url}{image}"), ("og:image:alt", title)]
+        picture = f"{context.base_url}{image.replace(SVG_SUFFIX, PNG_SUFFIX, 1)}"
+        meta += [
+            ("og:image", picture),
+            ("og:image:type", PNG_MEDIA_TYPE),
+            ("og:image:width", str(PNG_WIDTH)),
+            ("og:image:height", str(PNG_HEIGHT)),
+            ("og:image:alt", title),
+        ]
     card = [("twitter:card", "summary_large_image" if image else "summary")]
     card.append(("twitter:title", title))
+    if image is not None:
+        card += [("twitter:image", picture), ("twitter:image:alt", title)]
+    alternates = [
+        f'<link rel="alternate" hreflang="{escape(locale)}" '
+        f'href="{escape(page_url(path, locale, context.base_url))}">'
+        for locale in context.locales
+    ]
+    if context.locales:  # x-default: the first locale, the library's default
+        default = page_url(path, context.locales[0], context.base_url)
+        alternates.append(f'<link rel="alternate" hreflang="x-default" href="{escape(default)}">')
     lines = [
         f'<link rel="canonical" href="{escape(canonical)}">',
+        *alternates,
         '<link rel="alternate" type="application/json+oembed" '
         f'href="{escape(oembed_url(canonical, context.base_url))}" title="{escape(title)}">',
         *(f'<meta property="{p}" content="{escape(v)}">' for p, v in meta),
