@@ -49,6 +49,7 @@ SYSTEM_MODULES = {"test_clients", "test_bench"}
 CONTRACT_MODULES = {"test_contract"}
 CONTRACT_TESTS = {
     "test_the_ecosystems_linters_find_nothing",
+    "test_generated_clients_have_no_numbered_or_shadowing_names",
     "test_every_content_response_is_byte_identical_from_the_cache_and_the_app",
     "test_the_suffix_operations_answer_what_they_document",
     "test_pdf_handout_carries_every_stop_warning_and_the_disclaimer",

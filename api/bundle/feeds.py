@@ -30,10 +30,13 @@ class ManifestEntry(View):
     href: str
 
 
+ChangeType = Literal["created", "updated", "retired"]
+
+
 class Change(View):
     """One item created, updated or retired since the release asked about."""
 
-    change: Literal["created", "updated", "retired"]
+    change: ChangeType
     kind: str
     id: str
     href: Annotated[str, Field(description="The item's URL (a retired one answers 410 Gone).")]

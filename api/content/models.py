@@ -58,6 +58,12 @@ DiagramStyle = Literal["outline", "area", "line", "arrows"]
 Actor = Literal["you", "partner"]
 Urgency = Literal["emergency", "urgent"]
 WarningKind = Literal["safety", "red-flag", "contraindication", "disclaimer"]
+SourceKind = Literal[
+    "article", "guideline", "patient-information", "textbook", "terminology", "editorial"
+]
+Attachment = Literal["origin", "insertion"]
+LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
+Pressure = Literal["none", "gentle", "moderate"]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 DEFAULT_REGION = "default"
 
@@ -172,9 +178,7 @@ class Source(Dated):
     """
 
     id: Slug
-    kind: Literal[
-        "article", "guideline", "patient-information", "textbook", "terminology", "editorial"
-    ]
+    kind: SourceKind
     title: Annotated[Label, Field(description="The work's own title, never translated.")]
     publisher: Label | None = None
     url: HttpsUrl | None = None
@@ -195,7 +199,7 @@ class Relation(Frozen):
 
     structure: ShortText
     role: Text
-    attachment: Literal["origin", "insertion"] | None = None
+    attachment: Attachment | None = None
     codes: tuple[OntologyCode, ...] = ()
 
 
@@ -219,7 +223,7 @@ class Action(Item):
 
 class Landmark(Item):
     name: ShortText
-    kind: Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
+    kind: LandmarkKind
     description: Text
     how_to_find: Text
     diagram_colour: DiagramColour | None = None
@@ -267,7 +271,7 @@ class Step(Frozen):
     actor: Actor
     landmark_ids: SlugList = ()
     technique_ids: SlugList = ()
-    pressure: Annotated[Literal["none", "gentle", "moderate"], SAFETY] = "none"
+    pressure: Annotated[Pressure, SAFETY] = "none"
     note: Text | None = None
 
 

@@ -15,7 +15,10 @@ client generators.
 from __future__ import annotations
 
 import copy
+import enum
 import json
+import sys
+import typing
 from typing import Any
 from urllib.parse import quote
 
@@ -208,15 +211,19 @@ CONTENT_CHANGED: dict[str, Any] = {
                     "FASCIA_PUBLIC_URL.",
                     "additionalProperties": {
                         "type": "array",
-                        "items": {
-                            "allOf": [{"$ref": "#/components/schemas/Change"}],
-                            "properties": {"url": {"type": "string", "format": "uri"}},
-                        },
+                        "items": {"$ref": "#/components/schemas/DeliveredChange"},
                     },
                 },
             },
         },
     },
+}
+DELIVERED_CHANGE: dict[str, Any] = {
+    "title": "DeliveredChange",
+    "description": "A change as a webhook delivers it: with its absolute `url` when the server "
+    "has FASCIA_PUBLIC_URL.",
+    "allOf": [{"$ref": "#/components/schemas/Change"}],
+    "properties": {"url": {"type": "string", "format": "uri"}},
 }
 WEBHOOKS = {
     "content.changed": {
@@ -375,6 +382,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     components["schemas"].pop("ValidationError", None)
     components["schemas"]["JsonLd"] = JSON_LD_SCHEMA
     components["schemas"]["ContentChanged"] = CONTENT_CHANGED
+    components["schemas"]["DeliveredChange"] = DELIVERED_CHANGE
     schema["webhooks"] = WEBHOOKS
     components["schemas"] = {
         name: _closed_tuples(value) for name, value in sorted(components["schemas"].items())
@@ -392,6 +400,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
             "schema": {"type": "string"},
         }
     }
+    _name_enums(schema)
     components["securitySchemes"] = {
         "ApiKey": {
             "type": "apiKey",
@@ -404,6 +413,55 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     return {"spec": schema, "examples": examples}
 
 
+def _enum_names() -> dict[tuple[str, ...], str]:
+    """Every closed set of values the code names (a ``Literal`` alias or a ``str`` Enum, in the
+    content models, the response models and the routes), by its values."""
+    # The routes are loaded with the app: their modules are in sys.modules (not imported here).
+    wanted = ("api.content.models", "api.bundle.feeds", views.__name__, "api.routes.")
+    modules = [module for name, module in sorted(sys.modules.items()) if name.startswith(wanted)]
+    named: dict[tuple[str, ...], str] = {}
+    for module in modules:
+        for name, value in vars(module).items():
+            if typing.get_origin(value) is typing.Literal:
+                named[tuple(typing.get_args(value))] = name
+            elif isinstance(value, type) and issubclass(value, enum.Enum):
+                named[tuple(member.value for member in value)] = name
+    return named
+
+
+def _name_enums(document: dict[str, Any]) -> None:
+    """Each closed set of values becomes one named schema (``WarningKind``, ``Severity``...)
+    that every use refers to, so generated clients get one named type, not ``Kind3``."""
+    named = _enum_names()
+    schemas = document["components"]["schemas"]
+    for name in set(named.values()) & set(schemas):  # an Enum FastAPI named already
+        if "enum" in schemas[name]:
+            del schemas[name]
+    used: dict[str, Any] = {}
+
+    def refer(node: Any) -> Any:
+        if isinstance(node, list):
+            return [refer(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        values = node.get("enum")
+        name = named.get(tuple(values)) if isinstance(values, list) else None
+        if name is None:
+            return {key: refer(value) for key, value in node.items()}
+        used[name] = values
+        kept = {k: v for k, v in node.items() if k in ("description", "default", "examples")}
+        return {"$ref": f"#/components/schemas/{name}", **kept}
+
+    for section in ("schemas", "parameters"):
+        document["components"][section] = refer(document["components"].get(section, {}))
+    document["paths"] = refer(document["paths"])
+    document["webhooks"] = refer(document.get("webhooks", {}))
+    for name, values in used.items():
+        assert name not in schemas, f"{name} names an enum and a model"
+        document["components"]["schemas"][name] = {"type": "string", "enum": values}
+    document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
+
+
 def _closed_tuples(schema: Any) -> Any:
     """A tuple (``prefixItems``) takes no items beyond those: ``items: false``, as JSON Schema
     2020-12 says, so linters and generators see a closed pair rather than an open array. Objects
@@ -414,6 +472,9 @@ def _closed_tuples(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     closed = {key: _closed_tuples(value) for key, value in schema.items()}
+    for prop in closed.get("properties", {}).values():
+        if isinstance(prop, dict):
+            prop.pop("title", None)  # the name says it; generators would name types after it
     if "prefixItems" in closed and "items" not in closed:
         closed["items"] = False
     if closed.get("additionalProperties") is False:
@@ -576,7 +637,11 @@ def _share_parameters(paths: dict[str, Any]) -> dict[str, Any]:
         for key in (json.dumps(p, sort_keys=True) for p in operation.get("parameters", [])):
             if key in shared and key not in names:
                 name = json.loads(key)["name"]
-                names[key] = name if len(by_name[name]) == 1 else f"{operation['tags'][0]}.{name}"
+                unique = len(by_name[name]) == 1
+                # Named as parameters, so no generator takes them for the schemas they use.
+                names[key] = (
+                    f"{name}Parameter" if unique else f"{operation['tags'][0]}.{name}Parameter"
+                )
     for operation in operations:
         if "parameters" in operation:
             operation["parameters"] = [

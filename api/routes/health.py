@@ -13,11 +13,14 @@ class Health(BaseModel):
     content_version: Annotated[str | None, Field(description="Always null here: see /readyz.")]
 
 
+QuotaStoreState = Literal["off", "memory", "ok", "unreachable"]
+
+
 class Readiness(BaseModel):
     status: Literal["ready"]
     content_version: Annotated[str | None, Field(description="The content version served.")]
     quota_store: Annotated[
-        Literal["off", "memory", "ok", "unreachable"],
+        QuotaStoreState,
         Field(
             description="Where quotas are counted and whether it answers; an unreachable store "
             "does not make the process unready (see FASCIA_RATE_LIMIT_FAILURE)."

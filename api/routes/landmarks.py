@@ -1,17 +1,16 @@
 """Landmarks: the bones, nerve and soft tissue a self-test finds, avoids or presses."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.bundle.resources import LandmarkCollection, LandmarkView
 from api.bundle.urls import href
-from api.content.models import DiagramColour
+from api.content.models import DiagramColour, LandmarkKind
 from api.routes.common import ContextDep, PagingDep, id_path, paged, problems
 
 router = APIRouter(prefix=href("landmarks"), tags=["landmarks"])
-LandmarkKind = Literal["bone", "bony-landmark", "nerve", "soft-tissue-region"]
 
 
 @router.get(

@@ -30,6 +30,7 @@ from api.routes.common import Locale
 from api.settings import EXAMPLE_ORIGIN
 
 router = APIRouter(tags=["embed"])
+EmbedType = Literal["rich", "link"]
 MAX_SIZE = 10_000
 _SELF_TEST = re.compile(
     rf"^(?:{PREFIX}|/embed)/self-tests/([a-z0-9-]{{1,80}})(?:/steps/([0-9]{{1,4}}))?$"
@@ -46,7 +47,7 @@ class OEmbed(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: Literal["1.0"]
-    type: Literal["rich", "link"]
+    type: EmbedType
     title: str
     provider_name: str
     provider_url: str
