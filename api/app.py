@@ -53,10 +53,11 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
 * Every collection, search and the export are paged: `page_size` (default 100, at most 1,000)
   and `cursor`, with `links.next` and a `Link: <...>; rel="next"` header while more follow.
 * Every resource is available as JSON (default), schema.org JSON-LD, Markdown, HTML and PDF
-  handouts, and what a diagram shows also as an SVG picture (`links.diagram`), chosen by
-  `Accept` or by a `.json`, `.jsonld`, `.md`, `.html`, `.pdf` or `.svg` suffix on the URL. Each
-  operation here describes JSON; the others are listed again on their suffix paths (tags
-  `json-ld`, `html`, `markdown`, `pdf`, `svg`), so a generated client gets one type per call.
+  handouts, and what a diagram shows also as an SVG picture (`links.diagram`) and a PNG for link
+  previews, chosen by `Accept` or by a `.json`, `.jsonld`, `.md`, `.html`, `.pdf`, `.svg` or
+  `.png` suffix on the URL. Each operation here describes JSON; the others are listed again on
+  their suffix paths (tags `json-ld`, `html`, `markdown`, `pdf`, `svg`, `png`), so a generated
+  client gets one type per call.
 * Interactive reference: `/docs` on this server. Full example responses: `openapi/examples.json`
   in the repository.
 * English and Spanish, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.

@@ -4,6 +4,7 @@ required, small examples cut from real responses."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -17,9 +18,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api import Settings, create_app
 from api.content.kinds import COLLECTIONS
 from api.http.openapi import ALTERNATES, render_examples, render_openapi, trimmed
-from tests.conftest import ROOT
+from tests.conftest import BUNDLE, ORIGIN, ROOT
 from tests.spec import json_operations, operations, parameters, resolve, responses
 
 COMMITTED = ROOT / "openapi" / "openapi.json"
@@ -50,8 +52,27 @@ def test_committed_examples_match_the_app(app: FastAPI) -> None:
 
 
 def test_served_spec_is_the_committed_one(client: TestClient) -> None:
+    """As committed, but naming the server it is served by, and with no security requirement
+    where the server asks for no key (so /docs shows no lock)."""
     committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
-    assert client.get("/openapi.json").json() == committed
+    served = client.get("/openapi.json").json()
+    assert served["servers"] == [{"url": ORIGIN, "description": "This server."}]
+    assert "securitySchemes" not in served["components"]
+    assert not any("security" in item["get"] for item in served["paths"].values())
+    for item in committed["paths"].values():
+        item["get"].pop("security", None)
+    del committed["components"]["securitySchemes"]
+    assert served == {**committed, "servers": served["servers"]}
+    other = client.get("/openapi.json", headers={"Host": "localhost:8000"}).json()
+    assert other["servers"][0]["url"] == "http://localhost:8000"
+
+
+def test_with_keys_on_the_served_document_asks_for_them() -> None:
+    digest = hashlib.sha256(b"fascia_key").hexdigest()
+    keyed = TestClient(create_app(Settings(bundle=BUNDLE, api_key_digests=(digest,))))
+    served = keyed.get("/openapi.json").json()
+    assert served["components"]["securitySchemes"]["ApiKey"]["name"] == "X-API-Key"
+    assert served["paths"]["/v1/muscles"]["get"]["security"] == [{}, {"ApiKey": []}]
 
 
 def test_every_operation_is_documented(app: FastAPI) -> None:

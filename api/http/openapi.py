@@ -498,6 +498,19 @@ def _error_responses(app: FastAPI) -> dict[str, Any]:
     return responses
 
 
+def served_document(document: dict[str, Any], base: str, keys: bool) -> dict[str, Any]:
+    """The document as this server serves it: naming itself (``base``) as the server, so the
+    reference at /docs tries requests here; with API keys on, without answers cut from the
+    content; with them off, without security requirements (no lock where no key is needed)."""
+    served = without_content_examples(document) if keys else copy.deepcopy(document)
+    served["servers"] = [{"url": base or "/", "description": "This server."}]
+    if not keys:
+        served["components"].pop("securitySchemes", None)
+        for item in served["paths"].values():
+            item["get"].pop("security", None)
+    return served
+
+
 def without_content_examples(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` without the example answers cut from the content: what a server with API
     keys publishes, since its document is open to anyone (the error examples stay)."""

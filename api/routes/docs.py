@@ -19,7 +19,7 @@ import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
@@ -27,7 +27,8 @@ from starlette.exceptions import HTTPException
 
 from api.http.codings import IDENTITY, choose_coding, coded_etag, compress, worth_compressing
 from api.http.etags import Asset, conditional
-from api.http.openapi import without_content_examples
+from api.http.openapi import served_document
+from api.http.urls import public_base
 
 STATIC = Path(__file__).parent.parent / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -102,13 +103,16 @@ async def docs_asset(request: Request, name: str, if_none_match: IfNoneMatch = N
 @router.get("/openapi.json")
 async def openapi_document(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     state = request.app.state
-    if getattr(state, "openapi_asset", None) is None:
-        document: dict[str, Any] = request.app.openapi()
-        if state.settings.api_key_digests:  # the content is behind keys; the document is not
-            document = without_content_examples(document)
+    settings = state.settings
+    base = public_base(request.scope, settings.public_url, settings.hosts)
+    assets: dict[str, Asset] | None = getattr(state, "openapi_assets", None)
+    if assets is None:
+        assets = state.openapi_assets = {}
+    if base not in assets:  # one per allowed origin: a handful
+        document = served_document(request.app.openapi(), base, bool(settings.api_key_digests))
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-        state.openapi_asset = Asset.of(body, "application/json")
-    return _answer(request, state.openapi_asset, state.page_cache_control, if_none_match)
+        assets[base] = Asset.of(body, "application/json")
+    return _answer(request, assets[base], state.page_cache_control, if_none_match)
 
 
 def _answer(
