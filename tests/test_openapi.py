@@ -183,8 +183,9 @@ def test_examples_are_small(app: FastAPI) -> None:
     document = json.dumps(app.openapi())
     # It was about 1 MB with whole examples; it now describes 163 operations (every
     # representation on its own path, diagrams, sync and embedding), and its step examples
-    # carry every red flag and contraindication a step does.
-    assert len(document) < 450_000
+    # carry every red flag and contraindication a step does; each JSON-LD operation has an
+    # example of its own resource (trimmed like the JSON ones).
+    assert len(document) < 500_000
     examples = [
         json.dumps(media["example"])
         for _, operation in json_operations(app.openapi())
@@ -373,3 +374,19 @@ def test_generated_clients_have_no_numbered_or_shadowing_names(tmp_path: Path) -
     for name in ("WarningKind", "Severity", "ChangeType", "Urgency", "SearchKind"):
         assert name in hey
         assert name in classes
+
+
+def test_each_json_ld_operation_shows_its_own_resource() -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    full = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    checked = 0
+    for path, item in document["paths"].items():
+        if not path.endswith(".jsonld"):
+            continue
+        json_operation = document["paths"][path.removesuffix(".jsonld")]["get"]
+        request = full[json_operation["operationId"]]["request"]
+        response = item["get"]["responses"]["200"]
+        example = response["content"]["application/ld+json"]["example"]
+        assert example["@id"].partition("?")[0] == ORIGIN + request.partition("?")[0], path
+        checked += 1
+    assert checked >= 25

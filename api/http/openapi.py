@@ -368,8 +368,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         suffixes = [r.suffix for r in offered_for(_response_model(json_schema))[1:]]
         ok["description"] = _json_description(path, suffixes)
         operation["responses"]["304"] = {"$ref": "#/components/responses/NotModified"}
-        for suffix in suffixes:
-            paths[path + suffix] = {"get": _alternate(operation, suffix, path)}
+        paths |= _alternates(app, operation, path, suffixes, example_path)
     for operation in (item["get"] for item in paths.values()):
         operation["responses"] = dict(sorted(operation["responses"].items()))
         if operation["operationId"] in ("getHealth", "getReadiness"):
@@ -390,9 +389,10 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     components["parameters"] = _share_parameters(paths)
     components["headers"] = HEADERS
     components["responses"] = {"NotModified": NOT_MODIFIED}
-    for suffix in ALTERNATES:
+    for suffix in ALTERNATES.keys() - {LINKED_DATA_SUFFIX}:  # JSON-LD: one per operation
         name, response = _alternate_response(app, suffix)
         components["responses"][name] = response
+    components["responses"] = dict(sorted(components["responses"].items()))
     components["responses"] |= _error_responses(app)
     components["responses"]["Gone"]["headers"] = {
         "Link": {
@@ -589,6 +589,38 @@ def _alternate(operation: dict[str, Any], suffix: str, path: str) -> dict[str, A
         alternate["responses"]["503"] = {"$ref": "#/components/responses/ServiceUnavailable"}
     alternate["responses"] = dict(sorted(alternate["responses"].items()))
     return alternate
+
+
+LINKED_DATA_SUFFIX = ".jsonld"
+
+
+def _alternates(
+    app: ASGIApp, operation: dict[str, Any], path: str, suffixes: list[str], example_path: str
+) -> dict[str, Any]:
+    """The operations on ``path``'s suffix paths; JSON-LD's with its own example."""
+    found = {}
+    for suffix in suffixes:
+        alternate = _alternate(operation, suffix, path)
+        if suffix == LINKED_DATA_SUFFIX:  # its own example, like the JSON it mirrors
+            alternate["responses"]["200"] = _linked_data_response(app, example_path)
+        found[path + suffix] = {"get": alternate}
+    return found
+
+
+def _linked_data_response(app: ASGIApp, example_path: str) -> dict[str, Any]:
+    """The 200 of a JSON-LD operation, with the JSON-LD of the JSON operation's own example."""
+    stem, _, query = example_path.partition("?")
+    request = f"{stem}{LINKED_DATA_SUFFIX}" + (f"?{query}" if query else "")
+    body = trimmed(json.loads(_call(app, request, JSON)))
+    media_type = "application/ld+json"
+    return {
+        "description": f"The resource as schema.org JSON-LD (`{media_type}`). The example is "
+        f"`{request}`.",
+        "headers": OK_HEADERS,
+        "content": {
+            media_type: {"schema": {"$ref": "#/components/schemas/JsonLd"}, "example": body}
+        },
+    }
 
 
 def _alternate_response(app: ASGIApp, suffix: str) -> tuple[str, dict[str, Any]]:
