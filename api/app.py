@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.bundle.resources import GuideView, WarningView
+from api.bundle.resources import GuideView, RegionView, WarningView
 from api.bundle.store import Store
 from api.edge.cors import Cors
 from api.edge.gateway import Gateway, Policy, RouteTemplates
@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
             store,
             _render_context(store, locale),
             control,
-            advice_by_region(store.pages(locale, "regions")),  # type: ignore[arg-type]
+            advice_by_region(store.every(locale, "regions", RegionView)),
         )
         for locale in store.meta.locales
     }

@@ -15,12 +15,20 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
 from api.bundle.feeds import Change, ManifestEntry
 from api.bundle.format import FORMAT
-from api.bundle.resources import ITEM_MODELS, LocaleView, SearchHit, SourceView, StepView
+from api.bundle.resources import (
+    ITEM_MODELS,
+    LocaleView,
+    RegionView,
+    SearchHit,
+    SourceView,
+    StepView,
+)
 from api.bundle.search import run_search
 from api.content.retirements import Retirement
 
@@ -31,6 +39,16 @@ SQLITE_CACHE_KIB = 2048  # per process; the OS page cache, shared, holds the res
 
 class BundleError(Exception):
     """The bundle is missing, unreadable or of another format."""
+
+
+ModelT = TypeVar("ModelT")
+
+
+@runtime_checkable
+class Identified(Protocol):
+    """An item of any collection: each has a stable id."""
+
+    id: str
 
 
 @dataclass(frozen=True)
@@ -80,9 +98,9 @@ class Store:
         self._parsed_lock = threading.Lock()  # handlers in the thread pool share it
         # Country code -> region id, for choosing care advice (regions are few).
         self.countries: dict[str, str] = {
-            country: region.id  # type: ignore[attr-defined]
-            for region in self.pages(self.meta.default_locale, "regions")
-            for country in region.countries  # type: ignore[attr-defined]
+            country: region.id
+            for region in self.every(self.meta.default_locale, "regions", RegionView)
+            for country in region.countries
         }
 
     def _connect(self) -> sqlite3.Connection:
@@ -147,6 +165,23 @@ class Store:
         rows = self.connection.execute(" ".join(sql), [*parameters, size + 1]).fetchall()
         items = tuple(self._parse((locale, collection, i), body) for i, _, body in rows[:size])
         return Page(items, rows[size - 1][1] if len(rows) > size else None)
+
+    def every(self, locale: str, collection: str, kind: type[ModelT]) -> Iterator[ModelT]:
+        """Every item of a collection, in order, each checked to be a ``kind`` (its response
+        model): typed for the caller."""
+        for item in self.pages(locale, collection):
+            if not isinstance(item, kind):
+                raise TypeError(
+                    f"{collection} holds a {type(item).__name__}, not a {kind.__name__}"
+                )
+            yield item
+
+    def ids(self, locale: str, collection: str) -> Iterator[str]:
+        """The id of every item of a collection, in order."""
+        for item in self.pages(locale, collection):
+            if not isinstance(item, Identified):
+                raise TypeError(f"{collection} holds a {type(item).__name__}, which has no id")
+            yield item.id
 
     def pages(self, locale: str, collection: str, size: int = 500) -> Iterator[BaseModel]:
         """Every item of a collection, in order, read a page at a time."""
@@ -232,7 +267,7 @@ class _Sources(Mapping[str, SourceView]):
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return (source.id for source in self.store.pages(self.locale, "sources"))  # type: ignore[attr-defined]
+        return (source.id for source in self.store.every(self.locale, "sources", SourceView))
 
     def __len__(self) -> int:
         row = self.store.connection.execute(

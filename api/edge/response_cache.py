@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.bundle.resources import SelfTestView
 from api.bundle.store import Store
 from api.bundle.urls import PREFIX, href
 from api.content.kinds import COLLECTIONS
@@ -289,16 +290,16 @@ def content_paths(store: Store) -> Iterator[tuple[str, str]]:
     locale = store.meta.default_locale
     for name in COLLECTIONS:
         yield href(name), ""
-        for item in store.pages(locale, name):
-            yield href(name, item.id), ""  # type: ignore[attr-defined]
-    for self_test in store.pages(locale, "self-tests"):
-        base = href("self-tests", self_test.id)  # type: ignore[attr-defined]
+        for item_id in store.ids(locale, name):
+            yield href(name, item_id), ""
+    for self_test in store.every(locale, "self-tests", SelfTestView):
+        base = href("self-tests", self_test.id)
         yield f"{base}/steps", ""
-        for variant in self_test.variants:  # type: ignore[attr-defined]
+        for variant in self_test.variants:
             query = f"variant={variant.id}"
             yield base, query
             yield f"{base}/steps", query
             for step in variant.steps:
                 yield f"{base}/steps/{step.number}", query
-                if variant.id == self_test.default_variant:  # type: ignore[attr-defined]
+                if variant.id == self_test.default_variant:
                     yield f"{base}/steps/{step.number}", ""
