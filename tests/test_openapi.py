@@ -312,7 +312,7 @@ def lint(folder: Path) -> dict[str, list[Any]]:
 
 def test_the_ecosystems_linters_find_nothing(tmp_path: Path) -> None:
     assert lint(ROOT / "openapi") == {"spectral": [], "redocly": []}
-    # They can fail: the same document without a licence and with an open tuple.
+    # They can fail: the same document without a licence and with a tuple lacking `items`.
     broken = json.loads(COMMITTED.read_text(encoding="utf-8"))
     del broken["info"]["license"]
     del broken["components"]["schemas"]["DiagramShape"]["properties"]["label_at"]["items"]
@@ -321,7 +321,7 @@ def test_the_ecosystems_linters_find_nothing(tmp_path: Path) -> None:
         shutil.copy(ROOT / "openapi" / config, tmp_path / config)
     found = lint(tmp_path)
     assert {problem["ruleId"] for problem in found["redocly"]} >= {"info-license"}
-    assert found["spectral"] or found["redocly"]
+    assert {problem["code"] for problem in found["spectral"]} >= {"array-items"}
 
 
 def test_optional_parameters_are_plain_for_generated_clients() -> None:

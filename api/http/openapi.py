@@ -463,8 +463,9 @@ def _name_enums(document: dict[str, Any]) -> None:
 
 
 def _closed_tuples(schema: Any) -> Any:
-    """A tuple (``prefixItems``) takes no items beyond those: ``items: false``, as JSON Schema
-    2020-12 says, so linters and generators see a closed pair rather than an open array. Objects
+    """A tuple (``prefixItems`` and ``maxItems``) gets an ``items`` schema too, which linters
+    (Spectral's ``array-items``) and generators (openapi-python-client cannot read
+    ``items: false``) need; ``maxItems`` keeps it a pair. Objects
     are open: ``additionalProperties: false`` (from models that forbid unknown fields when the
     bundle is read) is left out of the published schemas."""
     if isinstance(schema, list):
@@ -475,8 +476,11 @@ def _closed_tuples(schema: Any) -> Any:
     for prop in closed.get("properties", {}).values():
         if isinstance(prop, dict):
             prop.pop("title", None)  # the name says it; generators would name types after it
-    if "prefixItems" in closed and "items" not in closed:
-        closed["items"] = False
+    prefix = closed.get("prefixItems")
+    if isinstance(prefix, list) and "items" not in closed and "maxItems" in closed:
+        # The items past the prefix: none can exist (maxItems), so any schema is exact. The
+        # prefix's own, when all agree, reads best in clients that cannot do `items: false`.
+        closed["items"] = prefix[0] if all(item == prefix[0] for item in prefix) else {}
     if closed.get("additionalProperties") is False:
         # Responses are open: a field added later must not break a client (STABILITY.md).
         del closed["additionalProperties"]
