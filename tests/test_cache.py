@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 
 import brotli  # type: ignore[import-untyped]
 import pytest
@@ -70,7 +71,35 @@ def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
                 if cached is not None:
                     headers = {"Accept": media_type, "If-None-Match": cached.etag}
                     compare(fresh, plain, url, headers)
+                    coded(fresh, url, media_type, cached.body["body"])
                 compare(fresh, plain, f"{path}{suffix}" + url[len(path) :], {})
+
+
+CODINGS = ("br", "zstd", "gzip")
+
+
+def coded(fresh: TestClient, url: str, media_type: str, identity: bytes) -> None:
+    """The same answer in a coding (a different one per path, in turn) decodes to the identity
+    bytes; a body too small to gain, or a PDF or PNG, comes as it is."""
+    coding = CODINGS[zlib.crc32(url.encode()) % len(CODINGS)]
+    headers = {"Accept": media_type, "Accept-Encoding": coding}
+    with fresh.stream("GET", url, headers=headers) as response:
+        body = b"".join(response.iter_raw())
+        encoding = response.headers.get("content-encoding")
+    if len(identity) < 1024 or media_type in ("application/pdf", "image/png"):
+        assert encoding is None, url
+    if encoding is None:  # also when compressing would not have made it smaller
+        assert body == identity, url
+    else:
+        assert encoding == coding, url
+        assert DECODE[coding](body) == identity, url
+
+
+DECODE = {
+    "br": brotli.decompress,
+    "zstd": lambda body: zstandard.ZstdDecompressor().decompressobj().decompress(body),
+    "gzip": gzip.decompress,
+}
 
 
 @pytest.mark.parametrize(
