@@ -51,5 +51,5 @@ def test_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
         env={"FASCIA_PORT": "eighty", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1
-    assert "port" in result.stderr
+    assert "FASCIA_PORT: Input should be a valid integer" in result.stderr  # the variable
     assert "Traceback" not in result.stderr
