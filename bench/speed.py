@@ -201,15 +201,7 @@ def two_processes(seconds: int, path: str) -> list[str]:
     env = {"FASCIA_REUSE_PORT": "true"}
     with fascia(port, env), fascia(port, env):
         run = wrk(f"http://127.0.0.1:{port}{path}", seconds, {})
-    return [
-        "small item, 2 processes",
-        "fascia x2",
-        f"{run.requests_per_second:,.0f}",
-        f"{run.p50_ms:.2f}",
-        f"{run.p99_ms:.2f}",
-        "",
-        "SO_REUSEPORT",
-    ]
+    return _row("small item, 2 processes", [run], "SO_REUSEPORT", "fascia x2")
 
 
 def with_access_log(seconds: int, path: str) -> list[str]:
@@ -217,15 +209,7 @@ def with_access_log(seconds: int, path: str) -> list[str]:
     port = free_port()
     with fascia(port, {"FASCIA_ACCESS_LOG": "true"}, log=Path("/dev/null")):
         run = wrk(f"http://127.0.0.1:{port}{path}", seconds, {})
-    return [
-        "small item, access log on",
-        "fascia",
-        f"{run.requests_per_second:,.0f}",
-        f"{run.p50_ms:.2f}",
-        f"{run.p99_ms:.2f}",
-        "",
-        "JSON line per request",
-    ]
+    return _row("small item, access log on", [run], "JSON line per request")
 
 
 PDF_CLIENTS = 4
@@ -293,10 +277,11 @@ def _flood(base: str, sizes: Iterator[int], stop: threading.Event, pdfs: dict[st
             pdfs[outcome] += 1
 
 
-def _row(scenario: str, runs: list[Run], note: str) -> list[str]:
+def _row(scenario: str, runs: list[Run], note: str, server: str = "fascia") -> list[str]:
+    """A table row of medians over ``runs``; errors, if any, appended to the note."""
     return [
         scenario,
-        "fascia",
+        server,
         f"{statistics.median(r.requests_per_second for r in runs):,.0f}",
         f"{statistics.median(r.p50_ms for r in runs):.2f}",
         f"{statistics.median(r.p99_ms for r in runs):.2f}",
