@@ -8,7 +8,6 @@ item) are plain slugs here and are resolved by ``api.content.catalog``.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
@@ -22,6 +21,7 @@ from pydantic import (
 )
 
 from api.content import geometry
+from api.content.terminology import OntologySystem, well_formed
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -83,18 +83,6 @@ class Frozen(BaseModel):
     )
 
 
-OntologySystem = Literal["UBERON", "FMA", "SNOMED-CT", "TA98", "ICD-10", "ICD-11"]
-
-_CODE_PATTERNS: dict[str, str] = {
-    "UBERON": r"^UBERON:\d{7}$",
-    "FMA": r"^FMA:\d+$",
-    "SNOMED-CT": r"^\d{6,18}$",
-    "TA98": r"^A\d{2}\.\d\.\d{2}\.\d{3}$",
-    "ICD-10": r"^[A-Z]\d{2}(\.\d{1,2})?$",
-    "ICD-11": r"^[0-9A-Z]{4}(\.[0-9A-Z]{1,2})?$",
-}
-
-
 class OntologyCode(Frozen):
     """A code for the same thing in a published terminology."""
 
@@ -104,7 +92,7 @@ class OntologyCode(Frozen):
 
     @model_validator(mode="after")
     def _code_matches_system(self) -> OntologyCode:
-        if not re.fullmatch(_CODE_PATTERNS[self.system], self.code):
+        if not well_formed(self.system, self.code):
             raise ValueError(f"code {self.code!r} is not a well-formed {self.system} code")
         return self
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
-from api.content import geometry, models
+from api.content import geometry, models, terminology
 from api.content.diagnostics import ContentProblem
 from api.content.loader import LoadedItem, problem_at
 from api.content.yamlfile import FieldPath
@@ -62,6 +62,8 @@ def find_broken_references(
             problems.extend(_pressing_step_problems(item, item.model, no_press, warnings))
         if isinstance(item.model, models.Diagram):
             problems.extend(_diagram_problems(item, item.model, colours))
+        if isinstance(item.model, models.Condition):
+            problems.extend(_code_source_problems(item, item.model))
     red_flags = [i for i in items if isinstance(i.model, models.SafetyWarning) and i.model.urgency]
     regions = [item for item in items if item.kind == "regions"]
     problems.extend(_region_problems(regions, red_flags[0] if red_flags else None))
@@ -90,6 +92,20 @@ def _region_problems(
     if red_flag is not None and not any(item.id == models.DEFAULT_REGION for item in regions):
         message = f"red flags need regions/{models.DEFAULT_REGION}.yaml: advice for any country"
         yield _at(red_flag, ("urgency",), message)
+
+
+def _code_source_problems(item: LoadedItem, condition: models.Condition) -> list[ContentProblem]:
+    """A clinical code is checked against its terminology, which the condition cites."""
+    problems = []
+    for index, code in enumerate(condition.codes):
+        system = terminology.BY_NAME.get(code.system)
+        if system is not None and system.source_id not in condition.source_ids:
+            message = (
+                f"{code.system} code {code.code!r} needs the terminology it was checked against "
+                f"in source_ids ({system.source_id!r})"
+            )
+            problems.append(_at(item, ("codes", index, "system"), message))
+    return problems
 
 
 def _default_variant_problems(item: LoadedItem, self_test: models.SelfTest) -> list[ContentProblem]:
