@@ -1,4 +1,4 @@
-"""Command line: ``python -m api check|build|release|notify|serve|openapi|export|new-key``."""
+"""Command line: ``python -m api check|build|release|notify|serve|openapi|export|new-key|mcp``."""
 
 from __future__ import annotations
 
@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         "--listen", default="127.0.0.1:8080", help="nginx listen address (default %(default)s)"
     )
     commands.add_parser("new-key", help="print a new API key and its digest for the settings")
+    commands.add_parser(
+        "mcp", help="serve the MCP server on standard input and output, for desktop assistants"
+    )
     spec = commands.add_parser(
         "openapi", help="write the OpenAPI document, and examples.json beside it"
     )
@@ -91,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return _export(settings, args.directory, args.listen)
+        if args.command == "mcp":
+            create_app(settings).state.mcp.run("stdio")
+            return 0
         return serve(settings)
     except ValidationError as error:
         print(settings_problems(error), file=sys.stderr)

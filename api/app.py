@@ -8,10 +8,13 @@ from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.bundle.lookup import Lookup
 from api.bundle.resources import GuideView, RegionView, WarningView
 from api.bundle.store import Store
+from api.bundle.urls import MCP_PATH
 from api.edge.cors import Cors
 from api.edge.gateway import Gateway, Policy, RouteTemplates
 from api.edge.keys import KeyCheck
@@ -22,13 +25,13 @@ from api.edge.response_cache import ResponseCache, Responses
 from api.edge.rewrite import HeadAsGet, RepresentationSuffix
 from api.edge.security import SecurityHeaders
 from api.http.care import advice_by_region
-from api.http.errors import install_error_handlers
+from api.http.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, problem_body
 from api.http.etags import cache_control
 from api.http.negotiation import Negotiator
 from api.http.openapi import build_openapi
 from api.render import RenderContext
 from api.render.pool import shared_pool
-from api.routes import ROUTERS
+from api.routes import ROUTERS, mcp
 from api.routes.common import Locale
 from api.routes.docs import Docs
 from api.routes.docs import router as docs_router
@@ -55,16 +58,20 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
 * Every resource is available as JSON (default), schema.org JSON-LD, Markdown, HTML and PDF
   handouts, and what a diagram shows also as an SVG picture (`links.diagram`) and a PNG for link
   previews, chosen by `Accept` or by a `.json`, `.jsonld`, `.md`, `.html`, `.pdf`, `.svg` or
-  `.png` suffix on the URL. Each operation here describes JSON; the others are listed again on
-  their suffix paths (tags `json-ld`, `html`, `markdown`, `pdf`, `svg`, `png`), so a generated
-  client gets one type per call.
+  `.png` suffix on the URL; a self-test's screening also as a FHIR R4 Questionnaire (`.fhir`,
+  `application/fhir+json`). Each operation here describes JSON; the others are listed again on
+  their suffix paths (tags `json-ld`, `html`, `markdown`, `pdf`, `svg`, `png`, `fhir`), so a
+  generated client gets one type per call.
+* Clinical systems find content by diagnosis code: `/v1/lookup` (FHIR system URIs: SNOMED CT,
+  ICD-10, ICD-10-CM, ICD-11) and HL7 Infobutton at `/infobutton` (OIDs; Atom or JSON). AI
+  assistants reach the same content over the Model Context Protocol at `POST /mcp`.
 * Interactive reference: `/docs` on this server. Full example responses: `openapi/examples.json`
   in the repository.
 * English and Spanish, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.
 * Errors are `application/problem+json` (RFC 9457) and say what would have worked: unknown query
   parameters are a 400 listing the accepted ones (`accepted_params`); an unknown variant or step
   lists what exists (`allowed_values`, `allowed_range`); an unknown suffix is a 406 listing the
-  suffixes. Only GET and HEAD are supported.
+  suffixes. Only GET and HEAD are supported (and POST on `/mcp`).
 """
 
 
@@ -100,7 +107,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     app = Fascia(
         lifespan=_lifespan,
         title="Fascia",
-        version="1.1.0",
+        version="1.2.0",
         summary="Expert bodywork guides as structured data.",
         description=DESCRIPTION,
         contact={"name": "Fascia content team"},
@@ -127,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
         )
         for locale in store.meta.locales
     }
+    app.state.lookup = Lookup(store, store.meta.locales)
     for router in (*ROUTERS, docs_router):
         app.include_router(router)
     install_error_handlers(app)
@@ -147,8 +155,31 @@ def create_app(settings: Settings | None = None) -> Fascia:
     if settings.response_cache_mb:
         capacity = settings.response_cache_mb * 2**20
         app.state.responses = Responses(capacity)
+    base = settings.public_url or settings.origin
+    app.state.mcp = mcp.build(app.state.locales, meta.default_locale, base, meta.version)
     app.edge = _stack(app, policy)
     return app
+
+
+class McpEndpoint:
+    """``/mcp`` goes to the MCP server, behind the gateway; everything else to the API. The
+    endpoint is made anew each time the app starts (its session manager runs once)."""
+
+    def __init__(self, app: ASGIApp, state: Any) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != MCP_PATH:
+            await self.app(scope, receive, send)
+            return
+        endpoint: ASGIApp | None = getattr(self.state, "mcp_endpoint", None)
+        if endpoint is None:  # an app called without its lifespan (a bare test client)
+            detail = "The MCP endpoint starts with the server's lifespan; it has not started."
+            body = problem_body(503, detail, MCP_PATH)
+            await Response(body, 503, media_type=PROBLEM_MEDIA_TYPE)(scope, receive, send)
+            return
+        await endpoint(scope, receive, send)
 
 
 def _stack(app: Fascia, policy: Policy) -> ASGIApp:
@@ -160,6 +191,7 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
         lambda inner: Gateway(
             inner, policy, app.state.metrics, RouteTemplates((*ROUTERS, docs_router))
         ),
+        lambda inner: McpEndpoint(inner, app.state),
         *([lambda inner: ResponseCache(inner, responses, negotiator)] if responses else []),
         # Outside FastAPI so that even its own 500s carry the headers.
         lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),
@@ -174,7 +206,12 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
+    app.state.mcp_endpoint = mcp.http_app(app.state.mcp)  # a new session manager per start
+    try:
+        async with app.state.mcp.session_manager.run():
+            yield
+    finally:
+        app.state.mcp_endpoint = None
     if app.state.quota is not None:
         await app.state.quota.aclose()
 
@@ -213,4 +250,5 @@ def _render_context(store: Store, locale: str) -> RenderContext:
         credit,
         store.meta.version,
         locales=store.meta.locales,
+        publisher=guide.copyright_holder if isinstance(guide, GuideView) else "",
     )

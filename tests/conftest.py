@@ -55,6 +55,7 @@ CONTRACT_TESTS = {
     "test_pdf_handout_carries_every_stop_warning_and_the_disclaimer",
 }
 LIVE_MODULES = {"test_live", "test_faults", "test_redis_quota", "test_export", "test_cli"}
+LIVE_TESTS = {"test_mcp_takes_the_same_keys_and_only_post", "test_the_sdk_client_over_stdio"}
 
 
 def tier_of(item: pytest.Item) -> str:
@@ -64,7 +65,7 @@ def tier_of(item: pytest.Item) -> str:
         return "system"
     if "browser" in fixtures:
         return "browser"
-    if "base" in fixtures or module in LIVE_MODULES:
+    if "base" in fixtures or module in LIVE_MODULES or item.name in LIVE_TESTS:
         return "live"
     if module in CONTRACT_MODULES or getattr(item, "originalname", "") in CONTRACT_TESTS:
         return "contract"

@@ -24,6 +24,7 @@ SUFFIXES = {
     "text/html": ".html",
     "text/markdown": ".md",
     "image/svg+xml": ".svg",
+    "application/fhir+json": ".fhir",
 }
 
 
@@ -55,7 +56,11 @@ def test_nginx_serves_the_same_bytes_for_every_path(public: TestClient, tmp_path
     assert "/v1/landmarks/sciatic-nerve" in drawn
     assert "/v1/muscles/gluteus-maximus" not in drawn
     assert len(drawn) == 1 + 1 + 9 + 7 + 1  # self-test, diagram, its steps, landmarks, arcs
+    # The screening as a FHIR Questionnaire: the self-test's only.
+    asked = [p for p in paths if client.get(p + ".fhir").status_code == 200]
+    assert asked == ["/v1/self-tests/muscular-minesweeper"]
     entries = [e for e in entries if e[1] != "image/svg+xml" or e[0] in drawn]
+    entries = [e for e in entries if e[1] != "application/fhir+json" or e[0] in asked]
     assert written == len(entries) > 400
     with nginx(tmp_path / "site" / "nginx" / "fascia.conf", port, tmp_path / "nginx"):
         base = f"http://127.0.0.1:{port}"

@@ -81,7 +81,10 @@ def test_every_operation_is_documented(app: FastAPI) -> None:
         assert operation.get("summary"), name
         assert operation.get("description"), name
         assert operation.get("operationId"), name
-        (content,) = resolve(spec, operation["responses"]["200"])["content"].values()
+        contents = resolve(spec, operation["responses"]["200"])["content"]
+        # One media type per 200, but for HL7 Infobutton, whose request names the format.
+        assert len(contents) == 1 or name == "GET /infobutton", name
+        content = next(iter(contents.values()))
         binary = content["schema"].get("format") == "binary"  # a PDF: described, not shown
         script_or_frame = "example" not in content and name.startswith(
             ("GET /v1/embed.js", "GET /v1/embed/{version}.js", "GET /embed/")
@@ -114,8 +117,8 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
         for path, op in json_operations(spec)
         if path.startswith("/v1") and "406" in op["responses"]
     ]
-    assert len(v1) == 2 * len(COLLECTIONS) + 8  # list and get each; index, locales, search,
-    # export, steps, one step, manifest and changes
+    assert len(v1) == 2 * len(COLLECTIONS) + 9  # list and get each; index, locales, search,
+    # lookup, export, steps, one step, manifest and changes
     for path, operation in v1:
         ok = resolve(spec, operation["responses"]["200"])
         assert list(ok["content"]) == ["application/json"], path
@@ -124,6 +127,10 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
         alternates = {**MEDIA_TYPES, **(pictures if pictured else {})}
         assert (path + ".svg" in spec["paths"]) == pictured, path
         assert (path + ".png" in spec["paths"]) == pictured, path
+        questionnaire = operation["operationId"] == "getSelfTest"  # its screening, as FHIR
+        assert (path + ".fhir" in spec["paths"]) == questionnaire, path
+        if questionnaire:
+            alternates[".fhir"] = "application/fhir+json"
         for suffix, media_type in alternates.items():
             assert f"`{media_type}`" in ok["description"], path
             alternate = spec["paths"][path + suffix]["get"]
@@ -132,7 +139,7 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
             assert offered == media_type, path
             assert alternate["parameters"] == operation["parameters"], path
     others = [path for path, _ in json_operations(spec) if (path, _) not in v1]
-    assert len(spec["paths"]) == len(v1) * 5 + 2 * len(PICTURED) + len(others)
+    assert len(spec["paths"]) == len(v1) * 5 + 2 * len(PICTURED) + 1 + len(others)
 
 
 @pytest.mark.parametrize("suffix", MEDIA_TYPES)
@@ -171,7 +178,8 @@ def test_examples_are_cut_from_real_responses(app: FastAPI, client: TestClient) 
     for path, operation in json_ops:
         whole = full[operation["operationId"]]
         # As asked at the default address, which the examples name (oEmbed's `url`).
-        asked = client.get(whole["request"], headers={"Host": "127.0.0.1:8000"})
+        headers = {"Host": "127.0.0.1:8000", "Accept": "application/json"}  # Infobutton: Atom
+        asked = client.get(whole["request"], headers=headers)
         assert asked.json() == whole["application/json"], path
         example = operation["responses"]["200"]["content"]["application/json"]["example"]
         assert example == trimmed(whole["application/json"]), path

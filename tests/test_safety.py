@@ -44,8 +44,12 @@ def warning(client: TestClient, warning_id: str, lang: str) -> dict[str, str]:
 
 
 def red_flag_order(client: TestClient) -> list[str]:
+    """The order red flags are asked in: the emergencies first (a reader who stops at a yes has
+    met them), then the urgent ones, each in the collection's order."""
     warnings = client.get("/v1/warnings", params={"kind": "red-flag"}).json()["items"]
-    return [warning["id"] for warning in warnings]
+    ordered = sorted(warnings, key=lambda warning: warning["urgency"] != "emergency")
+    assert ordered != warnings  # the order is the safety rule's, not the collection's
+    return [warning["id"] for warning in ordered]
 
 
 def test_the_red_flags_are_all_there(client: TestClient) -> None:
@@ -244,7 +248,7 @@ def test_regions_are_listed_with_their_countries(client: TestClient) -> None:
             406,
             ".jsonld",
             "available_suffixes",
-            [".json", ".jsonld", ".html", ".md", ".pdf", ".svg", ".png"],
+            [".json", ".jsonld", ".html", ".md", ".pdf", ".svg", ".png", ".fhir"],
         ),
         ("/v1/openapi.json", 404, "/v1/openapi.json", "instance", "/v1/openapi.json"),
     ],

@@ -102,6 +102,15 @@ _ENGLISH = {
     "who_it_is_for": "Who it is for",
     "you_need": "You need",
     "aggravating_activities": "Made worse by",
+    "fhir.title": "{name}: questions before you start",
+    "fhir.purpose": "Asked before step 1 of the self-test: a yes to any question means do not "
+    "do the check; the text shown after a yes says what to do instead.",
+    "lookup": "Content for a clinical code",
+    "lookup.results": "Fascia results for {system} {code}",
+    "lookup.screening": "Before step 1, answer its {flags} questions on warning signs and its "
+    "{contraindications} questions on who should not do the check. A yes to any means do not do "
+    "the check and do what that question says instead; for some, that means getting emergency "
+    "help now.",
 }
 
 _SPANISH = {
@@ -201,6 +210,15 @@ _SPANISH = {
     "who_it_is_for": "Para quién es",
     "you_need": "Necesitas",
     "aggravating_activities": "Empeora con",
+    "fhir.title": "{name}: preguntas antes de empezar",
+    "fhir.purpose": "Estas preguntas se hacen antes del paso 1: si respondes que sí a alguna, no "
+    "hagas la autoexploración; el texto que aparece tras un sí indica qué hacer en su lugar.",
+    "lookup": "Contenido para un código clínico",
+    "lookup.results": "Resultados de Fascia para {system} {code}",
+    "lookup.screening": "Antes del paso 1, responde a sus {flags} preguntas sobre señales de "
+    "alarma y a sus {contraindications} preguntas sobre quién no debe hacer la autoexploración. "
+    "Si respondes que sí a alguna, no hagas la autoexploración y haz lo que indica esa pregunta; "
+    "en algunos casos, eso significa buscar ayuda de emergencia de inmediato.",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(

@@ -41,6 +41,7 @@ from api.bundle.urls import drawn, href, links
 from api.content import models
 from api.content.catalog import Catalog
 from api.content.kinds import COLLECTIONS
+from api.content.terminology import system_uri
 
 Presented = dict[str, dict[str, BaseModel]]  # collection -> id -> response model
 
@@ -69,7 +70,7 @@ def present(catalog: Catalog) -> Presented:
 
 
 def code_view(code: models.OntologyCode) -> CodeView:
-    return CodeView(**code.model_dump(), uri=code_uri(code))
+    return CodeView(**code.model_dump(), uri=code_uri(code), system_uri=system_uri(code.system))
 
 
 def code_uri(code: models.OntologyCode) -> str | None:
@@ -136,7 +137,8 @@ class _Presenter:
         return CareAdvice(urgency=warning.urgency, region=region.id, advice=advice)
 
     def safety(self, self_test_id: str) -> StepSafety:
-        """The red flags and disclaimer every step of a self-test carries (built once)."""
+        """The red flags (emergencies first), contraindications and disclaimer every step of a
+        self-test carries (built once)."""
         found = self.safety_by_self_test.get(self_test_id)
         if found is None:
             ids = self.catalog.warnings_by_self_test.get(self_test_id, ())
@@ -144,8 +146,11 @@ class _Presenter:
             disclaimers = [b for b in briefs if b.kind == "disclaimer"] or [
                 self.warning_briefs((self.guide_disclaimer,))[0]
             ]
+            flags = [b for b in briefs if b.kind == "red-flag"]
+            # Emergencies first: a reader (or an app) that stops at a yes has met them first.
+            flags.sort(key=lambda b: b.care is None or b.care.urgency != "emergency")
             found = StepSafety(
-                red_flags=tuple(b for b in briefs if b.kind == "red-flag"),
+                red_flags=tuple(flags),
                 contraindications=tuple(b for b in briefs if b.kind == "contraindication"),
                 disclaimer=disclaimers[0],
                 screening=href("self-tests", self_test_id),

@@ -8,7 +8,7 @@ and links, so a client renders without a second request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -91,6 +91,13 @@ class Ref(View):
 
 class CodeView(models.OntologyCode):
     uri: Annotated[str | None, Field(description="The term's URI, where the system has one.")]
+    system_uri: Annotated[
+        str | None,
+        Field(
+            description="The code system as FHIR names it (`http://snomed.info/sct`), for the "
+            "clinical systems `/v1/lookup` takes; null for anatomy ontologies."
+        ),
+    ] = None
 
 
 class RelationView(models.Relation):
@@ -468,6 +475,98 @@ class SearchHit(View):
 
 class SearchResults(Collection[SearchHit]):
     query: str
+
+
+LookupKind = Literal["conditions", "guides", "self-tests"]
+
+
+class LookupMatch(View):
+    """Content for a clinical code: the condition that carries it, a guide about that
+    condition, or a self-test that helps check for it."""
+
+    kind: Annotated[LookupKind, Field(description="The collection the item is in.")]
+    id: str
+    name: str
+    summary: str
+    condition_id: Annotated[str, Field(description="The condition that carries the code.")]
+    href: str
+
+
+class LookupResults(Collection[LookupMatch]):
+    """Conditions with the code, then guides about them, then self-tests for them."""
+
+    system: Annotated[str, Field(description="The code system's URI, as asked.")]
+    code: Annotated[str, Field(description="The code, as the content writes it.")]
+    display: Annotated[str | None, Field(description="The code system's label for the code.")]
+
+
+AtomTextType = Literal["text", "html"]
+
+
+class AtomText(View):
+    """An Atom text construct, as JSON: the text in `_value`, its `type` beside it."""
+
+    value: Annotated[str, Field(alias="_value")]
+    type: AtomTextType = "text"
+
+
+class AtomValue(View):
+    """An Atom element's value, as JSON."""
+
+    value: Annotated[str, Field(alias="_value")]
+
+
+class AtomLink(View):
+    href: str
+    rel: str
+    type: Annotated[str, Field(description="The media type of what the link leads to.")]
+    hreflang: str
+    title: str
+
+
+class AtomCategory(View):
+    """One parameter of the request, echoed: `scheme` names it, `term` gives its value."""
+
+    scheme: str
+    term: str
+
+
+class AtomPerson(View):
+    name: AtomValue
+    uri: AtomValue
+
+
+class InfobuttonEntry(View):
+    """One item for the code: its title, links to it (a page for people and JSON), and a
+    summary whose last sentences are the safety a reader needs before opening it."""
+
+    lang: str
+    title: AtomText
+    link: tuple[AtomLink, ...]
+    id: AtomValue
+    updated: AtomValue
+    summary: AtomText
+    rights: AtomText
+
+
+class InfobuttonFeed(View):
+    lang: str
+    base: str
+    title: AtomText
+    subtitle: AtomText
+    author: AtomPerson
+    updated: AtomValue
+    id: AtomValue
+    rights: AtomText
+    category: tuple[AtomCategory, ...]
+    entry: tuple[InfobuttonEntry, ...]
+
+
+class InfobuttonResponse(View):
+    """An HL7 Infobutton answer as JSON: the Atom feed's elements, each value under `_value`,
+    as MedlinePlus Connect writes them."""
+
+    feed: InfobuttonFeed
 
 
 # Every kind's item and collection models, by collection name, in registry order.

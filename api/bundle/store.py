@@ -24,6 +24,7 @@ from api.bundle.format import FORMAT
 from api.bundle.resources import (
     ITEM_MODELS,
     LocaleView,
+    LookupMatch,
     RegionView,
     SearchHit,
     SourceView,
@@ -224,7 +225,7 @@ class Store:
         """``credits`` of the item ``view`` shows (a step: its self-test's; a hit: its item's)."""
         if isinstance(view, StepView):
             return self.credits("self-tests", view.self_test_id)
-        if isinstance(view, SearchHit | ManifestEntry | Change):
+        if isinstance(view, SearchHit | ManifestEntry | Change | LookupMatch):
             return self.credits(view.kind, view.id)
         collection = COLLECTION_OF.get(type(view))
         item_id = getattr(view, "id", None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from api.bundle.resources import SVG_SUFFIX, Links
 
 PREFIX = "/v1"
+INFOBUTTON_PATH = "/infobutton"  # HL7 Infobutton (api.routes.infobutton)
+MCP_PATH = "/mcp"  # the MCP server (api.routes.mcp): the one path that takes POST
 
 
 def href(collection: str, item_id: str = "") -> str:

@@ -23,7 +23,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.bundle.urls import PREFIX
+from api.bundle.urls import INFOBUTTON_PATH, MCP_PATH, PREFIX
 from api.edge.cors import Cors
 from api.edge.keys import KeyCheck
 from api.edge.logs import EVENTS, AccessLog
@@ -44,6 +44,8 @@ from api.http.errors import (
 from api.http.inprocess import INTERNAL
 
 EMBED_PATHS = (f"{PREFIX}/embed", "/embed/", "/oembed")  # the script, the pages, oEmbed
+MCP_METHODS = "POST, OPTIONS"
+CLINICAL_PATHS = (INFOBUTTON_PATH, MCP_PATH)  # HL7 Infobutton and the MCP server: like /v1
 _REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -63,7 +65,7 @@ class Policy:
         public on purpose."""
         if path.startswith(EMBED_PATHS):
             return not self.public_embeds
-        return path.startswith(PREFIX)
+        return path.startswith(PREFIX) or path in CLINICAL_PATHS
 
 
 class Refusal(Exception):
@@ -80,6 +82,7 @@ class RouteTemplates:
         routes = [route for router in routers for route in router.routes]
         self.routes = [(r.path_regex, r.path) for r in routes if isinstance(r, APIRoute)]
         self.routes.append((re.compile("^/metrics$"), "/metrics"))
+        self.routes.append((re.compile(f"^{MCP_PATH}$"), MCP_PATH))
         self.known: dict[str, str] = {}
 
     def __call__(self, path: str) -> str:
@@ -127,10 +130,15 @@ class Gateway:
         if method == "OPTIONS":
             await self._options(scope, send)
             return
-        if method not in ("GET", "HEAD"):
+        path = scope["path"]
+        if path == MCP_PATH:
+            if method != "POST":
+                detail = f"{method} is not supported here: the MCP endpoint takes POST "
+                detail += "(streamable HTTP, JSON answers)."
+                raise Refusal(405, detail, [(b"allow", MCP_METHODS.encode())])
+        elif method not in ("GET", "HEAD"):
             detail = f"{method} is not supported: this API is read-only ({ALLOWED_METHODS})."
             raise Refusal(405, detail, [(b"allow", ALLOWED_METHODS.encode())])
-        path = scope["path"]
         if path == "/metrics":
             await self._admit_scraper(scope)
             body = self.metrics.exposition()
@@ -182,7 +190,8 @@ class Gateway:
         return verdict.headers
 
     async def _options(self, scope: Scope, send: Send) -> None:
-        extra = [(b"allow", ALLOWED_METHODS.encode())]
+        allowed = MCP_METHODS if scope["path"] == MCP_PATH else ALLOWED_METHODS
+        extra = [(b"allow", allowed.encode())]
         if any(name == b"access-control-request-method" for name, _ in scope["headers"]):
             extra += self.policy.cors.preflight()
         await _respond(send, 204, b"", b"", extra)

@@ -271,6 +271,17 @@ class UnknownVersion(Exception):
         )
 
 
+class UnknownValue(Exception):
+    """A query parameter names something this API does not know, such as a code system."""
+
+    def __init__(self, parameter: str, value: str, what: str, known: list[str]) -> None:
+        self.known = known
+        super().__init__(
+            f"The {what} '{value}' (query parameter '{parameter}') is not one this API knows. "
+            f"It knows: {', '.join(known)}."
+        )
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -323,6 +334,11 @@ async def _not_found(request: Request, error: Exception) -> Response:
     return problem_response(
         request, 404, str(error), allowed_values=error.allowed, allowed_range=limits
     )
+
+
+async def _unknown_value(request: Request, error: Exception) -> Response:
+    assert isinstance(error, UnknownValue)
+    return problem_response(request, 400, str(error), allowed_values=error.known)
 
 
 async def _gone(request: Request, error: Exception) -> Response:
@@ -394,6 +410,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Gone, _gone)
     app.add_exception_handler(UnknownVersion, _unknown_version)
+    app.add_exception_handler(UnknownValue, _unknown_value)
     app.add_exception_handler(NotAcceptable, _not_acceptable)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import enum
 import json
+import re
 import sys
 import typing
 from typing import Any
@@ -38,7 +39,7 @@ from api.http.errors import (
 )
 from api.http.etags import VERSION_HEADER
 from api.http.inprocess import get_all
-from api.render import by_suffix, offered_for
+from api.render import by_suffix, fhir, offered_for
 from api.settings import EXAMPLE_ORIGIN
 
 JSON = "application/json"
@@ -58,7 +59,10 @@ ALTERNATES = {
     ".pdf": ("pdf", "AsPdf", "as a PDF handout", "Pdf"),
     ".svg": ("svg", "AsSvg", "as a picture of its diagram (SVG)", "Svg"),
     ".png": ("png", "AsPng", "as a picture of its diagram for link previews (PNG)", "Png"),
+    ".fhir": ("fhir", "AsFhir", "as a FHIR R4 Questionnaire of its screening", "Fhir"),
 }
+# A representation only some resources have is shown on one of them.
+ALTERNATE_EXAMPLES = {".fhir": f"{PREFIX}/self-tests/muscular-minesweeper"}
 # The one example of each alternate representation: a step, with the safety it carries.
 ALTERNATE_EXAMPLE = f"{PREFIX}/self-tests/muscular-minesweeper/steps/5"
 TAGS = [
@@ -81,6 +85,11 @@ TAGS = [
     {"name": "regions", "description": "Regional emergency and urgent-care advice."},
     {"name": "locales", "description": "The languages served, and how complete each is."},
     {"name": "search", "description": "Full-text search over every kind of item."},
+    {
+        "name": "lookup",
+        "description": "Content by clinical code, for EHRs and patient portals: `/v1/lookup` "
+        "with FHIR system URIs, and HL7 Infobutton (`/infobutton`, OIDs, Atom or JSON).",
+    },
     {"name": "export", "description": "Every item of a locale, paged, for syncing a CMS."},
     {"name": "health", "description": "Liveness and readiness probes."},
     {
@@ -115,6 +124,12 @@ TAGS = [
         "description": "The same picture as `.svg`, 1200 x 630 pixels on white, for link "
         "previews (`og:image`): the `.png` suffix, or `Accept: image/png`. A resource no diagram "
         "shows answers 406.",
+    },
+    {
+        "name": "fhir",
+        "description": "A self-test's screening (red flags, contraindications, the disclaimer) "
+        "as a FHIR R4 `Questionnaire` (`application/fhir+json`): the `.fhir` suffix, or "
+        "`Accept: application/fhir+json`. Other resources answer 406.",
     },
     {"name": "diagrams", "description": "The diagrams the steps point to, as shapes."},
     {"name": "sync", "description": "The manifest and the change feed, for mirroring."},
@@ -174,6 +189,42 @@ JSON_LD_SCHEMA: dict[str, Any] = {
             "steps.",
             "items": {"type": "object", "additionalProperties": True},
         },
+    },
+    "additionalProperties": True,
+}
+QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Questionnaire",
+    "description": "A FHIR R4 Questionnaire resource (https://hl7.org/fhir/R4/questionnaire.html), "
+    "as FHIR defines it; the properties listed are those this API always writes. Items: a "
+    "`display` item (the disclaimer), then groups `red-flags` and `contraindications` of "
+    "`boolean` questions (`linkId`: the warning's id), each followed by a `display` item "
+    "(`<id>.if-yes`) enabled when the question is answered yes.",
+    "required": [
+        "resourceType",
+        "id",
+        "url",
+        "version",
+        "name",
+        "title",
+        "status",
+        "date",
+        "publisher",
+        "copyright",
+        "item",
+    ],
+    "properties": {
+        "resourceType": {"type": "string", "const": "Questionnaire"},
+        "id": {"type": "string"},
+        "url": {"type": "string", "description": "The canonical URL: this resource's address."},
+        "version": {"type": "string", "description": "The content version."},
+        "name": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "string", "description": "FHIR's publication status: `active`."},
+        "date": {"type": "string"},
+        "publisher": {"type": "string"},
+        "copyright": {"type": "string"},
+        "item": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
     },
     "additionalProperties": True,
 }
@@ -358,7 +409,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         json_schema = ok["content"][JSON]["schema"]
         body = json.loads(_call(app, example_path, JSON))
         examples[operation["operationId"]] = {"request": example_path, JSON: body}
-        ok["content"] = {JSON: {"schema": json_schema, "example": trimmed(body)}}
+        ok["content"] = _with_examples(app, ok["content"], json_schema, body, example_path)
         negotiated = "406" in operation["responses"]
         _declare_errors(operation, path.startswith(PREFIX))
         paths[path] = item
@@ -380,6 +431,7 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     components["schemas"].pop("HTTPValidationError", None)
     components["schemas"].pop("ValidationError", None)
     components["schemas"]["JsonLd"] = JSON_LD_SCHEMA
+    components["schemas"]["Questionnaire"] = QUESTIONNAIRE_SCHEMA
     components["schemas"]["ContentChanged"] = CONTENT_CHANGED
     components["schemas"]["DeliveredChange"] = DELIVERED_CHANGE
     schema["webhooks"] = WEBHOOKS
@@ -411,6 +463,24 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
         }
     }
     return {"spec": schema, "examples": examples}
+
+
+def _with_examples(
+    app: ASGIApp, content: dict[str, Any], json_schema: dict[str, Any], body: Any, path: str
+) -> dict[str, Any]:
+    """JSON first, with its trimmed example; another media type an operation names
+    (Infobutton's Atom) stays, with the app's answer to the same request as its example."""
+    others = {
+        media: {**value, "example": _first_entry(_call(app, path, media).decode())}
+        for media, value in content.items()
+        if media != JSON
+    }
+    return {JSON: {"schema": json_schema, "example": trimmed(body)}, **others}
+
+
+def _first_entry(feed: str) -> str:
+    """An Atom feed cut to its first entry, as JSON examples are cut to their first item."""
+    return re.sub(r"(?<=</entry>\n)<entry.*</entry>\n", "", feed, flags=re.S)
 
 
 def _enum_names() -> dict[tuple[str, ...], str]:
@@ -563,6 +633,8 @@ def _json_description(path: str, suffixes: list[str]) -> str:
     accepts = ", ".join(f"`{r.media_type}`" for r in offered if r is not None)
     urls = ", ".join(f"`{path}{suffix}`" for suffix in suffixes)
     pictured = " (pictures only where a diagram shows the resource)" if ".svg" in suffixes else ""
+    if ".fhir" in suffixes:
+        pictured += " (its screening also as a FHIR Questionnaire)"
     return (
         f"JSON. The same resource comes in other representations{pictured}: send `Accept:` "
         f"{accepts} to this path, or GET {urls}."
@@ -587,7 +659,8 @@ def _alternate(operation: dict[str, Any], suffix: str, path: str) -> dict[str, A
     )
     alternate["responses"]["200"] = {"$ref": f"#/components/responses/{response}"}
     del alternate["responses"]["406"]  # the suffix decides: Accept is never unsatisfiable
-    if suffix in (".svg", ".png"):  # a picture only of what a diagram shows
+    representation = by_suffix(suffix)
+    if representation is not None and representation.partial:  # a picture, a questionnaire
         alternate["responses"]["406"] = {"$ref": "#/components/responses/NotAcceptable"}
     if suffix in (".pdf", ".png"):  # made on request: needs Pango or cairo on the server
         alternate["responses"]["503"] = {"$ref": "#/components/responses/ServiceUnavailable"}
@@ -633,19 +706,22 @@ def _alternate_response(app: ASGIApp, suffix: str) -> tuple[str, dict[str, Any]]
     assert representation is not None
     _, _, phrase, name = ALTERNATES[suffix]
     media_type = representation.media_type
-    if not media_type.startswith(("text/", "application/ld", "image/svg")):  # PDF: binary
+    example = ALTERNATE_EXAMPLES.get(suffix, ALTERNATE_EXAMPLE)
+    if not media_type.startswith(("text/", "application/ld", "application/fhir", "image/svg")):
         media: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+    elif media_type == fhir.MEDIA_TYPE:
+        body = _call(app, example + suffix, JSON)
+        example_body = trimmed(json.loads(body))  # the disclaimer and the first group, cut
+        media = {"schema": {"$ref": "#/components/schemas/Questionnaire"}, "example": example_body}
     elif media_type.endswith("json"):
-        body = _call(app, ALTERNATE_EXAMPLE + suffix, JSON)
+        body = _call(app, example + suffix, JSON)
         media = {"schema": {"$ref": "#/components/schemas/JsonLd"}, "example": json.loads(body)}
     else:
-        text = _call(app, ALTERNATE_EXAMPLE + suffix, JSON).decode()
+        text = _call(app, example + suffix, JSON).decode()
         if len(text) > TEXT_EXAMPLE_LIMIT:
             text = text[:TEXT_EXAMPLE_LIMIT] + "\n[... cut short for this example ...]\n"
         media = {"schema": {"type": "string"}, "example": text}
-    description = (
-        f"The resource {phrase} (`{media_type}`). The example is `{ALTERNATE_EXAMPLE}{suffix}`."
-    )
+    description = f"The resource {phrase} (`{media_type}`). The example is `{example}{suffix}`."
     return name, {"description": description, "headers": OK_HEADERS, "content": {media_type: media}}
 
 

@@ -16,7 +16,7 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from api.render import html, jsonld, jsonview, markdown, pdf, png, svg
+from api.render import fhir, html, jsonld, jsonview, markdown, pdf, png, svg
 from api.render.context import RenderContext
 
 __all__ = ["REPRESENTATIONS", "RenderContext", "Representation", "by_suffix"]
@@ -63,7 +63,7 @@ def _representation(module: ModuleType) -> Representation:
 
 
 REPRESENTATIONS: tuple[Representation, ...] = tuple(
-    _representation(module) for module in (jsonview, jsonld, html, markdown, pdf, svg, png)
+    _representation(module) for module in (jsonview, jsonld, html, markdown, pdf, svg, png, fhir)
 )
 MEDIA_TYPES: tuple[str, ...] = tuple(r.media_type for r in REPRESENTATIONS)
 SUFFIXES: tuple[str, ...] = tuple(r.suffix for r in REPRESENTATIONS)

@@ -31,6 +31,8 @@ class RenderContext:
     base_url: str = ""
     # Every locale served, for a page's hreflang alternates.
     locales: tuple[str, ...] = ()
+    # Who publishes the guides (the library's first guide's copyright holder).
+    publisher: str = ""
 
     def url(self, href: str) -> str:
         """``href`` made absolute where the base is known, asking for this locale; links that

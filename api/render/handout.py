@@ -70,7 +70,10 @@ def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, l
             blocks += [Paragraph(step.instruction), Facts(step.details), *step.callouts]
         else:
             blocks += _body(item, context, 3)
-    return context.label(kind), blocks + _next_page(view.links, context)
+    title = context.label(kind)
+    if isinstance(view, v.LookupResults):  # which code: "... : M54.50 (Low back pain, ...)"
+        title += f": {view.code}" + (f" ({view.display})" if view.display else "")
+    return title, blocks + _next_page(view.links, context)
 
 
 def _next_page(links: v.Links, context: RenderContext) -> list[Block]:
@@ -374,6 +377,10 @@ def _hit(view: v.SearchHit, context: RenderContext, level: int) -> list[Block]:
     return [Paragraph(view.snippet), LinkList((Link(view.href, view.href),))]
 
 
+def _match(view: v.LookupMatch, context: RenderContext, level: int) -> list[Block]:
+    return [Paragraph(view.summary), LinkList((Link(view.name, context.url(view.href)),))]
+
+
 def _locale(view: v.LocaleView, context: RenderContext, level: int) -> list[Block]:
     share = f"{view.translated_fields}/{view.total_fields}"
     return [Paragraph(f"{view.name}: {share} ({context.label('complete')}: {view.complete})")]
@@ -513,12 +520,14 @@ _BUILDERS: dict[type, Builder] = {
     v.RegionView: _region,
     v.DiagramView: _diagram,
     v.SearchHit: _hit,
+    v.LookupMatch: _match,
 }
 _COLLECTION_LABELS = {
     **{model.__name__: name for name, model in v.COLLECTION_MODELS.items()},
     "StepCollection": "steps",
     "LocaleCollection": "locales",
     "SearchResults": "search",
+    "LookupResults": "lookup",
     "Manifest": "manifest",
     "ChangeFeed": "changes",
 }

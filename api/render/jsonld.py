@@ -285,6 +285,10 @@ def _hit(view: v.SearchHit, context: RenderContext) -> Node:
     return {"@type": "WebPage", "@id": view.href, "name": view.name, "description": view.snippet}
 
 
+def _match(view: v.LookupMatch, context: RenderContext) -> Node:
+    return {"@type": "WebPage", "@id": view.href, "name": view.name, "description": view.summary}
+
+
 def _locale(view: v.LocaleView, context: RenderContext) -> Node:
     return {
         "@type": "Language",
@@ -364,6 +368,7 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.LocaleView: _locale,
     v.RegionView: _region,
     v.SearchHit: _hit,
+    v.LookupMatch: _match,
     v.DiagramView: _diagram,
     feeds.ManifestEntry: _feed_item,
     feeds.Change: _feed_item,

@@ -10,7 +10,18 @@ from importlib import import_module
 from fastapi import APIRouter
 
 from api.content.kinds import KINDS
-from api.routes import embed, export, health, index, locales, oembed, search, sync
+from api.routes import (
+    embed,
+    export,
+    health,
+    index,
+    infobutton,
+    locales,
+    lookup,
+    oembed,
+    search,
+    sync,
+)
 
 KIND_ROUTERS: tuple[APIRouter, ...] = tuple(
     import_module(f"{__name__}.{kind.collection.replace('-', '_')}").router for kind in KINDS
@@ -20,6 +31,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     *KIND_ROUTERS,
     locales.router,
     search.router,
+    lookup.router,
+    infobutton.router,
     export.router,
     sync.router,
     embed.router,

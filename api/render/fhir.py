@@ -1,0 +1,108 @@
+"""A self-test's screening as a FHIR R4 ``Questionnaire`` (``application/fhir+json``).
+
+Clinical platforms collect answers as FHIR resources. This is the screening a reader answers
+before step 1: the disclaimer first (a display item), then one group of yes/no questions for
+the red flags and one for the contraindications, in the order the self-test asks them. After
+each question, a display item that is shown only when it is answered yes (``enableWhen``) says
+what a yes means: for a red flag, its action and where to get that care in the reader's region
+(``?region=US``); for a contraindication, why and what to do instead. Question items are
+``required``. Red flags carry no code in the content today; ``code`` is written for a question
+whose warning has one. A FHIR ``QuestionnaireResponse`` answers it by ``linkId`` (the warning's
+id); README.md has a worked example.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.bundle.resources import ContraindicationQuestion, ScreeningQuestion, SelfTestView
+from api.bundle.urls import href
+from api.render.context import RenderContext
+
+MEDIA_TYPE = "application/fhir+json"
+SUFFIX = ".fhir"
+VIEWS = (SelfTestView,)
+FHIR_VERSION = "4.0.1"
+RED_FLAGS = "red-flags"
+CONTRAINDICATIONS = "contraindications"
+DISCLAIMER = "disclaimer"
+IF_YES = ".if-yes"  # the display item after a question, shown when it is answered yes
+
+
+def draws(view: BaseModel) -> bool:
+    return isinstance(view, SelfTestView)
+
+
+def render(view: BaseModel, context: RenderContext) -> bytes:
+    assert isinstance(view, SelfTestView), "offered for self-tests only"
+    return json.dumps(questionnaire(view, context), ensure_ascii=False, indent=1).encode()
+
+
+def questionnaire(view: SelfTestView, context: RenderContext) -> dict[str, Any]:
+    """The Questionnaire resource of ``view``'s screening, in ``context``'s language."""
+    disclaimer = context.disclaimer
+    day = view.modified or view.published
+    credit = context.credit
+    resource: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": f"{view.id}-screening",
+        "language": context.locale,
+        "url": f"{context.base_url}{href('self-tests', view.id)}{SUFFIX}",
+        "version": context.version,
+        "name": "".join(part.capitalize() for part in view.id.split("-")) + "Screening",
+        "title": context.label("fhir.title").format(name=view.name),
+        "status": "active",
+        "experimental": False,
+        "subjectType": ["Patient"],
+        "date": day.isoformat() if day else None,
+        "publisher": context.publisher or None,
+        "description": view.summary,
+        "purpose": context.label("fhir.purpose"),
+        "copyright": credit.text if credit is not None else None,
+        "item": [
+            _display(DISCLAIMER, f"{disclaimer.title}: {disclaimer.action}"),
+            *_group(RED_FLAGS, context.label("screening"), map(_red_flag, view.screening)),
+            *_group(
+                CONTRAINDICATIONS,
+                context.label("contraindications"),
+                map(_contraindication, view.contraindications),
+            ),
+        ],
+    }
+    return {key: value for key, value in resource.items() if value is not None}
+
+
+def _group(link_id: str, text: str, pairs: Any) -> list[dict[str, Any]]:
+    items = [item for pair in pairs for item in pair]
+    if not items:
+        return []
+    return [{"linkId": link_id, "type": "group", "text": text, "item": items}]
+
+
+def _question(warning_id: str, question: str) -> dict[str, Any]:
+    return {"linkId": warning_id, "type": "boolean", "text": question, "required": True}
+
+
+def _display(link_id: str, text: str, when_yes: str | None = None) -> dict[str, Any]:
+    item: dict[str, Any] = {"linkId": link_id, "type": "display", "text": text}
+    if when_yes is not None:
+        item["enableWhen"] = [{"question": when_yes, "operator": "=", "answerBoolean": True}]
+    return item
+
+
+def _red_flag(flag: ScreeningQuestion) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The question, then what a yes means: the action and the regional care, word for word."""
+    text = f"{flag.if_yes} {flag.care.advice}"
+    return _question(flag.warning_id, flag.question), _display(
+        flag.warning_id + IF_YES, text, flag.warning_id
+    )
+
+
+def _contraindication(flag: ContraindicationQuestion) -> tuple[dict[str, Any], dict[str, Any]]:
+    text = f"{flag.reason} {flag.instead}"
+    return _question(flag.warning_id, flag.question), _display(
+        flag.warning_id + IF_YES, text, flag.warning_id
+    )

@@ -1,0 +1,334 @@
+"""What clinical systems ask for: lookup by code, HL7 Infobutton (Atom and JSON), and the
+screening as a FHIR R4 Questionnaire."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import jsonschema
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from api import ContentError, load_catalog
+from api.bundle.resources import InfobuttonResponse
+from api.content.terminology import BY_NAME, BY_OID, BY_URI, CLINICAL
+from tests.conftest import ROOT
+
+SELF_TEST = "/v1/self-tests/muscular-minesweeper"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def clinical_codes(client: TestClient) -> list[tuple[str, str, str | None]]:
+    """(system URI, code, label) of every clinical code the conditions carry."""
+    found = []
+    for condition in client.get("/v1/conditions").json()["items"]:
+        for code in condition["codes"]:
+            if code["system"] in BY_NAME:
+                assert code["system_uri"] == BY_NAME[code["system"]].uri
+                found.append((code["system_uri"], code["code"], code["label"]))
+            else:
+                assert code["system_uri"] is None
+    return found
+
+
+def test_the_guide_carries_a_code_in_every_clinical_system(client: TestClient) -> None:
+    systems = {uri for uri, _, _ in clinical_codes(client)}
+    assert systems == {system.uri for system in CLINICAL}
+    # Each system's codes are checked against a source the condition cites.
+    condition = client.get("/v1/conditions/low-back-pain").json()
+    cited = {source["id"] for source in condition["sources"]}
+    assert {system.source_id for system in CLINICAL} <= cited
+    for system in CLINICAL:
+        source = client.get(f"/v1/sources/{system.source_id}").json()
+        assert source["kind"] == "terminology"
+        assert system.uri in source["used_for"]
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_every_code_round_trips_through_lookup(client: TestClient, locale: str) -> None:
+    for uri, code, label in clinical_codes(client):
+        answer = client.get("/v1/lookup", params={"system": uri, "code": code, "lang": locale})
+        assert answer.status_code == 200, (uri, code)
+        body = answer.json()
+        assert (body["system"], body["code"], body["display"]) == (uri, code, label)
+        kinds = [item["kind"] for item in body["items"]]
+        assert kinds == sorted(kinds, key=["conditions", "guides", "self-tests"].index)
+        assert {"conditions", "guides", "self-tests"} <= set(kinds)
+        for item in body["items"]:
+            linked = client.get(item["href"], params={"lang": locale})
+            assert linked.status_code == 200
+            assert linked.json()["id"] == item["id"]
+            assert answer.headers["content-language"] == locale
+
+
+def test_icd_codes_match_without_case_or_dot(client: TestClient) -> None:
+    system = BY_URI["http://hl7.org/fhir/sid/icd-10-cm"].uri
+    for asked in ("M54.50", "m54.50", "M5450"):
+        answer = client.get("/v1/lookup", params={"system": system, "code": asked})
+        assert answer.status_code == 200, asked
+        assert answer.json()["code"] == "M54.50"
+    # SNOMED CT ids are numbers: no such folding makes another code match.
+    sct = client.get("/v1/lookup", params={"system": "http://snomed.info/sct", "code": "27903900"})
+    assert sct.status_code == 404
+
+
+def test_unknown_systems_and_codes_say_what_is_known(client: TestClient) -> None:
+    bad = client.get("/v1/lookup", params={"system": "urn:oid:2.16.840.1.113883.6.96", "code": "1"})
+    assert bad.status_code == 400
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert bad.json()["allowed_values"] == list(BY_URI)
+    missing = client.get("/v1/lookup", params={"system": "http://snomed.info/sct", "code": "1"})
+    assert missing.status_code == 404
+    assert missing.json()["allowed_values"] == ["279039007"]
+    assert "'code'" in missing.json()["detail"]
+    absent = client.get("/v1/lookup", params={"code": "1"})
+    assert absent.status_code == 422
+
+
+def test_lookup_is_paged_like_every_collection(client: TestClient) -> None:
+    query = {"system": "http://snomed.info/sct", "code": "279039007"}
+    whole = client.get("/v1/lookup", params=query).json()["items"]
+    seen, url, params = [], "/v1/lookup", {**query, "page_size": "1"}
+    while url:
+        page = client.get(url, params=params).json()
+        seen += page["items"]
+        url, params = page["links"].get("next"), None
+    assert seen == whole
+
+
+def infobutton(client: TestClient, **params: str) -> Any:
+    query = {
+        "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.96",
+        "mainSearchCriteria.v.c": "279039007",
+        **params,
+    }
+    return client.get("/infobutton", params=query)
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_infobutton_atom_is_a_valid_feed_in_the_readers_language(
+    client: TestClient, locale: str
+) -> None:
+    answer = infobutton(client, **{"informationRecipient.languageCode.c": locale})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    assert answer.headers["content-language"] == locale
+    feed = feedparser.parse(answer.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    # What RFC 4287 requires of a feed and of each entry, read with a plain XML parser.
+    root = ET.fromstring(answer.content)
+    assert root.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{name}") is not None, name
+    lookup = client.get(
+        "/v1/lookup",
+        params={"system": "http://snomed.info/sct", "code": "279039007", "lang": locale},
+    ).json()
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == len(feed.entries) == lookup["count"]
+    disclaimer = client.get("/v1/warnings/disclaimer", params={"lang": locale}).json()
+    self_test = client.get(SELF_TEST, params={"lang": locale}).json()
+    for entry, item, parsed in zip(entries, lookup["items"], feed.entries, strict=True):
+        for name in ("id", "title", "updated", "summary"):
+            assert entry.find(f"{ATOM}{name}") is not None, name
+        assert parsed.title == item["name"]
+        assert parsed.title_detail.language == locale
+        html = next(link for link in parsed.links if link.type == "text/html")
+        assert html.href.endswith(f"{item['href']}.html?lang={locale}")
+        summary = parsed.summary
+        assert summary.startswith(item["summary"])
+        assert summary.endswith(disclaimer["action"])  # the disclaimer on every entry
+        if item["kind"] == "self-tests":  # the screening comes before the steps
+            assert f" {len(self_test['screening'])} " in summary
+            assert f" {len(self_test['contraindications'])} " in summary
+    terms = {c["scheme"]: c["term"] for c in feed.feed.tags}
+    assert terms["mainSearchCriteria.v.c"] == "279039007"
+
+
+def test_infobutton_json_is_the_same_feed_and_the_documented_shape(
+    app: FastAPI, client: TestClient
+) -> None:
+    atom = feedparser.parse(infobutton(client).content)
+    asked = infobutton(client, knowledgeResponseType="application/json")
+    query = {
+        "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.96",
+        "mainSearchCriteria.v.c": "279039007",
+    }
+    accepted = client.get("/infobutton", params=query, headers={"Accept": "application/json"})
+    xml = infobutton(client, knowledgeResponseType="text/xml")
+    assert xml.content == infobutton(client).content
+    assert asked.headers["content-type"] == accepted.headers["content-type"] == "application/json"
+    assert asked.content == accepted.content
+    body = asked.json()
+    InfobuttonResponse.model_validate(body)
+    spec = app.openapi()
+    ok = spec["paths"]["/infobutton"]["get"]["responses"]["200"]
+    assert set(ok["content"]) == {"application/json", "application/atom+xml"}
+    jsonschema.validate(body, {**spec, **ok["content"]["application/json"]["schema"]})
+    entries = body["feed"]["entry"]
+    assert [e["title"]["_value"] for e in entries] == [e.title for e in atom.entries]
+    assert [e["summary"]["_value"] for e in entries] == [e.summary for e in atom.entries]
+    assert entries[0]["link"][0]["href"]  # as MedlinePlus Connect's clients read it
+
+
+@pytest.mark.parametrize("system", list(BY_OID.values()), ids=lambda s: s.name)
+def test_infobutton_oids_find_what_lookup_finds(client: TestClient, system: Any) -> None:
+    for uri, code, _ in clinical_codes(client):
+        if uri != system.uri:
+            continue
+        lookup = client.get("/v1/lookup", params={"system": uri, "code": code}).json()
+        answer = infobutton(
+            client,
+            **{"mainSearchCriteria.v.cs": system.oid, "mainSearchCriteria.v.c": code},
+            knowledgeResponseType="application/json",
+        ).json()
+        ids = [entry["id"]["_value"].rpartition("/")[2] for entry in answer["feed"]["entry"]]
+        assert ids == [item["id"] for item in lookup["items"]]
+
+
+def test_infobutton_ignores_context_it_does_not_use_and_refuses_the_rest(
+    client: TestClient,
+) -> None:
+    plain = infobutton(client)
+    context = {
+        "taskContext.c.c": "PROBLISTREV",
+        "patientPerson.administrativeGenderCode.c": "F",
+        "age.v.v": "45",
+        "age.v.u": "a",
+        "informationRecipient": "PAT",
+        "performer": "PROV",
+        "mainSearchCriteria.v.dn": "Low back pain",
+    }
+    with_context = infobutton(client, **context)
+    assert with_context.status_code == 200
+    assert feedparser.parse(with_context.content).entries == feedparser.parse(plain.content).entries
+    unknown = infobutton(client, foo="1")
+    assert unknown.status_code == 400
+    assert unknown.json()["unknown_params"] == ["foo"]
+    oid = infobutton(client, **{"mainSearchCriteria.v.cs": "2.16.840.1.113883.6.103"})
+    assert oid.status_code == 400
+    assert oid.json()["allowed_values"] == list(BY_OID)
+    code = infobutton(client, **{"mainSearchCriteria.v.c": "M54.5"})
+    assert code.status_code == 404
+
+
+def questionnaire(client: TestClient, **params: str) -> dict[str, Any]:
+    answer = client.get(f"{SELF_TEST}.fhir", params=params)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/fhir+json"
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+@pytest.mark.parametrize(("locale", "region"), [("en", "US"), ("es", "MX"), ("en", "")])
+def test_the_screening_is_a_valid_fhir_questionnaire(
+    client: TestClient, locale: str, region: str
+) -> None:
+    params = {"lang": locale, **({"region": region} if region else {})}
+    body = questionnaire(client, **params)
+    Questionnaire.model_validate(body)  # FHIR R4B's own model: cardinalities, types, values
+    self_test = client.get(SELF_TEST, params=params).json()
+    index = client.get("/v1", params=params)
+    assert body["version"] == index.headers["fascia-content-version"]
+    assert body["language"] == locale
+    assert body["status"] == "active"
+    assert body["url"].endswith(f"{SELF_TEST}.fhir")
+    guide = client.get("/v1/guides/glutes-and-low-back-pain", params=params).json()
+    assert body["copyright"] == guide["attribution"]["text"]
+    assert body["publisher"] == guide["copyright_holder"]
+    disclaimer, flags, contraindications = body["item"]
+    shown = next(w for w in self_test["warnings"] if w["kind"] == "disclaimer")
+    assert disclaimer == {
+        "linkId": "disclaimer",
+        "type": "display",
+        "text": f"{shown['title']}: {shown['action']}",
+    }
+    assert_pairs(
+        flags["item"], self_test["screening"], lambda q: [q["if_yes"], q["care"]["advice"]]
+    )
+    assert_pairs(
+        contraindications["item"],
+        self_test["contraindications"],
+        lambda q: [q["reason"], q["instead"]],
+    )
+
+
+def assert_pairs(items: list[dict[str, Any]], questions: list[dict[str, Any]], said: Any) -> None:
+    """Each question as a required boolean, then a display enabled by its yes that says what a
+    yes means, word for word."""
+    assert len(items) == 2 * len(questions)
+    pairs = list(zip(items[::2], items[1::2], strict=True))
+    for (asked, meaning), question in zip(pairs, questions, strict=True):
+        assert asked == {
+            "linkId": question["warning_id"],
+            "type": "boolean",
+            "text": question["question"],
+            "required": True,
+        }
+        assert meaning["type"] == "display"
+        assert meaning["enableWhen"] == [
+            {"question": question["warning_id"], "operator": "=", "answerBoolean": True}
+        ]
+        for text in said(question):
+            assert text in meaning["text"]
+
+
+def test_the_questionnaire_is_negotiated_and_only_for_self_tests(client: TestClient) -> None:
+    by_accept = client.get(SELF_TEST, headers={"Accept": "application/fhir+json"})
+    assert by_accept.status_code == 200
+    assert by_accept.content == client.get(f"{SELF_TEST}.fhir").content
+    for path in ("/v1/muscles/gluteus-maximus", f"{SELF_TEST}/steps/1", "/v1/self-tests"):
+        assert client.get(f"{path}.fhir").status_code == 406, path
+        answer = client.get(path, headers={"Accept": "application/fhir+json"})
+        assert answer.status_code == 406, path
+
+
+def readme_example() -> dict[str, Any]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- questionnaire-response -->\s*```json\n(.*?)```", readme, re.S)
+    assert match, "README.md has a worked QuestionnaireResponse example"
+    example: dict[str, Any] = json.loads(match.group(1))
+    return example
+
+
+def test_the_worked_questionnaire_response_answers_this_questionnaire(client: TestClient) -> None:
+    example = readme_example()
+    QuestionnaireResponse.model_validate(example)
+    body = questionnaire(client)
+    assert example["questionnaire"].endswith(body["url"].removeprefix("http://127.0.0.1:8000"))
+    asked = {
+        item["linkId"]: item
+        for group in body["item"]
+        for item in group.get("item", [])
+        if item["type"] == "boolean"
+    }
+    answers = [a for group in example["item"] for a in group["item"]]
+    yes = [a for a in answers if a["answer"] == [{"valueBoolean": True}]]
+    assert len(yes) == 1
+    assert example["status"] == "completed"
+    assert [a["linkId"] for a in answers] == list(asked)  # every question, in order
+    for answer in answers:
+        assert answer["linkId"] in asked
+        assert answer["text"] == asked[answer["linkId"]]["text"]
+
+
+def test_a_clinical_code_without_its_terminology_stops_the_build(content_copy: Path) -> None:
+    condition = content_copy / "en" / "conditions" / "low-back-pain.yaml"
+    text = condition.read_text(encoding="utf-8")
+    condition.write_text(text.replace(", icd-11]", "]"), encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_catalog(content_copy)
+    (problem,) = raised.value.problems
+    assert problem.file.endswith("conditions/low-back-pain.yaml")
+    assert problem.line is not None
+    assert problem.field.endswith(".system")
+    assert "'icd-11'" in problem.message

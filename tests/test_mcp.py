@@ -1,0 +1,270 @@
+"""The MCP server, through the official SDK's own client: in-process for every combination of
+arguments, over streamable HTTP against a live server, and over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Awaitable, Callable
+from itertools import product
+from typing import Any, TypeVar
+
+# Imported here, not lazily deep inside the stdio client: pytest rewrites anyio's modules (a
+# plugin), and CPython 3.11 can fail to compile one at a deep recursion depth.
+import anyio._core._subprocesses  # noqa: F401
+import httpx2
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+
+from api.content.kinds import COLLECTIONS
+from api.edge.keys import new_key
+from api.routes.mcp import warning_line
+from tests.conftest import ROOT
+from tests.servers import fascia, free_port
+
+TOOLS = {"search", "get_self_test", "get_step", "get_screening"}
+SELF_TEST = "/v1/self-tests/muscular-minesweeper"
+T = TypeVar("T")
+
+
+def run(work: Callable[[Client], Awaitable[T]], server: Any) -> T:
+    async def session() -> T:
+        async with Client(server) as client:
+            return await work(client)
+
+    return asyncio.run(session())
+
+
+def text_of(result: Any) -> str:
+    assert not result.is_error, result.content
+    (block,) = result.content
+    text: str = block.text
+    return text
+
+
+def safety_first(text: str, self_test: dict[str, Any]) -> None:
+    """The answer opens with the title, then every screening question with what a yes means,
+    the contraindications, and the disclaimer, before anything else."""
+    lines = text.splitlines()
+    assert lines[0].startswith("# ")
+    disclaimer = next(w for w in self_test["warnings"] if w["kind"] == "disclaimer")
+    end = lines.index(disclaimer["action"])
+    head = "\n".join(lines[: end + 1])
+    for flag in self_test["screening"]:
+        assert f"{flag['question']} " in head
+        assert f"{flag['if_yes']} {flag['care']['advice']}" in head
+    for question in self_test["contraindications"]:
+        assert f"{question['question']} " in head
+        assert f"{question['reason']} {question['instead']}" in head
+    assert not any(line.startswith("### ") for line in lines[:end])  # no step before it
+
+
+def brief(warning: dict[str, Any]) -> Any:
+    from api.bundle.resources import WarningBrief  # noqa: PLC0415
+
+    return WarningBrief.model_validate(warning)
+
+
+CASES = list(product(["partner", "ball", None], ["en", "es"], ["US", "GB", "MX", None]))
+
+
+@pytest.mark.parametrize(("variant", "language", "region"), CASES)
+def test_no_tool_answer_omits_the_safety_lines(
+    app: FastAPI, client: TestClient, variant: str | None, language: str, region: str | None
+) -> None:
+    """Every self-test, step and screening answer, for each variant, language and region:
+    safety first, and each step's warnings word for word, STOP first."""
+    query = {"lang": language, **({"region": region} if region else {})}
+    self_test = client.get(SELF_TEST, params=query).json()
+    arguments = {"language": language, **({"region": region} if region else {})}
+    chosen = variant or self_test["default_variant"]
+    steps = next(v for v in self_test["variants"] if v["id"] == chosen)["steps"]
+
+    async def work(mcp: Client) -> list[tuple[str, Any]]:
+        answers = [
+            ("self_test", await mcp.call_tool("get_self_test", {**arguments, "variant": variant})),
+            ("screening", await mcp.call_tool("get_screening", arguments)),
+        ]
+        for step in steps:
+            call = {**arguments, "number": step["number"], "variant": variant}
+            answers.append((f"step {step['number']}", await mcp.call_tool("get_step", call)))
+        return answers
+
+    answers = run(work, app.state.mcp)
+    for name, result in answers:
+        text = text_of(result)
+        safety_first(text, self_test)
+        if name.startswith("step"):
+            step = steps[int(name.split()[1]) - 1]
+            assert result.structured_content == step
+            variant_shown = next(v for v in self_test["variants"] if v["id"] == chosen)
+            # The step's own warnings in order (stop first), after its variant's and the
+            # self-test's: everything that applies to it, word for word.
+            before = [w for w in self_test["warnings"] if w["kind"] in ("safety",)]
+            for warning in (*before, *variant_shown["warnings"]):
+                assert warning_line(brief(warning)) in text
+            assert variant_shown["pressure_guidance"] in text
+            section = text[text.index(f"### {step['number']}. ") :]
+            places = [section.index(warning_line(brief(w))) for w in step["warnings"]]
+            assert places == sorted(places)
+    whole = answers[0][1]
+    shown = whole.structured_content
+    assert [v["id"] for v in shown["variants"]] == ([variant] if variant else ["partner", "ball"])
+    text = text_of(whole)
+    for chosen_variant in shown["variants"]:
+        for step in chosen_variant["steps"]:
+            for warning in step["warnings"]:
+                assert warning_line(brief(warning)) in text
+
+
+def test_tools_say_what_was_wrong(app: FastAPI) -> None:
+    async def work(mcp: Client) -> list[Any]:
+        return [
+            await mcp.call_tool("get_step", {"number": 50}),
+            await mcp.call_tool("get_self_test", {"self_test_id": "nope"}),
+            await mcp.call_tool("get_self_test", {"variant": "tennis-ball"}),
+            await mcp.call_tool("get_screening", {"region": "USA"}),
+        ]
+
+    step, unknown, variant, region = run(work, app.state.mcp)
+    assert step.is_error
+    assert "numbered 1 to 9" in step.content[0].text
+    assert unknown.is_error
+    assert "muscular-minesweeper" in unknown.content[0].text
+    assert variant.is_error
+    assert "partner, ball" in variant.content[0].text
+    assert region.is_error
+    assert "region" in region.content[0].text
+
+
+def test_resources_and_the_prompt(app: FastAPI, client: TestClient) -> None:
+    async def work(mcp: Client) -> tuple[Any, Any, Any, Any]:
+        return (
+            await mcp.list_resources(),
+            await mcp.read_resource("fascia://self-tests/muscular-minesweeper"),
+            await mcp.read_resource("fascia://es/muscles/gluteus-maximus"),
+            await mcp.get_prompt("client_handout", {"language": "es", "region": "MX"}),
+        )
+
+    listed, self_test, muscle, prompt = run(work, app.state.mcp)
+    version = client.get("/v1").headers["fascia-content-version"]
+    uris = {resource.uri for resource in listed.resources}
+    items = sum(len(list(app.state.store.ids("en", c))) for c in COLLECTIONS)
+    assert len(uris) == 2 * items  # every item, in both languages
+    assert all(resource.meta["content_version"] == version for resource in listed.resources)
+    assert json.loads(self_test.contents[0].text) == client.get(SELF_TEST).json()
+    spanish = client.get("/v1/muscles/gluteus-maximus", params={"lang": "es"}).json()
+    assert json.loads(muscle.contents[0].text) == spanish
+    (message,) = prompt.messages
+    text = message.content.text
+    assert "word for word" in text
+    assert "no clinical claims" in text
+    guide = client.get("/v1/guides/glutes-and-low-back-pain", params={"lang": "es"}).json()
+    assert guide["attribution"]["text"] in text
+    mexico = client.get(SELF_TEST, params={"lang": "es", "region": "MX"}).json()
+    safety_first(text.split("Material:\n\n", 1)[1], mexico)
+
+
+def run_http(
+    work: Callable[[Client], Awaitable[T]], base: str, headers: dict[str, str] | None = None
+) -> T:
+    """``work`` with the SDK's client over streamable HTTP; the HTTP client is ours to close."""
+
+    async def session() -> T:
+        async with httpx2.AsyncClient(headers=headers or {}, timeout=30) as http_client:
+            transport = streamable_http_client(f"{base}/mcp", http_client=http_client)
+            async with Client(transport) as client:
+                return await work(client)
+
+    return asyncio.run(session())
+
+
+def test_the_sdk_client_over_streamable_http(base: str) -> None:
+    """List the tools, call each, read a resource, get the prompt: over HTTP, through the
+    gateway (metrics count /mcp)."""
+
+    async def work(mcp: Client) -> dict[str, Any]:
+        tools = await mcp.list_tools()
+        return {
+            "tools": tools.tools,
+            "search": await mcp.call_tool("search", {"query": "sciatic nerve"}),
+            "self_test": await mcp.call_tool("get_self_test", {"variant": "ball"}),
+            "step": await mcp.call_tool("get_step", {"number": 3, "region": "GB"}),
+            "screening": await mcp.call_tool("get_screening", {"language": "es"}),
+            "resource": await mcp.read_resource(
+                "fascia://warnings/sciatic-nerve-electric-sensation"
+            ),
+            "prompt": await mcp.get_prompt("client_handout", {}),
+        }
+
+    found = run_http(work, base)
+    assert {tool.name for tool in found["tools"]} == TOOLS
+    for tool in found["tools"]:
+        assert tool.annotations.read_only_hint is True
+        assert tool.annotations.destructive_hint is False
+    hits = found["search"].structured_content["hits"]
+    assert any(hit["id"] == "sciatic-nerve" for hit in hits)
+    assert text_of(found["search"]).splitlines()[0].startswith("## ")  # the disclaimer first
+    assert found["self_test"].structured_content["variants"][0]["id"] == "ball"
+    assert "999" in text_of(found["step"])  # the UK's emergency number, for region GB
+    screening = found["screening"].structured_content
+    assert screening["questionnaire"].endswith(f"{SELF_TEST}.fhir")
+    warning = json.loads(found["resource"].contents[0].text)
+    assert warning["severity"] == "stop"
+    assert found["prompt"].messages
+    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    assert 'route="/mcp"' in metrics
+
+
+def test_mcp_takes_the_same_keys_and_only_post() -> None:
+    key, digest = new_key()
+    port = free_port()
+    with fascia(port, env={"FASCIA_API_KEY_DIGESTS": digest}):
+        base = f"http://127.0.0.1:{port}"
+
+        async def listed(mcp: Client) -> set[str]:
+            return {tool.name for tool in (await mcp.list_tools()).tools}
+
+        assert run_http(listed, base, {"X-API-Key": key}) == TOOLS
+        refused = httpx2.post(
+            f"{base}/mcp",
+            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            headers={"Accept": "application/json, text/event-stream"},
+        )
+        assert refused.status_code == 401
+        assert refused.headers["content-type"] == "application/problem+json"
+        got = httpx2.get(f"{base}/mcp", headers={"X-API-Key": key})
+        assert got.status_code == 405
+        assert got.headers["allow"] == "POST, OPTIONS"
+        assert got.headers["content-type"] == "application/problem+json"
+        infobutton = httpx2.get(
+            f"{base}/infobutton?mainSearchCriteria.v.cs=2.16.840.1.113883.6.96"
+            "&mainSearchCriteria.v.c=279039007"
+        )
+        assert infobutton.status_code == 401
+
+
+def test_the_sdk_client_over_stdio() -> None:
+    server = StdioServerParameters(command=sys.executable, args=["-m", "api", "mcp"], cwd=str(ROOT))
+
+    async def work(mcp: Client) -> Any:
+        return await mcp.call_tool("get_screening", {"language": "es", "region": "MX"})
+
+    result = run(work, server)
+    text = text_of(result)
+    assert "911" in text
+    assert result.structured_content["self_test_id"] == "muscular-minesweeper"
+    # Nothing but protocol messages on standard output: logs go to standard error.
+    probe = subprocess.run(
+        [sys.executable, "-m", "api", "mcp"],
+        input=b"", capture_output=True, timeout=30, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert probe.stdout == b""
