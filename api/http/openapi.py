@@ -29,6 +29,7 @@ from starlette.types import ASGIApp
 
 from api.bundle import resources as views
 from api.bundle.urls import PREFIX
+from api.content.terminology import BY_OID, BY_URI
 from api.http.errors import (
     ERROR_RESPONSES,
     MALFORMED,
@@ -496,6 +497,9 @@ def _enum_names() -> dict[tuple[str, ...], str]:
                 named[tuple(typing.get_args(value))] = name
             elif isinstance(value, type) and issubclass(value, enum.Enum):
                 named[tuple(member.value for member in value)] = name
+    # Sets the code builds from a table rather than writes as a Literal: the code systems.
+    named[tuple(BY_URI)] = "CodeSystemUri"
+    named[tuple(BY_OID)] = "CodeSystemOid"
     return named
 
 

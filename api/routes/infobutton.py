@@ -97,6 +97,7 @@ async def infobutton(
             max_length=64,
             description=f"The code system's OID: {OIDS}. Any other is a 400 listing these.",
             examples=["2.16.840.1.113883.6.96"],
+            json_schema_extra={"enum": list(BY_OID)},
         ),
     ],
     code: Annotated[

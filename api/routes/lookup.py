@@ -42,6 +42,7 @@ async def lookup_by_code(
             description=f"The code system, as FHIR names it: {SYSTEMS}. Any other is a 400 "
             "listing these.",
             examples=["http://snomed.info/sct"],
+            json_schema_extra={"enum": list(BY_URI)},
         ),
     ],
     code: Annotated[
