@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -127,6 +128,35 @@ def nginx(site_config: Path, port: int, prefix: Path) -> Iterator[subprocess.Pop
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+VARNISH_VCL = """vcl 4.1;
+backend fascia {{ .host = "127.0.0.1"; .port = "{port}"; }}
+"""
+
+
+@contextmanager
+def varnish(backend: int, port: int, gzip_support: bool) -> Iterator[subprocess.Popen[bytes]]:
+    """Varnish with its built-in VCL, caching ``backend`` on 127.0.0.1:``port``;
+    ``gzip_support`` is its own gzip handling (on by default in Varnish). Its files are in a
+    folder of their own that its unprivileged child process can read."""
+    work = Path(tempfile.mkdtemp(prefix="fascia-varnish-"))
+    work.chmod(0o755)
+    vcl = work / "fascia.vcl"
+    vcl.write_text(VARNISH_VCL.format(port=backend))
+    binary = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    command = [
+        binary, "-F", "-n", str(work / "instance"), "-a", f"127.0.0.1:{port}", "-f", str(vcl),
+        "-s", "malloc,64m", "-p", f"http_gzip_support={'on' if gzip_support else 'off'}",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @contextmanager
