@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from api.app import create_app
+from api.app import create_app, mcp_server
 from api.bundle.build import build_bundle
 from api.bundle.store import BundleError, Store
 from api.content.diagnostics import AccessDenied, ContentError, ContentFolderError
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return _export(settings, args.directory, args.listen)
         if args.command == "mcp":
-            create_app(settings).state.mcp.run("stdio")
+            mcp_server(create_app(settings)).run("stdio")
             return 0
         return serve(settings)
     except ValidationError as error:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -18,7 +21,7 @@ from api.bundle.urls import MCP_PATH
 from api.edge.cors import Cors
 from api.edge.gateway import Gateway, Policy, RouteTemplates
 from api.edge.keys import KeyCheck
-from api.edge.logs import AccessLog
+from api.edge.logs import EVENTS, AccessLog
 from api.edge.metrics import Metrics
 from api.edge.quota import Quota
 from api.edge.response_cache import ResponseCache, Responses
@@ -31,11 +34,16 @@ from api.http.negotiation import Negotiator
 from api.http.openapi import build_openapi
 from api.render import RenderContext
 from api.render.pool import shared_pool
-from api.routes import ROUTERS, mcp
+from api.routes import ROUTERS
 from api.routes.common import Locale
 from api.routes.docs import Docs
 from api.routes.docs import router as docs_router
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from mcp.server import MCPServer
+
+MCP_START_SECONDS = 30  # how long a request to /mcp waits for the endpoint to start
 
 DESCRIPTION = """\
 Fascia publishes expert bodywork guides as structured, read-only data: muscles, the actions
@@ -155,10 +163,25 @@ def create_app(settings: Settings | None = None) -> Fascia:
     if settings.response_cache_mb:
         capacity = settings.response_cache_mb * 2**20
         app.state.responses = Responses(capacity)
-    base = settings.public_url or settings.origin
-    app.state.mcp = mcp.build(app.state.locales, meta.default_locale, base, meta.version)
+    app.state.mcp = None  # built on first use, or in the background once the server is up
+    app.state.mcp_lock = threading.Lock()
     app.edge = _stack(app, policy)
     return app
+
+
+def mcp_server(app: FastAPI) -> MCPServer:
+    """The app's MCP server (``api.routes.mcp``), built on first use. The SDK is imported only
+    then: it would add about half a second to every start-up."""
+    with app.state.mcp_lock:
+        if app.state.mcp is None:
+            from api.routes import mcp  # noqa: PLC0415 - see above
+
+            settings: Settings = app.state.settings
+            meta = app.state.store.meta
+            base = settings.public_url or settings.origin
+            app.state.mcp = mcp.build(app.state.locales, meta.default_locale, base, meta.version)
+        server: MCPServer = app.state.mcp
+        return server
 
 
 class McpEndpoint:
@@ -173,11 +196,18 @@ class McpEndpoint:
         if scope["type"] != "http" or scope["path"] != MCP_PATH:
             await self.app(scope, receive, send)
             return
+        ready: asyncio.Event | None = getattr(self.state, "mcp_ready", None)
+        if ready is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ready.wait(), MCP_START_SECONDS)
         endpoint: ASGIApp | None = getattr(self.state, "mcp_endpoint", None)
-        if endpoint is None:  # an app called without its lifespan (a bare test client)
-            detail = "The MCP endpoint starts with the server's lifespan; it has not started."
+        if endpoint is None:  # not started yet, or an app called without its lifespan
+            detail = "The MCP endpoint is starting (or this app was started without its "
+            detail += "lifespan); try again shortly."
             body = problem_body(503, detail, MCP_PATH)
-            await Response(body, 503, media_type=PROBLEM_MEDIA_TYPE)(scope, receive, send)
+            headers = {"Retry-After": "1"}
+            response = Response(body, 503, headers, media_type=PROBLEM_MEDIA_TYPE)
+            await response(scope, receive, send)
             return
         await endpoint(scope, receive, send)
 
@@ -206,14 +236,35 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    app.state.mcp_endpoint = mcp.http_app(app.state.mcp)  # a new session manager per start
+    app.state.mcp_ready = asyncio.Event()
+    stop = asyncio.Event()
+    runner = asyncio.create_task(_run_mcp(app, stop))
     try:
-        async with app.state.mcp.session_manager.run():
-            yield
+        yield
     finally:
-        app.state.mcp_endpoint = None
+        stop.set()
+        await runner
     if app.state.quota is not None:
         await app.state.quota.aclose()
+
+
+async def _run_mcp(app: FastAPI, stop: asyncio.Event) -> None:
+    """Build the MCP server in a thread once the app is up, and run its endpoint (a new
+    session manager each start: one runs once) until ``stop``."""
+    try:
+        server = await asyncio.to_thread(mcp_server, app)  # imports the SDK off the loop
+        from api.routes import mcp  # noqa: PLC0415 - imported by now
+
+        app.state.mcp_endpoint = mcp.http_app(server)
+        async with server.session_manager.run():
+            app.state.mcp_ready.set()
+            await stop.wait()
+    except Exception:
+        EVENTS.exception("the MCP endpoint could not start")
+        app.state.mcp_ready.set()  # waiting requests get a 503 at once
+        await stop.wait()
+    finally:
+        app.state.mcp_endpoint = None
 
 
 def _policy(settings: Settings, metrics: Metrics) -> Policy:

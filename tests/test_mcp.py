@@ -23,10 +23,12 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
+from api import Settings, create_app
+from api.app import mcp_server
 from api.content.kinds import COLLECTIONS
 from api.edge.keys import new_key
 from api.routes.mcp import warning_line
-from tests.conftest import ROOT
+from tests.conftest import BUNDLE, ROOT
 from tests.servers import fascia, free_port
 
 TOOLS = {"search", "get_self_test", "get_step", "get_screening"}
@@ -97,7 +99,7 @@ def test_no_tool_answer_omits_the_safety_lines(
             answers.append((f"step {step['number']}", await mcp.call_tool("get_step", call)))
         return answers
 
-    answers = run(work, app.state.mcp)
+    answers = run(work, mcp_server(app))
     for name, result in answers:
         text = text_of(result)
         safety_first(text, self_test)
@@ -133,7 +135,7 @@ def test_tools_say_what_was_wrong(app: FastAPI) -> None:
             await mcp.call_tool("get_screening", {"region": "USA"}),
         ]
 
-    step, unknown, variant, region = run(work, app.state.mcp)
+    step, unknown, variant, region = run(work, mcp_server(app))
     assert step.is_error
     assert "numbered 1 to 9" in step.content[0].text
     assert unknown.is_error
@@ -153,7 +155,7 @@ def test_resources_and_the_prompt(app: FastAPI, client: TestClient) -> None:
             await mcp.get_prompt("client_handout", {"language": "es", "region": "MX"}),
         )
 
-    listed, self_test, muscle, prompt = run(work, app.state.mcp)
+    listed, self_test, muscle, prompt = run(work, mcp_server(app))
     version = client.get("/v1").headers["fascia-content-version"]
     uris = {resource.uri for resource in listed.resources}
     items = sum(len(list(app.state.store.ids("en", c))) for c in COLLECTIONS)
@@ -268,3 +270,12 @@ def test_the_sdk_client_over_stdio() -> None:
         input=b"", capture_output=True, timeout=30, cwd=ROOT, check=False,
     )  # fmt: skip
     assert probe.stdout == b""
+
+
+def test_mcp_without_the_lifespan_is_a_503_problem() -> None:
+    app = create_app(Settings(bundle=BUNDLE))
+    bare = TestClient(app)  # no `with`: the app's lifespan, which starts the endpoint, never runs
+    answer = bare.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["retry-after"] == "1"
