@@ -279,3 +279,16 @@ def test_mcp_without_the_lifespan_is_a_503_problem() -> None:
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.headers["retry-after"] == "1"
+
+
+def test_mcp_and_infobutton_count_against_the_same_quota() -> None:
+    app = create_app(Settings(bundle=BUNDLE, rate_limit="3/minute"))
+    with TestClient(app) as client:
+        statuses = [
+            client.get("/v1/muscles").status_code,
+            client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"}).status_code,
+            client.get("/infobutton", params={"mainSearchCriteria.v.c": "1"}).status_code,
+            client.post("/mcp", json={"jsonrpc": "2.0", "id": 2, "method": "ping"}).status_code,
+        ]
+    assert statuses[0] == 200
+    assert statuses[3] == 429  # the fourth request of the minute, whichever door it used
