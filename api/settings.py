@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -97,10 +98,11 @@ class Settings(BaseSettings):
         Field(
             ge=0,
             le=64,
-            description="Worker processes that typeset PDFs, off the event loop; 0 typesets "
-            "in the server's own thread (blocking it).",
+            description="Worker processes that typeset PDFs and PNGs, off the event loop; 0 "
+            "typesets in the server's own thread (blocking it). Default: one fewer than the "
+            "CPUs (at least 1), so that a core is left for the event loop.",
         ),
-    ] = 2
+    ] = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1))
     render_queue: Annotated[
         int,
         Field(

@@ -12,9 +12,9 @@ implementation guide asks of a knowledge resource that does not use them.
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from typing import Annotated, Literal
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
@@ -297,6 +297,11 @@ def _entry(
         summary=AtomText(value="\n\n".join([match.summary, *safety])),
         rights=AtomText(value=credit),
     )
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value, quoted (``html.escape`` escapes both quotes: valid XML)."""
+    return f'"{escape(value)}"'
 
 
 def atom(feed: InfobuttonFeed) -> bytes:
