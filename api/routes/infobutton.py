@@ -310,30 +310,30 @@ def atom(feed: InfobuttonFeed) -> bytes:
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(feed.lang)} '
         f"xml:base={quoteattr(feed.base)}>",
-        f'<title type="text">{escape(feed.title.value)}</title>',
-        f'<subtitle type="text">{escape(feed.subtitle.value)}</subtitle>',
-        f"<author><name>{escape(feed.author.name.value)}</name>"
-        f"<uri>{escape(feed.author.uri.value)}</uri></author>",
+        f'<title type="text">{escape(feed.title.value, quote=False)}</title>',
+        f'<subtitle type="text">{escape(feed.subtitle.value, quote=False)}</subtitle>',
+        f"<author><name>{escape(feed.author.name.value, quote=False)}</name>"
+        f"<uri>{escape(feed.author.uri.value, quote=False)}</uri></author>",
         f"<updated>{feed.updated.value}</updated>",
-        f"<id>{escape(feed.id.value)}</id>",
-        f'<rights type="text">{escape(feed.rights.value)}</rights>',
+        f"<id>{escape(feed.id.value, quote=False)}</id>",
+        f'<rights type="text">{escape(feed.rights.value, quote=False)}</rights>',
     ]
     out += [
         f"<category scheme={quoteattr(c.scheme)} term={quoteattr(c.term)}/>" for c in feed.category
     ]
     for entry in feed.entry:
         out.append(f"<entry xml:lang={quoteattr(entry.lang)}>")
-        out.append(f'<title type="text">{escape(entry.title.value)}</title>')
+        out.append(f'<title type="text">{escape(entry.title.value, quote=False)}</title>')
         out += [
             f"<link href={quoteattr(link.href)} rel={quoteattr(link.rel)} "
             f"type={quoteattr(link.type)} hreflang={quoteattr(link.hreflang)} "
             f"title={quoteattr(link.title)}/>"
             for link in entry.link
         ]
-        out.append(f"<id>{escape(entry.id.value)}</id>")
+        out.append(f"<id>{escape(entry.id.value, quote=False)}</id>")
         out.append(f"<updated>{entry.updated.value}</updated>")
-        out.append(f'<summary type="text">{escape(entry.summary.value)}</summary>')
-        out.append(f'<rights type="text">{escape(entry.rights.value)}</rights>')
+        out.append(f'<summary type="text">{escape(entry.summary.value, quote=False)}</summary>')
+        out.append(f'<rights type="text">{escape(entry.rights.value, quote=False)}</rights>')
         out.append("</entry>")
     out.append("</feed>")
     return ("\n".join(out) + "\n").encode("utf-8")
