@@ -163,7 +163,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     if settings.response_cache_mb:
         capacity = settings.response_cache_mb * 2**20
         app.state.responses = Responses(capacity)
-    app.state.mcp = None  # built on first use, or in the background once the server is up
+    app.state.mcp = None  # built on first use (the first request to /mcp starts it)
     app.state.mcp_lock = threading.Lock()
     app.edge = _stack(app, policy)
     return app
@@ -198,6 +198,7 @@ class McpEndpoint:
             return
         ready: asyncio.Event | None = getattr(self.state, "mcp_ready", None)
         if ready is not None:
+            self.state.mcp_wanted.set()  # the first request starts the endpoint
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ready.wait(), MCP_START_SECONDS)
         endpoint: ASGIApp | None = getattr(self.state, "mcp_endpoint", None)
@@ -237,6 +238,7 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.mcp_ready = asyncio.Event()
+    app.state.mcp_wanted = asyncio.Event()
     stop = asyncio.Event()
     runner = asyncio.create_task(_run_mcp(app, stop))
     try:
@@ -249,8 +251,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def _run_mcp(app: FastAPI, stop: asyncio.Event) -> None:
-    """Build the MCP server in a thread once the app is up, and run its endpoint (a new
-    session manager each start: one runs once) until ``stop``."""
+    """On the first request to /mcp, build the MCP server in a thread and run its endpoint (a
+    new session manager each start: one runs once) until ``stop``. Importing the SDK costs about
+    half a second of CPU: servers nobody asks over MCP never pay it, and start-up never does."""
+    wanted = asyncio.ensure_future(app.state.mcp_wanted.wait())
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait((wanted, stopped), return_when=asyncio.FIRST_COMPLETED)
+    wanted.cancel()
+    stopped.cancel()
+    if stop.is_set():
+        return
     try:
         server = await asyncio.to_thread(mcp_server, app)  # imports the SDK off the loop
         from api.routes import mcp  # noqa: PLC0415 - imported by now
