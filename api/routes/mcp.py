@@ -12,7 +12,8 @@ and the disclaimer. Steps keep every warning, STOP first, word for word.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -40,6 +41,7 @@ from api.http.errors import NotFound
 from api.http.negotiation import choose_locale
 from api.render import RenderContext, fhir
 from api.routes.common import Locale
+from api.routes.self_tests import variants_of
 
 SCHEME = "fascia"
 INSTRUCTIONS = """\
@@ -108,6 +110,15 @@ class Guidebook:
 def _missing(*args: Any, **kwargs: Any) -> ToolError:
     """The API's 404 message, as a tool error the model can read (what exists, what was wrong)."""
     return ToolError(str(NotFound(*args, **kwargs)))
+
+
+@contextmanager
+def _as_tool_error() -> Iterator[None]:
+    """The API's 404s (an unknown variant) as tool errors, with the same message."""
+    try:
+        yield
+    except NotFound as error:
+        raise ToolError(str(error)) from None
 
 
 def safety_lines(
@@ -251,11 +262,8 @@ class Tools:
         locale = self.book.locale(language)
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
         if variant is not None:
-            chosen = tuple(v for v in view.variants if v.id == variant)
-            if not chosen:
-                names = [v.id for v in view.variants]
-                raise _missing(f"variant of self-test '{view.id}'", variant, allowed=names)
-            view = view.model_copy(update={"variants": chosen})
+            with _as_tool_error():
+                view = view.model_copy(update={"variants": variants_of(view, variant)})
         return _result(self_test_text(view, locale.render_context, self.book.base), view)
 
     def get_step(
@@ -270,11 +278,8 @@ class Tools:
         warnings, STOP first, word for word."""
         locale = self.book.locale(language)
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
-        chosen = variant or view.default_variant
-        found = next((v for v in view.variants if v.id == chosen), None)
-        if found is None:
-            names = [v.id for v in view.variants]
-            raise _missing(f"variant of self-test '{view.id}'", chosen, allowed=names)
+        with _as_tool_error():
+            (found,) = variants_of(view, variant or view.default_variant)
         if number > len(found.steps):
             raise _missing(
                 "step", f"{number} in variant '{found.id}'", None, None, (1, len(found.steps))

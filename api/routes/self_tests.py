@@ -38,7 +38,7 @@ VariantQuery = Annotated[
 ]
 
 
-def _variants(self_test: SelfTestView, variant: str | None) -> tuple[VariantView, ...]:
+def variants_of(self_test: SelfTestView, variant: str | None) -> tuple[VariantView, ...]:
     if variant is None:
         return self_test.variants
     for candidate in self_test.variants:
@@ -87,7 +87,7 @@ async def get_self_test(
         )
         advice = tuple(a for a in self_test.advice if a.variant in (None, variant))
         self_test = self_test.model_copy(
-            update={"variants": _variants(self_test, variant), "advice": advice, "links": links}
+            update={"variants": variants_of(self_test, variant), "advice": advice, "links": links}
         )
     return await ctx.respond(self_test)
 
@@ -104,7 +104,7 @@ async def list_steps(
 ) -> Response:
     """The steps in order, variant by variant; `variant` keeps one variant's steps."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
-    steps = [step for chosen in _variants(self_test, variant) for step in chosen.steps]
+    steps = [step for chosen in variants_of(self_test, variant) for step in chosen.steps]
     return await paged_list(ctx, StepCollection, steps, paging)
 
 
@@ -124,7 +124,7 @@ async def get_step(
     """One step with its landmarks, techniques and warnings. Step numbers are per variant;
     without `variant`, the self-test's `default_variant` is used."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
-    (chosen,) = _variants(self_test, variant or self_test.default_variant)
+    (chosen,) = variants_of(self_test, variant or self_test.default_variant)
     if number > len(chosen.steps):
         which = f"{number} in variant '{chosen.id}' of '{self_test.id}'"
         raise NotFound("step", which, allowed_range=(1, len(chosen.steps)))
