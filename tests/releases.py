@@ -46,7 +46,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 def make_second_release(content: Path) -> None:
     """Edit a warning and a muscle, rename a technique (retiring the old id), add a landmark."""
     en = content / "en"
-    _edit(en / "warnings" / f"{WARNING}.yaml", "sign: ", "sign: Sharp or rising pain. ")
+    _edit(en / "warnings" / f"{WARNING}.yaml", "sign: >-\n  ", "sign: >-\n  Sharp or rising pain. ")
     _edit(en / "muscles" / f"{MUSCLE}.yaml", "summary: >-\n", "summary: >-\n  Rewritten. ")
     for path in content.rglob("*.yaml"):
         text = path.read_text()

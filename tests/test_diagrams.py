@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
+from api.content.diagnostics import ContentProblem
 from api.content.geometry import bounds, parse_path
 from tests.test_loader import check_content, line_of, replace
 
@@ -23,6 +24,11 @@ PICTURES = [
     "/v1/techniques/slow-arc-sweep.svg",
     "/v1/diagrams/glutes-from-behind.svg",
 ]
+
+
+def diagram_problems(content: Path) -> list[ContentProblem]:
+    """The errors in the diagram's file only: other files may be mid-edit in a working copy."""
+    return [p for p in check_content(content) if p.file == f"content/en/{DIAGRAM}"]
 
 
 @pytest.mark.parametrize(
@@ -63,7 +69,7 @@ def test_malformed_path_data_says_what_is_wrong(data: str, message: str) -> None
         (
             "landmark_id: sciatic-nerve",
             "landmark_id: sciatic-nerv",
-            "shapes.8.landmark_id",
+            "shapes.13.landmark_id",
             "no landmark with id 'sciatic-nerv'",
         ),
         (
@@ -72,16 +78,16 @@ def test_malformed_path_data_says_what_is_wrong(data: str, message: str) -> None
             "shapes.7.colour",
             "differs from the diagram_colour of landmark 'sciatic-no-press-zone': yellow",
         ),
-        ("M 280 204", "M 280 204 C 1 2", "shapes.8.path", "C takes groups of 6 numbers"),
-        ("M 280 204", "M 280 999", "shapes.8.path", "reaches outside the 620x480 picture"),
-        ("label_at: [474, 390]", "label_at: [700, 390]", "shapes.8.label_at", "outside"),
+        ("M 338 207", "M 338 207 C 1 2", "shapes.13.path", "C takes groups of 6 numbers"),
+        ("M 338 207", "M 338 999", "shapes.13.path", "reaches outside the 800x540 picture"),
+        ("label_at: [614, 440]", "label_at: [900, 440]", "shapes.13.label_at", "outside"),
     ],
 )
 def test_a_bad_shape_is_a_content_error_at_its_field_and_line(
     content_copy: Path, old: str, new: str, field: str, message: str
 ) -> None:
     replace(content_copy, DIAGRAM, old, new)
-    (problem,) = check_content(content_copy)
+    (problem,) = diagram_problems(content_copy)
     assert problem.file == f"content/en/{DIAGRAM}"
     assert problem.field == field
     assert message in problem.message
@@ -97,7 +103,7 @@ def test_a_neutral_shape_may_not_have_a_colour(content_copy: Path) -> None:
         "style: outline\n    mirror: true",
         "colour: green\n    style: outline\n    mirror: true",
     )
-    (problem,) = check_content(content_copy)
+    (problem,) = diagram_problems(content_copy)
     assert (problem.field, problem.line) == (
         "shapes.0.colour",
         line_of(content_copy, DIAGRAM, "colour: green"),
@@ -138,34 +144,65 @@ def test_labels_and_words_are_in_the_readers_language(client: TestClient) -> Non
     assert "Sciatic nerve" in english
     assert "Yellow: No-press zone, Sciatic nerve" in english
     assert "Nervio ciático" in spanish
-    assert "Amarillo: Zona sin presión, Nervio ciático" in spanish
+    assert "Amarillo: No presionar aquí, Nervio ciático" in spanish
+    assert "sin presión" not in spanish  # it must forbid pressing, not promise no pressure
     assert "Sciatic nerve" not in spanish
 
 
 def test_a_step_puts_what_it_names_forward_and_fades_the_rest(client: TestClient) -> None:
     root = ElementTree.fromstring(client.get(f"{SELF_TEST}/steps/5.svg?variant=partner").content)
+    # Faded shapes lie in groups drawn at a quarter opacity: faded together where they overlap.
     faded = {
-        group.get("data-shape"): group.get("opacity")
+        shape.get("data-shape"): group.get("opacity")
         for group in root.iter(f"{SVG}g")
-        if group.get("data-shape")
+        if group.get("data-shape") is None
+        for shape in group
+        if shape.get("data-shape")
+    }
+    faded |= {
+        shape.get("data-shape"): None
+        for shape in root
+        if shape.tag == f"{SVG}g" and shape.get("data-shape")
     }
     assert faded == {
         "pelvis": "0.25",
         "top-of-femur": "0.25",
+        "thigh": "0.25",
+        "buttock": "0.25",
         "sacrum": "0.25",
-        "iliac-crest": "0.25",
-        "sit-bone": "0.25",
-        "buttock": None,
+        "pressing-area": None,
         "sweep-arcs": None,
         "no-press-zone": None,
+        "piriformis": "0.25",
+        "sciatic-notch": "0.25",
+        "sit-bone": "0.25",
+        "iliac-crest": "0.25",
+        "psis": "0.25",
         "sciatic-nerve": None,
     }
     shapes = [g.get("data-shape") for g in root.iter(f"{SVG}g") if g.get("data-shape")]
-    assert shapes[-1] == "sciatic-nerve"  # drawn last: on top
+    # Drawn in the diagram's order, faded or not: the nerve last, on top of the zone.
+    assert shapes == [
+        "pelvis",
+        "top-of-femur",
+        "thigh",
+        "buttock",
+        "sacrum",
+        "pressing-area",
+        "sweep-arcs",
+        "no-press-zone",
+        "piriformis",
+        "sciatic-notch",
+        "sit-bone",
+        "iliac-crest",
+        "psis",
+        "sciatic-nerve",
+    ]
     desc = root.find(f"{SVG}desc")
     assert desc is not None
     in_full = (
-        "In full colour: Buttock, Slow arcs (blue), No-press zone (yellow), Sciatic nerve (yellow)"
+        "In full colour: Press here, Slow arcs (blue), No-press zone (yellow), Sciatic nerve "
+        "(yellow)"
     )
     assert in_full in str(desc.text)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+from api.bundle.labels import labels_for
 from api.routes.embed import embed_script
 from tests.servers import free_port
 from tests.test_browser import axe, violations
@@ -143,7 +144,23 @@ def test_component_renders_the_partner_variant_from_another_origin(
     before = [*self_test["warnings"], *self_test["variants"][0]["warnings"]]
     expected = [f"warning {w['severity']}" for w in before if w["kind"] != "disclaimer"]
     expected.append("warning info")
-    assert expected.count("warning stop") >= 14 + 7  # red flags and contraindications
+    # Emergency red flags first, then the urgent ones, then who should not do the check.
+    boxes = page.evaluate(f"[...{root}.querySelectorAll('.warning')].map(n => n.dataset.warning)")
+    flags = {f["warning_id"]: f["care"]["urgency"] for f in self_test["screening"]}
+    kinds = {w["id"]: w["kind"] for w in before}
+    ranks = [
+        0
+        if flags.get(b) == "emergency"
+        else 1
+        if b in flags
+        else 2
+        if kinds[b] == "contraindication"
+        else 3
+        for b in boxes[: len(expected) - 1]
+    ]
+    assert ranks == sorted(ranks)
+    assert ranks[0] == 0
+    assert expected.count("warning stop") >= 20 + 14  # red flags and contraindications
     assert order[: len(expected) + 1] == [*expected, "steps"]
     assert page.evaluate(f"{root}.querySelectorAll('[part=step-link]').length") == 9
     # Keyboard only: Tab to "next", then Enter through every step; each one is announced.
@@ -180,12 +197,13 @@ def test_component_with_one_step_shows_its_safety_first(
     rendered(page, "fascia-step", ".step")
     root = "document.querySelector('fascia-step').shadowRoot"
     order = page.evaluate(f"[...{root}.querySelectorAll('.warning, .step')].map(n => n.className)")
-    # 14 red flags and 7 contraindications, the disclaimer, then the step and its own warnings.
-    assert order == ["warning stop"] * (14 + 7) + [
+    # 20 red flags and 14 contraindications, the disclaimer, then the step and its own warnings
+    # (the nerve and real pain: the same STOP in both variants).
+    assert order == ["warning stop"] * (20 + 14) + [
         "warning info",
         "step",
         "warning stop",
-        "warning caution",
+        "warning stop",
     ]
     assert violations_in(page, axe) == []
     assert errors == []
@@ -287,4 +305,28 @@ def test_the_embed_page_renders_in_a_cross_origin_iframe(
     assert refused.evaluate("document.querySelector('main') === null")
     assert any("frame-ancestors" in error for error in errors)
     assert [error for error in errors if "frame-ancestors" not in error] == []
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_component_shows_every_escalation_of_what_it_shows(
+    browser: Browser, host: tuple[str, Path], base: str, lang: str
+) -> None:
+    tag = f'<fascia-self-test self-test="{SELF_TEST}" variant="partner" lang="{lang}">'
+    page, errors = host_page(browser, host, base, tag + "</fascia-self-test>")
+    rendered(page, "fascia-self-test", ".current .step")
+    root = "document.querySelector('fascia-self-test').shadowRoot"
+    shown = page.evaluate(f"[...{root}.querySelectorAll('.escalation')].map(n => n.textContent)")
+    url = f"{base}/v1/self-tests/{SELF_TEST}?variant=partner&lang={lang}"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        self_test = json.load(answer)
+    said = labels_for(lang)["escalation_if"]
+    expected = {
+        " ".join(filter(None, [f"{said} {e['when']}:", e["action"], e["care"]["advice"]]))
+        for w in self_test["warnings"]
+        for e in w["escalations"]
+    }
+    assert expected, "the self-test has escalations to show"
+    assert expected <= set(shown)
+    assert errors == []
     page.close()

@@ -55,7 +55,7 @@ def test_nginx_serves_the_same_bytes_for_every_path(public: TestClient, tmp_path
     drawn = [p for p in paths if client.get(p + ".svg").status_code == 200]
     assert "/v1/landmarks/sciatic-nerve" in drawn
     assert "/v1/muscles/gluteus-maximus" not in drawn
-    assert len(drawn) == 1 + 1 + 9 + 7 + 1  # self-test, diagram, its steps, landmarks, arcs
+    assert len(drawn) == 1 + 1 + 9 + 10 + 1  # self-test, diagram, its steps, landmarks, arcs
     # The screening as a FHIR Questionnaire: the self-test's only.
     asked = [p for p in paths if client.get(p + ".fhir").status_code == 200]
     assert asked == ["/v1/self-tests/muscular-minesweeper"]

@@ -25,6 +25,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from api import Settings, create_app
 from api.app import mcp_server
+from api.bundle.labels import labels_for
 from api.content.kinds import COLLECTIONS
 from api.edge.keys import new_key
 from api.routes.mcp import warning_line
@@ -59,12 +60,17 @@ def safety_first(text: str, self_test: dict[str, Any]) -> None:
     disclaimer = next(w for w in self_test["warnings"] if w["kind"] == "disclaimer")
     end = lines.index(disclaimer["action"])
     head = "\n".join(lines[: end + 1])
+    said = labels_for(self_test["translation"]["locale"])["escalation_if"]
     for flag in self_test["screening"]:
         assert f"{flag['question']} " in head
         assert f"{flag['if_yes']} {flag['care']['advice']}" in head
+        for escalation in flag["escalations"]:
+            assert f"{said} {escalation['when']}: " in head
     for question in self_test["contraindications"]:
         assert f"{question['question']} " in head
         assert f"{question['reason']} {question['instead']}" in head
+        for escalation in question["escalations"]:
+            assert f"{said} {escalation['when']}: " in head
     assert not any(line.startswith("### ") for line in lines[:end])  # no step before it
 
 
@@ -88,6 +94,7 @@ def test_no_tool_answer_omits_the_safety_lines(
     arguments = {"language": language, **({"region": region} if region else {})}
     chosen = variant or self_test["default_variant"]
     steps = next(v for v in self_test["variants"] if v["id"] == chosen)["steps"]
+    said = labels_for(language)["escalation_if"]
 
     async def work(mcp: Client) -> list[tuple[str, Any]]:
         answers = [
@@ -111,10 +118,10 @@ def test_no_tool_answer_omits_the_safety_lines(
             # self-test's: everything that applies to it, word for word.
             before = [w for w in self_test["warnings"] if w["kind"] in ("safety",)]
             for warning in (*before, *variant_shown["warnings"]):
-                assert warning_line(brief(warning)) in text
+                assert warning_line(brief(warning), said) in text
             assert variant_shown["pressure_guidance"] in text
             section = text[text.index(f"### {step['number']}. ") :]
-            places = [section.index(warning_line(brief(w))) for w in step["warnings"]]
+            places = [section.index(warning_line(brief(w), said)) for w in step["warnings"]]
             assert places == sorted(places)
     whole = answers[0][1]
     shown = whole.structured_content
@@ -123,7 +130,7 @@ def test_no_tool_answer_omits_the_safety_lines(
     for chosen_variant in shown["variants"]:
         for step in chosen_variant["steps"]:
             for warning in step["warnings"]:
-                assert warning_line(brief(warning)) in text
+                assert warning_line(brief(warning), said) in text
 
 
 def test_tools_say_what_was_wrong(app: FastAPI) -> None:

@@ -192,15 +192,17 @@ def test_examples_are_small(app: FastAPI) -> None:
     # It was about 1 MB with whole examples; it now describes 163 operations (every
     # representation on its own path, diagrams, sync and embedding), and its step examples
     # carry every red flag and contraindication a step does; each JSON-LD operation has an
-    # example of its own resource (trimmed like the JSON ones).
-    assert len(document) < 500_000
+    # example of its own resource (trimmed like the JSON ones). The second clinical review took
+    # the screening from 21 questions to 34, with escalations, and gave the guide its screening:
+    # about 511 KB.
+    assert len(document) < 600_000
     examples = [
         json.dumps(media["example"])
         for _, operation in json_operations(app.openapi())
         for media in operation["responses"]["200"]["content"].values()
         if "example" in media  # not the script and iframe pages, described in words
     ]
-    assert max(len(example) for example in examples) < 28_000  # the export: one of each kind
+    assert max(len(example) for example in examples) < 32_000  # the export: one of each kind
 
 
 def test_trimming_keeps_one_of_each_list_and_the_counts() -> None:

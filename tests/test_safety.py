@@ -25,6 +25,12 @@ RED_FLAGS = [
     "red-flag-infection-risk",
     "red-flag-pain-between-shoulder-blades",
     "red-flag-sudden-severe-back-or-belly-pain",
+    "red-flag-fever-during-chemotherapy",
+    "red-flag-unwell-and-injecting-drugs",
+    "red-flag-unwell-after-spine-surgery",
+    "red-flag-pain-worse-when-coughing",
+    "red-flag-sudden-pain-and-long-term-steroids",
+    "red-flag-pain-after-minor-fall-older-adult",
 ]
 STEP_URLS = [
     f"{SELF_TEST}/steps",
@@ -211,7 +217,8 @@ def test_regions_are_listed_with_their_countries(client: TestClient) -> None:
     regions = {r["id"]: r for r in client.get("/v1/regions").json()["items"]}
     assert regions["default"]["countries"] == []
     assert "MX" in regions["mx"]["countries"]
-    assert "ES" in regions["eu"]["countries"]
+    assert regions["es"]["countries"] == ["ES"]
+    assert "ES" not in regions["eu"]["countries"]  # Spain runs no 116 117
     assert "999" in regions["gb"]["emergency"]
 
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 @pytest.mark.parametrize(
     ("query", "lang", "first"),
     [
-        ("sciatic", "en", ("landmarks", "sciatic-nerve")),
+        ("sciatic nerve", "en", ("landmarks", "sciatic-nerve")),
         ("tingling burning leg", "en", ("warnings", "sciatic-nerve-electric-sensation")),
         ("ciatico", "es", ("landmarks", "sciatic-nerve")),
         ("GLUTEUS MAXIMUS", "en", ("muscles", "gluteus-maximus")),

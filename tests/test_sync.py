@@ -28,7 +28,7 @@ def test_manifest_lists_every_item_with_hash_and_url(releases: Releases) -> None
     assert items[ADDED]["href"] == f"/v1/landmarks/{ADDED}"
     assert items[ADDED]["kind"] == "landmarks"
     assert re.fullmatch(r"[0-9a-f]{16}", items[ADDED]["hash"])
-    assert items["muscular-minesweeper"]["modified"] == "2026-12-03"
+    assert items["muscular-minesweeper"]["modified"] == "2026-12-07"
 
 
 def test_manifest_pages_follow_next_links(releases: Releases) -> None:
@@ -64,7 +64,7 @@ def test_feed_lists_retired_and_created_items(releases: Releases) -> None:
         "href": f"/v1/techniques/{RETIRED}",
         "hash": None,
         "modified": "2026-12-01",
-        "safety": False,
+        "safety": True,  # a technique's how_to says where hands press: safety text
         "changed_fields": [],
         "reason": "Renamed to match how therapists name the sweep.",
         "replaced_by": f"/v1/techniques/{SUCCESSOR}",

@@ -17,6 +17,7 @@ from api.bundle.resources import (
     ConditionView,
     ContraindicationQuestion,
     DiagramView,
+    EscalationView,
     GuideView,
     LandmarkBrief,
     LandmarkView,
@@ -123,6 +124,7 @@ class _Presenter:
                 **self.catalog.warnings[item_id].model_dump(include=_BRIEF),
                 severity_label=self.label("severity", self.catalog.warnings[item_id].severity),
                 care=self.care(self.catalog.warnings[item_id]),
+                escalations=self.escalations(self.catalog.warnings[item_id]),
                 href=href("warnings", item_id),
             )
             for item_id in sorted(ids, key=self.warning_order.__getitem__)
@@ -132,9 +134,22 @@ class _Presenter:
         """The default region's advice for a red flag (a request may ask for its own region)."""
         if warning.urgency is None:
             return None
+        return self.advice(warning.urgency)
+
+    def advice(self, urgency: models.Urgency) -> CareAdvice:
         region = self.catalog.regions[models.DEFAULT_REGION]
-        advice = region.emergency if warning.urgency == "emergency" else region.urgent
-        return CareAdvice(urgency=warning.urgency, region=region.id, advice=advice)
+        advice = region.emergency if urgency == "emergency" else region.urgent
+        return CareAdvice(urgency=urgency, region=region.id, advice=advice)
+
+    def escalations(self, warning: models.SafetyWarning) -> tuple[EscalationView, ...]:
+        """Each escalation with the default region's advice for its urgency."""
+        return tuple(
+            EscalationView(
+                **escalation.model_dump(),
+                care=self.advice(escalation.urgency),
+            )
+            for escalation in warning.escalations
+        )
 
     def safety(self, self_test_id: str) -> StepSafety:
         """The red flags (emergencies first), contraindications and disclaimer every step of a
@@ -165,6 +180,7 @@ class _Presenter:
                 question=flag.question or "",
                 if_yes=flag.action,
                 care=flag.care,
+                escalations=flag.escalations,
                 href=flag.href,
             )
             for flag in self.safety(self_test_id).red_flags
@@ -178,6 +194,7 @@ class _Presenter:
                 question=warning.question or "",
                 reason=warning.reason or "",
                 instead=warning.action,
+                escalations=warning.escalations,
                 href=warning.href,
             )
             for warning in self.safety(self_test_id).contraindications
@@ -322,9 +339,10 @@ class _Presenter:
 
     def warning(self, warning: models.SafetyWarning) -> WarningView:
         return WarningView(
-            **warning.model_dump(exclude={"applies_to"}),
+            **warning.model_dump(exclude={"applies_to", "escalations"}),
             severity_label=self.label("severity", warning.severity),
             care=self.care(warning),
+            escalations=self.escalations(warning),
             applies_to=tuple(
                 WarningTargetView(**target.model_dump(), href=_target_href(target))
                 for target in warning.applies_to
@@ -347,6 +365,7 @@ class _Presenter:
             **guide.model_dump(),
             attribution=guide_attribution(guide),
             disclaimer=self.warning_briefs((guide.disclaimer_id,))[0],
+            safety=tuple(self.safety(self_test_id) for self_test_id in guide.self_test_ids),
             muscles=self.refs("muscles", guide.muscle_ids),
             actions=self.refs("actions", guide.action_ids),
             landmarks=self.refs("landmarks", guide.landmark_ids),

@@ -129,6 +129,28 @@ class CareAdvice(View):
     advice: Annotated[str, Field(description="What to do, with the number to call.")]
 
 
+class EscalationView(models.Escalation):
+    """Readers who need more urgent care than the warning's own, and where they get it."""
+
+    care: Annotated[
+        CareAdvice, Field(description="Where to get care of that urgency, in the reader's region.")
+    ]
+
+    def sentence(self, if_label: str) -> str:
+        """The escalation as one line: "If <when>: <action> <care>"."""
+        then = f"{self.action} {self.care.advice}" if self.action else self.care.advice
+        return f"{if_label} {self.when}: {then}"
+
+
+Escalations = Annotated[
+    tuple[EscalationView, ...],
+    Field(
+        description="Readers who need more urgent care than this warning's own urgency: show "
+        "each wherever the warning or its question is shown."
+    ),
+]
+
+
 class WarningBrief(View):
     """A warning as shown beside a step: enough to render it without another request."""
 
@@ -154,7 +176,23 @@ class WarningBrief(View):
         CareAdvice | None,
         Field(description="Red flags: where to get that care, for the reader's region."),
     ] = None
+    escalations: Escalations = ()
     href: str
+
+
+def warning_text(warning: WarningBrief | WarningView, if_label: str) -> str:
+    """A warning word for word in one paragraph: its sign and action, where to get care in the
+    reader's region, and each escalation ("If <when>: <action> <care>")."""
+    parts = [warning.sign, warning.action]
+    if warning.care is not None:
+        parts.append(warning.care.advice)
+    parts += [escalation.sentence(if_label) for escalation in warning.escalations]
+    return " ".join(parts)
+
+
+def escalation_text(escalations: tuple[EscalationView, ...], if_label: str) -> str:
+    """Escalations as sentences after a question's answer; empty when there are none."""
+    return "".join(f" {escalation.sentence(if_label)}" for escalation in escalations)
 
 
 class LandmarkBrief(View):
@@ -289,6 +327,7 @@ class ScreeningQuestion(View):
     question: str
     if_yes: Annotated[str, Field(description="What a yes means: the red flag's action.")]
     care: CareAdvice
+    escalations: Escalations = ()
     href: str
 
 
@@ -300,6 +339,7 @@ class ContraindicationQuestion(View):
     question: str
     reason: str
     instead: Annotated[str, Field(description="What to do instead: the warning's action.")]
+    escalations: Escalations = ()
     href: str
 
 
@@ -339,6 +379,7 @@ class WarningView(models.SafetyWarning):
         CareAdvice | None,
         Field(description="Red flags: where to get that care, for the reader's region."),
     ] = None
+    escalations: Escalations = ()
     applies_to: tuple[WarningTargetView, ...]
     sources: tuple[Ref, ...]
     translation: Translation
@@ -362,6 +403,13 @@ class GuideView(models.Guide):
         Field(description="How to credit this guide where its text is shown: holder and licence."),
     ]
     disclaimer: WarningBrief
+    safety: Annotated[
+        tuple[StepSafety, ...],
+        Field(
+            description="For each self-test the guide describes, in order: its red flags "
+            "(emergencies first) and contraindications, to show wherever the guide is shown."
+        ),
+    ] = ()
     muscles: tuple[Ref, ...]
     actions: tuple[Ref, ...]
     landmarks: tuple[Ref, ...]

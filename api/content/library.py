@@ -31,6 +31,7 @@ from api.content.releases import (
     release_problems,
 )
 from api.content.retirements import Retirement
+from api.content.rules import escalation_problems, question_problems, readability_problems
 
 DEFAULT_LOCALE = "en"
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -61,16 +62,28 @@ def check_folder(content_dir: Path) -> None:
             raise ContentFolderError(f"cannot read the content folder {folder}: permission denied")
 
 
-def load_library(content_dir: Path) -> Library:
+def load_library(content_dir: Path, readability: bool = False) -> Library:
     """Load every locale of ``content_dir``; raise ContentError listing every error, or
-    ContentFolderError when the folder itself cannot be read."""
+    ContentFolderError when the folder itself cannot be read. ``readability`` also measures how
+    easily each text reads (``check`` does; start-up does not)."""
     check_folder(content_dir)
     english, problems, failed = _load_english(content_dir)
+    found = [*escalation_problems(english, DEFAULT_LOCALE), *question_problems(english)]
+    if readability:
+        found += readability_problems(english, DEFAULT_LOCALE)
+    problems += [p for p in found if p.severity == "error"]
+    warnings_found = [p for p in found if p.severity == "warning"]
     version = content_version(content_dir)
     catalogs = {DEFAULT_LOCALE: _catalog(DEFAULT_LOCALE, version, english, {})}
-    warnings: list[ContentProblem] = []
+    warnings: list[ContentProblem] = warnings_found
     for locale in _translation_locales(content_dir, problems):
         items, missing, found = _load_translation(content_dir, locale, english, failed)
+        translated = [item for item in items if item not in english]
+        rules = list(escalation_problems(translated, locale))
+        if readability:
+            rules += readability_problems(translated, locale)
+        # A field the translation leaves out is English, measured as English already.
+        found += [problem for problem in rules if problem.line is not None]
         problems.extend(p for p in found if p.severity == "error")
         warnings.extend(p for p in found if p.severity == "warning")
         catalogs[locale] = _catalog(locale, version, items, missing)
@@ -101,7 +114,7 @@ def load_catalog(content_dir: Path, locale: str = DEFAULT_LOCALE) -> Catalog:
 def check_content(content_dir: Path) -> list[ContentProblem]:
     """Every error and warning in ``content_dir``; no errors means the build will succeed."""
     try:
-        return list(load_library(content_dir).warnings)
+        return list(load_library(content_dir, readability=True).warnings)
     except ContentError as error:
         return list(error.problems)
 

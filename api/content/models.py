@@ -216,13 +216,21 @@ class Landmark(Item):
     how_to_find: Text
     diagram_colour: DiagramColour | None = None
     avoid_pressure: Annotated[bool, SAFETY] = False
+    pressing_area: Annotated[
+        bool,
+        Field(
+            description="Where the pressure goes: a diagram's shapes of it keep the pressing "
+            "tool's radius away from every shape of a landmark to avoid."
+        ),
+        SAFETY,
+    ] = False
     codes: tuple[OntologyCode, ...] = ()
 
 
 class Technique(Item):
     name: ShortText
     description: Text
-    how_to: Text
+    how_to: Annotated[Text, SAFETY]  # what hands or a ball do: read like a step's instruction
     diagram_colour: DiagramColour | None = None
 
 
@@ -270,6 +278,16 @@ class Variant(Frozen):
     position: Text
     you_need: Annotated[tuple[ShortText, ...], Field(min_length=1)]
     pressure_guidance: Annotated[Text, SAFETY]
+    tool_width_cm: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=30,
+            description="How wide the thing that presses is (a fist, a ball), in centimetres: "
+            "pressing paths keep half of it away from a no-press zone.",
+        ),
+        SAFETY,
+    ]
     limitations: Text | None = None
     steps: Annotated[tuple[Step, ...], Field(min_length=1)]
 
@@ -351,6 +369,24 @@ class WarningTarget(Frozen):
         return self
 
 
+URGENCY_ORDER: dict[Urgency, int] = {"urgent": 1, "emergency": 2}
+
+
+class Escalation(Frozen):
+    """Some readers need more urgent care than the warning's own: who (``when``, in plain words,
+    read after "If"), how urgent, and what to do first where that is more than the region's
+    advice for that urgency (call the chemotherapy helpline); at the warning's own urgency, only
+    that first step. Shown wherever the warning is."""
+
+    when: Annotated[Text, SAFETY, Field(description='Who, in plain words; read after "If".')]
+    urgency: Annotated[Urgency, SAFETY]
+    action: Annotated[
+        Text | None,
+        SAFETY,
+        Field(description="What to do first, where that is more than the region's advice."),
+    ] = None
+
+
 class SafetyWarning(Reviewed):
     """A warning, red flag, contraindication or disclaimer, attached to what it guards.
 
@@ -382,6 +418,13 @@ class SafetyWarning(Reviewed):
         SlugList,
         Field(description="The landmarks this warning protects, such as a nerve not to press on."),
     ] = ()
+    escalations: Annotated[
+        tuple[Escalation, ...],
+        Field(
+            description="Readers who need more urgent care than this warning's own urgency, "
+            "and where to get it: shown wherever the warning or its question is."
+        ),
+    ] = ()
     applies_to: Annotated[tuple[WarningTarget, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -399,6 +442,15 @@ class SafetyWarning(Reviewed):
             raise ValueError("only red flags and contraindications have a reason")
         if self.kind == "contraindication" and self.severity != "stop":
             raise ValueError("a contraindication rules the check out: its severity is stop")
+        own = URGENCY_ORDER[self.urgency] if self.urgency else 0
+        for escalation in self.escalations:
+            # At the warning's own urgency, an escalation only adds a first step (a helpline).
+            rank = URGENCY_ORDER[escalation.urgency]
+            if rank < own or (rank == own and escalation.action is None):
+                raise ValueError(
+                    f"an escalation is more urgent than the warning, or adds an action: "
+                    f"{escalation.urgency!r} is not more urgent than {self.urgency!r}"
+                )
         return self
 
 
@@ -484,6 +536,15 @@ class Diagram(Item):
     description: Annotated[Text, Field(description="The picture in words, for screen readers.")]
     width: Annotated[int, Field(ge=100, le=2000)]
     height: Annotated[int, Field(ge=100, le=2000)]
+    units_per_cm: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=100,
+            description="The scale: picture units to one centimetre of the body drawn. Pressing "
+            "paths are checked against no-press shapes in centimetres with it.",
+        ),
+    ]
     shapes: Annotated[tuple[DiagramShape, ...], Field(min_length=1)]
 
     @model_validator(mode="after")

@@ -61,7 +61,7 @@ def find_broken_references(
             problems.extend(_default_variant_problems(item, item.model))
             problems.extend(_pressing_step_problems(item, item.model, no_press, warnings))
         if isinstance(item.model, models.Diagram):
-            problems.extend(_diagram_problems(item, item.model, colours))
+            problems.extend(_diagram_problems(item, item.model, colours, items))
         if isinstance(item.model, models.Condition):
             problems.extend(_code_source_problems(item, item.model))
     red_flags = [i for i in items if isinstance(i.model, models.SafetyWarning) and i.model.urgency]
@@ -166,8 +166,11 @@ def _diagram_problems(
     item: LoadedItem,
     diagram: models.Diagram,
     colours: dict[tuple[str, str], models.DiagramColour | None],
+    items: Iterable[LoadedItem] = (),
 ) -> Iterator[ContentProblem]:
-    """Each shape inside the picture, in the colour of the landmark or technique it shows."""
+    """Each shape inside the picture, in the colour of the landmark or technique it shows; and
+    pressing kept a tool's radius from what must not be pressed (``_pressing_problems``)."""
+    yield from _pressing_problems(item, diagram, list(items))
     for index, shape in enumerate(diagram.shapes):
         at: FieldPath = ("shapes", index)
         left, top, right, bottom = geometry.bounds(shape.path)
@@ -192,6 +195,64 @@ def _diagram_problems(
                 f"{key[0].removesuffix('s')} {key[1]!r}: {expected}"
             )
             yield _at(item, (*at, "colour"), message)
+
+
+def _pressing_problems(
+    item: LoadedItem, diagram: models.Diagram, items: list[LoadedItem]
+) -> Iterator[ContentProblem]:
+    """Safety by geometry. The widest tool of the self-tests drawn with this diagram must fit in
+    every no-press shape (an ``avoid_pressure`` landmark's area: its largest inscribed circle at
+    least as wide as the tool), and every pressing shape (a technique's, or a ``pressing_area``
+    landmark's) must keep half that width away from every no-press shape, mirrored copies
+    included. Distances are in centimetres, by ``units_per_cm``."""
+    landmarks = {m.id: m for i in items if isinstance(m := i.model, models.Landmark)}
+    self_tests = [
+        m for i in items if isinstance(m := i.model, models.SelfTest) and m.diagram_id == diagram.id
+    ]
+    tools = [(v.tool_width_cm, t.id, v.id) for t in self_tests for v in t.variants]
+    if not tools:
+        return
+    width, self_test, variant = max(tools)
+    tool = f"the {width:g} cm tool of {self_test!r} variant {variant!r}"
+    scale = diagram.units_per_cm
+    no_press, pressing = [], []
+    for index, shape in enumerate(diagram.shapes):
+        landmark = landmarks.get(shape.landmark_id or "")
+        if landmark is not None and landmark.avoid_pressure:
+            no_press.append((index, shape))
+        elif shape.technique_id is not None or (landmark is not None and landmark.pressing_area):
+            pressing.append((index, shape))
+    for index, shape in no_press:
+        if shape.style not in ("area", "outline"):
+            continue  # a line (the nerve) has no width; its area is the zone around it
+        widest = max(
+            geometry.inscribed_diameter(outline.points)
+            for outline in geometry.flatten(shape.path, filled=True)
+        )
+        if widest < width * scale:
+            message = (
+                f"no-press shape {shape.id!r} is {widest / scale:.1f} cm wide at its widest (the "
+                f"largest circle inside it); it must be at least as wide as {tool}"
+            )
+            yield _at(item, ("shapes", index, "path"), message)
+    for index, shape in pressing:
+        drawn = _outlines(shape, diagram.width)
+        for _, zone in no_press:
+            keep = width / 2 * scale
+            gap, (x, y) = geometry.nearest(drawn, _outlines(zone, diagram.width), keep)
+            if gap < keep:
+                message = (
+                    f"pressing shape {shape.id!r} comes {gap / scale:.1f} cm from no-press shape "
+                    f"{zone.id!r} (near [{x:.0f}, {y:.0f}]); it must keep {width / 2:g} cm away, "
+                    f"half of {tool}"
+                )
+                yield _at(item, ("shapes", index, "path"), message)
+
+
+def _outlines(shape: models.DiagramShape, width: int) -> tuple[geometry.Outline, ...]:
+    """A shape as drawn: its subpaths, and their mirror image when it is mirrored."""
+    outlines = geometry.flatten(shape.path, filled=shape.style in ("area", "outline"))
+    return outlines + (geometry.mirrored(outlines, width) if shape.mirror else ())
 
 
 def _references(model: BaseModel, path: FieldPath) -> Iterator[tuple[FieldPath, str, str]]:

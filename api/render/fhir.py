@@ -18,7 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.bundle.resources import ContraindicationQuestion, ScreeningQuestion, SelfTestView
+from api.bundle.resources import (
+    ContraindicationQuestion,
+    ScreeningQuestion,
+    SelfTestView,
+    escalation_text,
+)
 from api.bundle.urls import href
 from api.render.context import RenderContext
 
@@ -46,6 +51,7 @@ def questionnaire(view: SelfTestView, context: RenderContext) -> dict[str, Any]:
     disclaimer = context.disclaimer
     day = view.modified or view.published
     credit = context.credit
+    if_label = context.label("escalation_if")
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": f"{view.id}-screening",
@@ -64,11 +70,15 @@ def questionnaire(view: SelfTestView, context: RenderContext) -> dict[str, Any]:
         "copyright": credit.text if credit is not None else None,
         "item": [
             _display(DISCLAIMER, f"{disclaimer.title}: {disclaimer.action}"),
-            *_group(RED_FLAGS, context.label("screening"), map(_red_flag, view.screening)),
+            *_group(
+                RED_FLAGS,
+                context.label("screening"),
+                (_red_flag(flag, if_label) for flag in view.screening),
+            ),
             *_group(
                 CONTRAINDICATIONS,
                 context.label("contraindications"),
-                map(_contraindication, view.contraindications),
+                (_contraindication(flag, if_label) for flag in view.contraindications),
             ),
         ],
     }
@@ -93,16 +103,18 @@ def _display(link_id: str, text: str, when_yes: str | None = None) -> dict[str, 
     return item
 
 
-def _red_flag(flag: ScreeningQuestion) -> tuple[dict[str, Any], dict[str, Any]]:
+def _red_flag(flag: ScreeningQuestion, if_label: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The question, then what a yes means: the action and the regional care, word for word."""
-    text = f"{flag.if_yes} {flag.care.advice}"
+    text = f"{flag.if_yes} {flag.care.advice}" + escalation_text(flag.escalations, if_label)
     return _question(flag.warning_id, flag.question), _display(
         flag.warning_id + IF_YES, text, flag.warning_id
     )
 
 
-def _contraindication(flag: ContraindicationQuestion) -> tuple[dict[str, Any], dict[str, Any]]:
-    text = f"{flag.reason} {flag.instead}"
+def _contraindication(
+    flag: ContraindicationQuestion, if_label: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    text = f"{flag.reason} {flag.instead}" + escalation_text(flag.escalations, if_label)
     return _question(flag.warning_id, flag.question), _display(
         flag.warning_id + IF_YES, text, flag.warning_id
     )

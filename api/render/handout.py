@@ -117,6 +117,9 @@ def _guide(view: v.GuideView, context: RenderContext, level: int) -> list[Block]
     if view.subtitle:
         blocks.append(Paragraph(view.subtitle))
     blocks += [Paragraph(view.summary), Facts(((context.label("audience"), view.audience),))]
+    # Whoever reads about the check is asked its questions before reading how it is done.
+    for safety in view.safety:
+        blocks += _safety(safety, context, level)
     for section in view.sections:
         blocks.append(Heading(level, section.title))
         blocks += [Paragraph(text) for text in section.body]
@@ -394,7 +397,7 @@ def _callouts(
             w.severity,
             context.label(f"severity.{w.severity}"),
             w.title,
-            f"{w.sign} {w.action}" + (f" {w.care.advice}" if w.care else ""),
+            v.warning_text(w, context.label("escalation_if")),
         )
         for w in warnings
     ]
@@ -416,11 +419,14 @@ def _screening(flags: Iterable[v.WarningBrief], context: RenderContext, level: i
     do the check, each question with what to do instead."""
     groups: dict[str, list[str]] = {}
     not_for: list[str] = []
+    if_label = context.label("escalation_if")
     for flag in flags:
+        escalations = v.escalation_text(flag.escalations, if_label)
         if flag.kind == "red-flag" and flag.question and flag.care:
-            groups.setdefault(f"{flag.action} {flag.care.advice}", []).append(flag.question)
+            action = f"{flag.action} {flag.care.advice}"
+            groups.setdefault(action, []).append(flag.question + escalations)
         elif flag.kind == "contraindication" and flag.question:
-            not_for.append(f"{flag.question} {flag.action}")
+            not_for.append(f"{flag.question} {flag.action}{escalations}")
     label, title = context.label("severity.stop"), context.label("if_any_yes")
     callouts = [
         Callout("stop", label, title, action, tuple(questions))

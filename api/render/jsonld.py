@@ -1,8 +1,9 @@
 """schema.org JSON-LD: ``application/ld+json``.
 
-The guide is a ``MedicalWebPage``, a self-test a ``HowTo`` about a ``MedicalTherapy`` (whose
-``contraindication`` lists who should not do it; variants as ``HowToSection``, steps as
-``HowToStep`` holding a ``HowToDirection`` and a ``HowToTip`` per warning), muscles ``Muscle``,
+The guide is a ``MedicalWebPage``, a self-test a ``HowTo`` about the ``MedicalCondition`` it
+helps check (never a ``MedicalTherapy``: it is not a treatment; who should not do it is a
+``HowToTip`` like every warning; variants as ``HowToSection``, steps as ``HowToStep`` holding a
+``HowToDirection`` and a ``HowToTip`` per warning), muscles ``Muscle``,
 landmarks ``AnatomicalStructure`` (``Bone``, ``Nerve``), codes ``MedicalCode`` with ``sameAs``
 links to the ontologies. Only types and properties of the schema.org vocabulary are used; a test
 checks every one against schema.org's release files.
@@ -112,35 +113,36 @@ def _self_test(view: v.SelfTestView, context: RenderContext) -> Node:
         "description": view.summary,
         "inLanguage": context.locale,
         "about": [
-            *(
-                {"@type": "MedicalCondition", "@id": r.href, "name": r.name}
-                for r in view.conditions
-            ),
-            _therapy(view),
+            {"@type": "MedicalCondition", "@id": r.href, "name": r.name} for r in view.conditions
         ],
         "tool": [{"@type": "HowToTool", "name": name} for name in tools],
         "image": view.links.diagram,
-        "step": [_section(variant) for variant in view.variants],
-        "hasPart": [_tip(warning) for warning in view.warnings],
+        "step": [_section(variant, _if(context)) for variant in view.variants],
+        "hasPart": [_tip(warning, _if(context)) for warning in view.warnings],
         "citation": _citations(view.source_ids, context),
         **_dates(view),
     }
 
 
-def _section(variant: v.VariantView) -> Node:
+def _if(context: RenderContext) -> str:
+    """The word that opens an escalation ("If <when>: ...") in the served language."""
+    return context.label("escalation_if")
+
+
+def _section(variant: v.VariantView, if_label: str) -> Node:
     return {
         "@type": "HowToSection",
         "@id": variant.links.self_,
         "name": variant.name,
         "description": f"{variant.summary} {variant.position}",
         "itemListElement": [
-            *(_tip(warning) for warning in variant.warnings),
-            *(_step(step) for step in variant.steps),
+            *(_tip(warning, if_label) for warning in variant.warnings),
+            *(_step(step, if_label) for step in variant.steps),
         ],
     }
 
 
-def _step(step: v.StepView, context: RenderContext | None = None) -> Node:
+def _step(step: v.StepView, if_label: str) -> Node:
     return {
         "@type": "HowToStep",
         "@id": step.links.self_,
@@ -149,49 +151,27 @@ def _step(step: v.StepView, context: RenderContext | None = None) -> Node:
         "image": step.links.diagram,
         "itemListElement": [
             {"@type": "HowToDirection", "text": step.instruction},
-            *(_tip(warning) for warning in step.warnings),
+            *(_tip(warning, if_label) for warning in step.warnings),
         ],
     }
 
 
-def _tip(warning: v.WarningBrief | v.WarningView) -> Node:
+def _tip(warning: v.WarningBrief | v.WarningView, if_label: str) -> Node:
     return {
         "@type": "HowToTip",
         "@id": warning.links.self_ if isinstance(warning, v.WarningView) else warning.href,
         "name": f"{warning.severity.upper()}: {warning.title}",
-        "text": f"{warning.sign} {warning.action}"
-        + (f" {warning.care.advice}" if warning.care else ""),
-    }
-
-
-def _therapy(view: v.SelfTestView) -> Node:
-    """The pressure the check applies, as the ``MedicalTherapy`` it is about: the schema.org type
-    whose ``contraindication`` says who should not have it (``HowTo`` has no such property)."""
-    return {
-        "@type": "MedicalTherapy",
-        "name": view.nickname or view.name,
-        "contraindication": [
-            _contraindication(w) for w in view.warnings if w.kind == "contraindication"
-        ],
-    }
-
-
-def _contraindication(warning: v.WarningBrief) -> Node:
-    """Who should not do the check (schema.org ``MedicalContraindication``)."""
-    return {
-        "@type": "MedicalContraindication",
-        "@id": warning.href,
-        "name": warning.title,
-        "description": f"{warning.question} {warning.reason} {warning.action}",
+        "text": v.warning_text(warning, if_label),
     }
 
 
 def _step_alone(view: v.StepView, context: RenderContext) -> Node:
     """A step on its own carries its self-test's red flags, contraindications and disclaimer,
     like the JSON."""
-    node = _step(view, context)
+    node = _step(view, _if(context))
     safety = [*view.safety.red_flags, *view.safety.contraindications, view.safety.disclaimer]
-    return {**node, "itemListElement": [*node["itemListElement"], *map(_tip, safety)]}
+    tips = [_tip(warning, _if(context)) for warning in safety]
+    return {**node, "itemListElement": [*node["itemListElement"], *tips]}
 
 
 def _diagram(view: v.DiagramView, context: RenderContext) -> Node:
@@ -218,7 +198,7 @@ def _region(view: v.RegionView, context: RenderContext) -> Node:
 
 
 def _warning(view: v.WarningView, context: RenderContext) -> Node:
-    return {**_tip(view), "inLanguage": context.locale}
+    return {**_tip(view, _if(context)), "inLanguage": context.locale}
 
 
 def _muscle(view: v.MuscleView, context: RenderContext) -> Node:

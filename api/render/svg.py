@@ -32,6 +32,7 @@ PALETTE: dict[DiagramColour, tuple[str, str]] = {
     "yellow": ("#f2c200", "#5c4a00"),
 }
 NEUTRAL = {"outline": ("#efe6d6", "#6b6259"), "area": ("#f6dccb", "#b98b70")}
+NEUTRAL_LINE = "#4a423b"
 FADED = "0.25"
 KEY_ROW = 26
 
@@ -108,13 +109,30 @@ def picture(view: BaseModel, context: RenderContext, prefix: str) -> str:
         f'<desc id="{prefix}-desc">{escape(description)}</desc>',
         _definitions(prefix, colours),
         f'<rect width="{diagram.width}" height="{height}" fill="#ffffff"/>',
-        *(_shape(s, diagram.width, prefix, faded=True) for s in faded),
-        *(_shape(s, diagram.width, prefix, faded=False) for s in shown),
+        *_shapes(diagram, faded, prefix),
         *(_label(s, faded=s in faded) for s in diagram.shapes),
         *_key(diagram, colours, context, prefix),
         "</svg>",
     ]
     return "\n".join(parts)
+
+
+def _shapes(diagram: v.DiagramView, faded: list[DiagramShape], prefix: str) -> Iterator[str]:
+    """The shapes in the diagram's own order, so that what lies on top stays on top (the nerve on
+    the zone, the zone on the bone beneath it). Faded shapes are see-through, so what a step
+    names shows through one lying over it; each run of them is faded as one group, so that where
+    they overlap (a faded nerve on a faded zone) they do not add up to full colour."""
+    run: list[str] = []
+    for shape in diagram.shapes:
+        if shape in faded:
+            run.append(_shape(shape, diagram.width, prefix, faded=True))
+            continue
+        if run:
+            yield f'<g opacity="{FADED}">{"".join(run)}</g>'
+            run = []
+        yield _shape(shape, diagram.width, prefix, faded=False)
+    if run:
+        yield f'<g opacity="{FADED}">{"".join(run)}</g>'
 
 
 def _shown(shape: DiagramShape, highlight: frozenset[tuple[str, str]] | None) -> bool:
@@ -142,7 +160,7 @@ def _definitions(prefix: str, colours: list[DiagramColour]) -> str:
             f'height="9" patternTransform="rotate(45)"><rect width="9" height="9" fill="{main}"/>'
             f'<rect width="3" height="9" fill="{dark}"/></pattern>'
             f'<marker id="{prefix}-arrow-{colour}" viewBox="0 0 10 10" refX="6" refY="5" '
-            f'markerWidth="5" markerHeight="5" orient="auto-start-reverse">'
+            f'markerWidth="4" markerHeight="4" orient="auto-start-reverse">'
             f'<path d="M 0 0 L 10 5 L 0 10 Z" fill="{main}"/></marker>'
         )
     return f"<defs>{''.join(found)}</defs>"
@@ -155,7 +173,7 @@ def _shape(shape: DiagramShape, width: int, prefix: str, faded: bool) -> str:
     if shape.technique_id:
         attributes += f' data-technique="{shape.technique_id}"'
     if faded:
-        attributes += f' opacity="{FADED}"'
+        attributes += ' data-faded="true"'  # drawn in a group at the faded opacity
     paths = _subpaths(shape.path) if shape.style == "arrows" else [shape.path]
     drawn = [_strokes(shape, d, prefix) for d in paths]
     if shape.mirror:
@@ -171,7 +189,13 @@ def _strokes(shape: DiagramShape, d: str, prefix: str) -> str:
     if colour is None:
         fill, edge = NEUTRAL["area" if shape.style == "area" else "outline"]
         if shape.style in ("line", "arrows"):
-            return f'<path d={d} fill="none" stroke="{edge}" stroke-width="3"/>'
+            # A white halo underneath keeps a thin neutral line readable over a hatched area.
+            return (
+                f'<path d={d} fill="none" stroke="#ffffff" stroke-width="6" '
+                'stroke-linejoin="round"/>'
+                f'<path d={d} fill="none" stroke="{NEUTRAL_LINE}" stroke-width="3" '
+                'stroke-linejoin="round"/>'
+            )
         # A neutral area (soft tissue) lies over the bones: see-through, so they show.
         see_through = ' fill-opacity="0.6"' if shape.style == "area" else ""
         return f'<path d={d} fill="{fill}"{see_through} stroke="{edge}" stroke-width="2"/>'

@@ -33,6 +33,7 @@ from api.bundle.resources import (
     VariantView,
     WarningBrief,
     WarningView,
+    escalation_text,
 )
 from api.bundle.urls import MCP_PATH, href
 from api.content.kinds import COLLECTIONS
@@ -131,23 +132,29 @@ def safety_lines(
     means and where to get care), the contraindications, the disclaimer."""
     label = context.label
     lines = [f"## {label('screening')}"]
+    if_label = label("escalation_if")
     lines += [
         f"- {flag.question} {label('if_yes')}: {flag.if_yes} {flag.care.advice}"
+        + escalation_text(flag.escalations, if_label)
         for flag in red_flags
     ]
     lines += [f"## {label('contraindications')}", label("contraindications.text")]
     lines += [
-        f"- {q.question} {label('if_yes')}: {q.reason} {q.instead}" for q in contraindications
+        f"- {q.question} {label('if_yes')}: {q.reason} {q.instead}"
+        + escalation_text(q.escalations, if_label)
+        for q in contraindications
     ]
     lines += [f"## {disclaimer.title}", disclaimer.action]
     return lines
 
 
-def warning_line(warning: WarningBrief) -> str:
-    """A warning word for word, its severity first: ``- STOP: <title>``, then its sign and its
-    action, each on a line of its own."""
+def warning_line(warning: WarningBrief, if_label: str) -> str:
+    """A warning word for word, its severity first: ``- STOP: <title>``, then its sign, its
+    action and each escalation, each on a line of its own."""
     severity = warning.severity_label.upper()
-    return f"- {severity}: {warning.title}\n  {warning.sign}\n  {warning.action}"
+    lines = [f"- {severity}: {warning.title}", warning.sign, warning.action]
+    lines += [escalation.sentence(if_label) for escalation in warning.escalations]
+    return "\n  ".join(lines)
 
 
 def _ordered(warnings: Iterable[WarningBrief]) -> list[WarningBrief]:
@@ -155,11 +162,11 @@ def _ordered(warnings: Iterable[WarningBrief]) -> list[WarningBrief]:
     return sorted(warnings, key=lambda w: rank[w.severity])
 
 
-def step_lines(step: StepView) -> list[str]:
+def step_lines(step: StepView, if_label: str) -> list[str]:
     lines = [f"### {step.number}. {step.title} ({step.actor_label})", step.instruction]
     if step.note:
         lines.append(step.note)
-    lines += [warning_line(w) for w in _ordered(step.warnings)]
+    lines += [warning_line(w, if_label) for w in _ordered(step.warnings)]
     return lines
 
 
@@ -181,15 +188,18 @@ def before_lines(view: SelfTestView, context: RenderContext) -> list[str]:
     before = [w for w in view.warnings if w.kind not in screened]
     if not before:
         return []
-    return [f"## {context.label('warnings.before')}", *(warning_line(w) for w in _ordered(before))]
+    if_label = context.label("escalation_if")
+    lines = [warning_line(w, if_label) for w in _ordered(before)]
+    return [f"## {context.label('warnings.before')}", *lines]
 
 
 def _variant_lines(variant: VariantView, context: RenderContext) -> list[str]:
     lines = [f"## {variant.name} (`{variant.id}`)", variant.position]
     lines.append(f"{context.label('pressure_guidance')}: {variant.pressure_guidance}")
-    lines += [warning_line(w) for w in _ordered(variant.warnings)]
+    if_label = context.label("escalation_if")
+    lines += [warning_line(w, if_label) for w in _ordered(variant.warnings)]
     for step in variant.steps:
-        lines += step_lines(step)
+        lines += step_lines(step, if_label)
     return lines
 
 

@@ -23,6 +23,7 @@ const TEXT = {
     info: "Note",
     important: "Important",
     ifYes: "If yes:",
+    escalationIf: "If",
     steps: "Steps",
     step: (n, total) => `Step ${n} of ${total}`,
     goTo: (n, title) => `Step ${n}: ${title}`,
@@ -43,6 +44,7 @@ const TEXT = {
     info: "Nota",
     important: "Importante",
     ifYes: "Si la respuesta es sí:",
+    escalationIf: "Si",
     steps: "Pasos",
     step: (n, total) => `Paso ${n} de ${total}`,
     goTo: (n, title) => `Paso ${n}: ${title}`,
@@ -136,11 +138,22 @@ function warningBox(warning, lang) {
     box.append(element("p", {}, warning.sign), element("p", {}, warning.action));
   }
   if (warning.care && warning.care.advice) box.append(element("p", {}, warning.care.advice));
+  for (const escalation of warning.escalations || []) {
+    const then = [escalation.action, escalation.care && escalation.care.advice].filter(Boolean).join(" ");
+    box.append(element("p", { class: "escalation" }, `${text("escalationIf", lang)} ${escalation.when}: ${then}`));
+  }
   return box;
 }
 
+// Emergencies first, then the other red flags, then who should not do the check: a reader who
+// stops reading at the first box that fits has met the most urgent ones.
+function safetyRank(warning) {
+  if (warning.kind === "red-flag") return warning.care && warning.care.urgency === "emergency" ? 0 : 1;
+  return warning.kind === "contraindication" ? 2 : 3;
+}
+
 function safetySection(warnings, lang, heading) {
-  const stops = warnings.filter((w) => w.kind !== "disclaimer");
+  const stops = warnings.filter((w) => w.kind !== "disclaimer").sort((a, b) => safetyRank(a) - safetyRank(b));
   const disclaimers = warnings.filter((w) => w.kind === "disclaimer");
   return element(
     "section",
