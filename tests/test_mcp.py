@@ -299,3 +299,23 @@ def test_mcp_and_infobutton_count_against_the_same_quota() -> None:
         ]
     assert statuses[0] == 200
     assert statuses[3] == 429  # the fourth request of the minute, whichever door it used
+
+
+@pytest.mark.parametrize(
+    ("variant", "language"), list(product(["partner", "ball", None], ["en", "es"]))
+)
+def test_mcp_and_rest_narrow_a_self_test_to_a_variant_alike(
+    app: FastAPI, client: TestClient, variant: str | None, language: str
+) -> None:
+    """One rule for a variant, whoever asks: the same steps, advice and self link."""
+    query = {"lang": language, **({"variant": variant} if variant else {})}
+    rest = client.get(SELF_TEST, params=query).json()
+
+    async def work(mcp: Client) -> Any:
+        return await mcp.call_tool("get_self_test", {"language": language, "variant": variant})
+
+    shown = run(work, mcp_server(app)).structured_content
+    assert shown == rest
+    advised = {a["variant"] for a in shown["advice"]}
+    expected = {None, variant} if variant == "ball" else {None} if variant else {None, "ball"}
+    assert advised == expected  # the ball-only advice, only where the ball version is shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -367,6 +368,21 @@ class SelfTestView(models.SelfTest):
     sources: tuple[Ref, ...]
     translation: Translation
     links: Links
+
+    def narrowed(self, variant: str) -> SelfTestView:
+        """The self-test as one of its variants shows it: that variant's steps, the advice that
+        applies to it, and a self link that names it. KeyError when it has no such variant."""
+        chosen = tuple(candidate for candidate in self.variants if candidate.id == variant)
+        if not chosen:
+            raise KeyError(variant)
+        link = f"{self.links.self_}?{urlencode({'variant': variant})}"
+        return self.model_copy(
+            update={
+                "variants": chosen,
+                "advice": tuple(a for a in self.advice if a.variant in (None, variant)),
+                "links": self.links.model_copy(update={"self_": link}),
+            }
+        )
 
 
 class WarningTargetView(models.WarningTarget):

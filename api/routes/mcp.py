@@ -42,7 +42,7 @@ from api.http.errors import NotFound
 from api.http.negotiation import choose_locale
 from api.render import RenderContext, fhir
 from api.routes.common import Locale
-from api.routes.self_tests import variants_of
+from api.routes.self_tests import narrowed
 
 SCHEME = "fascia"
 INSTRUCTIONS = """\
@@ -271,9 +271,8 @@ class Tools:
         warnings word for word, then sources and licence."""
         locale = self.book.locale(language)
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
-        if variant is not None:
-            with _as_tool_error():
-                view = view.model_copy(update={"variants": variants_of(view, variant)})
+        with _as_tool_error():
+            view = narrowed(view, variant)
         return _result(self_test_text(view, locale.render_context, self.book.base), view)
 
     def get_step(
@@ -289,7 +288,7 @@ class Tools:
         locale = self.book.locale(language)
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
         with _as_tool_error():
-            (found,) = variants_of(view, variant or view.default_variant)
+            (found,) = narrowed(view, variant or view.default_variant).variants
         if number > len(found.steps):
             raise _missing(
                 "step", f"{number} in variant '{found.id}'", None, None, (1, len(found.steps))

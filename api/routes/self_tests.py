@@ -1,7 +1,6 @@
 """Self-tests: every variant's steps in order, each with its landmarks, techniques and warnings."""
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -11,7 +10,6 @@ from api.bundle.resources import (
     SelfTestView,
     StepCollection,
     StepView,
-    VariantView,
 )
 from api.bundle.urls import href
 from api.http.errors import NotFound
@@ -38,14 +36,18 @@ VariantQuery = Annotated[
 ]
 
 
-def variants_of(self_test: SelfTestView, variant: str | None) -> tuple[VariantView, ...]:
+def narrowed(self_test: SelfTestView, variant: str | None) -> SelfTestView:
+    """The self-test as ``variant`` shows it (whole for None), for every caller: REST and MCP;
+    an unknown variant is a 404 listing the variants there are."""
     if variant is None:
-        return self_test.variants
-    for candidate in self_test.variants:
-        if candidate.id == variant:
-            return (candidate,)
-    names = [candidate.id for candidate in self_test.variants]
-    raise NotFound(f"variant of self-test '{self_test.id}'", variant, "variant", allowed=names)
+        return self_test
+    try:
+        return self_test.narrowed(variant)
+    except KeyError:
+        names = [candidate.id for candidate in self_test.variants]
+        raise NotFound(
+            f"variant of self-test '{self_test.id}'", variant, "variant", allowed=names
+        ) from None
 
 
 @router.get(
@@ -81,15 +83,7 @@ async def get_self_test(
     contraindications and the disclaimer come first, in `warnings`; practical advice in `advice`.
     `variant` narrows the answer to one variant, and its advice to what applies to it."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
-    if variant is not None:
-        links = self_test.links.model_copy(
-            update={"self_": f"{self_test.links.self_}?{urlencode({'variant': variant})}"}
-        )
-        advice = tuple(a for a in self_test.advice if a.variant in (None, variant))
-        self_test = self_test.model_copy(
-            update={"variants": variants_of(self_test, variant), "advice": advice, "links": links}
-        )
-    return await ctx.respond(self_test)
+    return await ctx.respond(narrowed(self_test, variant))
 
 
 @router.get(
@@ -104,7 +98,7 @@ async def list_steps(
 ) -> Response:
     """The steps in order, variant by variant; `variant` keeps one variant's steps."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
-    steps = [step for chosen in variants_of(self_test, variant) for step in chosen.steps]
+    steps = [step for chosen in narrowed(self_test, variant).variants for step in chosen.steps]
     return await paged_list(ctx, StepCollection, steps, paging)
 
 
@@ -124,7 +118,7 @@ async def get_step(
     """One step with its landmarks, techniques and warnings. Step numbers are per variant;
     without `variant`, the self-test's `default_variant` is used."""
     self_test: SelfTestView = ctx.item("self-tests", self_test_id)
-    (chosen,) = variants_of(self_test, variant or self_test.default_variant)
+    (chosen,) = narrowed(self_test, variant or self_test.default_variant).variants
     if number > len(chosen.steps):
         which = f"{number} in variant '{chosen.id}' of '{self_test.id}'"
         raise NotFound("step", which, allowed_range=(1, len(chosen.steps)))
