@@ -47,6 +47,9 @@ pdf-libraries: ## Install Pango, cairo and a font from Debian if missing (needs 
 		|| echo "warning: could not install Pango (root needed); PDFs will answer 503" >&2; \
 	fi
 
+build: install ## Validate content/ and write the bundle (build/fascia.sqlite) if it changed
+	$(RUN) python -m api build --if-changed
+
 run: install pdf-libraries ## Build the bundle if the content changed, then serve it on FASCIA_HOST:FASCIA_PORT
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api serve
@@ -80,7 +83,7 @@ test: lint typecheck docker-lint check unit ## Everything CI runs: every tier of
 test-fast: install ## The in-process tests only (the unit tier), for while you work: about a minute
 	FASCIA_ACCESS_LOG=false $(RUN) pytest -m unit -q
 
-bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 4 minutes)
+bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 7 minutes)
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m bench.speed
 

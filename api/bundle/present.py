@@ -1,4 +1,4 @@
-"""Build every response view from the catalog, once, at start-up."""
+"""Build every response view from the catalog, once, when the bundle is built."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ KeyT = TypeVar("KeyT")
 
 @dataclass(frozen=True)
 class Catalog:
-    """All content of one locale. Built once at start-up; never changed afterwards."""
+    """All content of one locale. Built once when the bundle is built; never changed afterwards."""
 
     locale: str
     version: str

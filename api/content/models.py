@@ -2,8 +2,8 @@
 
 These models are the content schema. Every file under ``content/<locale>/<kind>/`` is validated
 against the model of its kind; the rules live in the types so that a bad file fails loudly at
-start-up, never at request time. Cross-references (fields ending in ``_ids`` or naming another
-item) are plain slugs here and are resolved by ``api.content.catalog``.
+build time (``check``, ``build``), never at request time. Cross-references (fields ending in
+``_ids`` or naming another item) are plain slugs here and are resolved by ``api.content.catalog``.
 """
 
 from __future__ import annotations
