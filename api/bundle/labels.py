@@ -173,7 +173,7 @@ _SPANISH = {
     "publisher": "Editor",
     "relations": "Actúa a través de",
     "search": "Resultados de la búsqueda",
-    "self-tests": "Autoevaluaciones",
+    "self-tests": "Autoexploraciones",
     "sensations": "Cómo se puede sentir",
     "severity.caution": "Precaución",
     "severity.info": "Nota",
