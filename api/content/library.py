@@ -76,9 +76,10 @@ def load_library(content_dir: Path, readability: bool = False) -> Library:
     version = content_version(content_dir)
     catalogs = {DEFAULT_LOCALE: _catalog(DEFAULT_LOCALE, version, english, {})}
     warnings: list[ContentProblem] = warnings_found
+    english_ids = {id(item) for item in english}  # an item no translation replaced
     for locale in _translation_locales(content_dir, problems):
         items, missing, found = _load_translation(content_dir, locale, english, failed)
-        translated = [item for item in items if item not in english]
+        translated = [item for item in items if id(item) not in english_ids]
         rules = list(escalation_problems(translated, locale))
         if readability:
             rules += readability_problems(translated, locale)
