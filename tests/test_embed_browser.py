@@ -317,8 +317,11 @@ def test_component_shows_every_escalation_of_what_it_shows(
     rendered(page, "fascia-self-test", ".current .step")
     root = "document.querySelector('fascia-self-test').shadowRoot"
     shown = page.evaluate(f"[...{root}.querySelectorAll('.escalation')].map(n => n.textContent)")
+    # The component asks with the browser's languages, whose region chooses the care advice.
+    languages = page.evaluate("navigator.languages.join(',')")
     url = f"{base}/v1/self-tests/{SELF_TEST}?variant=partner&lang={lang}"
-    with urllib.request.urlopen(url, timeout=10) as answer:
+    request = urllib.request.Request(url, headers={"Accept-Language": languages})
+    with urllib.request.urlopen(request, timeout=10) as answer:
         self_test = json.load(answer)
     said = labels_for(lang)["escalation_if"]
     expected = {
