@@ -76,7 +76,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 unit: install system-tools node_modules/.installed ## pytest only (apps under test keep their access logs to themselves)
-	FASCIA_ACCESS_LOG=false $(RUN) pytest
+	FASCIA_ACCESS_LOG=false $(RUN) pytest --durations=15
 
 test: lint typecheck docker-lint check unit ## Everything CI runs: every tier of tests
 

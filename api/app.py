@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api import __version__
 from api.bundle.lookup import Lookup
 from api.bundle.resources import GuideView, RegionView, WarningView
 from api.bundle.store import Store
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     app = Fascia(
         lifespan=_lifespan,
         title="Fascia",
-        version="1.3.0",
+        version=__version__,
         summary="Expert bodywork guides as structured data.",
         description=DESCRIPTION,
         contact={"name": "Fascia content team"},
