@@ -12,7 +12,7 @@ tiers every test falls in (``make test-fast`` runs the ``unit`` tier only).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,32 @@ CONTRACT_TESTS = {
 }
 LIVE_MODULES = {"test_live", "test_faults", "test_redis_quota", "test_export", "test_cli"}
 LIVE_TESTS = {"test_mcp_takes_the_same_keys_and_only_post", "test_the_sdk_client_over_stdio"}
+
+
+SAMPLED_STEPS = ("1", "5")  # a step that does not press, and one that presses and warns
+
+
+def sampled(paths: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Of every content path (``content_paths``), one item of each collection and every path that
+    is not a plain item: the index, locales, export, manifest, each collection, the self-test
+    per variant, its step lists and steps 1 and 5. Each kind's renderer and template is met in
+    every representation, in a fraction of the time; the walks that must see every item (the
+    static export, the cache's JSON answers) still do."""
+    kinds: set[str] = set()
+    chosen = []
+    for path, query in paths:
+        parts = path.split("/")  # "", "v1", kind, id, ...
+        if len(parts) == 4 and not query:
+            # Warnings render by their kind, which their ids begin with (red-flag-...,
+            # contraindication-..., disclaimer): one of each.
+            kind = parts[2] + (f":{parts[3].split('-')[0]}" if parts[2] == "warnings" else "")
+            if kind in kinds:
+                continue
+            kinds.add(kind)
+        if len(parts) == 6 and parts[4] == "steps" and parts[5] not in SAMPLED_STEPS:
+            continue
+        chosen.append((path, query))
+    return chosen
 
 
 def tier_of(item: pytest.Item) -> str:
