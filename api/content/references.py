@@ -166,7 +166,7 @@ def _diagram_problems(
     item: LoadedItem,
     diagram: models.Diagram,
     colours: dict[tuple[str, str], models.DiagramColour | None],
-    items: Iterable[LoadedItem] = (),
+    items: Iterable[LoadedItem],
 ) -> Iterator[ContentProblem]:
     """Each shape inside the picture, in the colour of the landmark or technique it shows; and
     pressing kept a tool's radius from what must not be pressed (``_pressing_problems``)."""
