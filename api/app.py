@@ -33,7 +33,8 @@ from api.http.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, problem_
 from api.http.etags import cache_control
 from api.http.negotiation import Negotiator
 from api.http.openapi import build_openapi
-from api.render import RenderContext
+from api.http.urls import CURSOR, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PAGE_SIZE
+from api.render import ALTERNATES, REPRESENTATIONS, RenderContext, Representation, fhir, svg
 from api.render.pool import shared_pool
 from api.routes import ROUTERS
 from api.routes.common import Locale
@@ -46,14 +47,14 @@ if TYPE_CHECKING:
 
 MCP_START_SECONDS = 30  # how long a request to /mcp waits for the endpoint to start
 
-DESCRIPTION = """\
+DESCRIPTION_TEMPLATE = """\
 Fascia publishes expert bodywork guides as structured, read-only data: muscles, the actions
 they perform, anatomical landmarks, step-by-step self-tests, techniques and safety warnings.
 
 * Every resource has a stable id and a `links.self` path; references carry ids, names and links.
-* `GET /v1/self-tests/{id}` returns a whole self-test, with its screening questions and every
+* `GET /v1/self-tests/{{id}}` returns a whole self-test, with its screening questions and every
   step's warnings, landmarks and techniques, in one request.
-* **What an app must show with any step.** Every step (from `/steps`, `/steps/{number}` or a
+* **What an app must show with any step.** Every step (from `/steps`, `/steps/{{number}}` or a
   self-test's `variants[].steps`) carries a required `safety` object: the self-test's
   `red_flags` and its `disclaimer`. Before the first step it shows, an app shows the red flags
   (or asks the self-test's `screening` questions: any yes means do not do the check, and show
@@ -62,15 +63,14 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
 * Red flags' emergency and urgent-care advice (`care`) is for the reader's region: `?region=US`
   or the region of `Accept-Language` (`en-US`); otherwise it names no number.
   `Content-Language` says what was served (`en-US`).
-* Every collection, search and the export are paged: `page_size` (default 100, at most 1,000)
-  and `cursor`, with `links.next` and a `Link: <...>; rel="next"` header while more follow.
-* Every resource is available as JSON (default), schema.org JSON-LD, Markdown, HTML and PDF
-  handouts, and what a diagram shows also as an SVG picture (`links.diagram`) and a PNG for link
-  previews, chosen by `Accept` or by a `.json`, `.jsonld`, `.md`, `.html`, `.pdf`, `.svg` or
-  `.png` suffix on the URL; a self-test's screening also as a FHIR R4 Questionnaire (`.fhir`,
-  `application/fhir+json`). Each operation here describes JSON; the others are listed again on
-  their suffix paths (tags `json-ld`, `html`, `markdown`, `pdf`, `svg`, `png`, `fhir`), so a
-  generated client gets one type per call.
+* Every collection, search and the export are paged: `{page_size}` (default {default_page_size},
+  at most {max_page_size:,}) and `{cursor}`, with `links.next` and a `Link: <...>; rel="next"`
+  header while more follow.
+* Every resource is available as JSON (default), {everywhere}, and what a diagram
+  shows also as a picture ({pictures}), chosen by `Accept` or by a {suffixes} suffix on
+  the URL; a self-test's screening also {questionnaire}. Each operation here describes JSON; the
+  others are listed again on their suffix paths (tags {tags}), so a generated client gets one
+  type per call.
 * Clinical systems find content by diagnosis code: `/v1/lookup` (FHIR system URIs: SNOMED CT,
   ICD-10, ICD-10-CM, ICD-11) and HL7 Infobutton at `/infobutton` (OIDs; Atom or JSON). AI
   assistants reach the same content over the Model Context Protocol at `POST /mcp`.
@@ -82,6 +82,38 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
   lists what exists (`allowed_values`, `allowed_range`); an unknown suffix is a 406 listing the
   suffixes. Only GET and HEAD are supported (and POST on `/mcp`).
 """
+
+
+def _description() -> str:
+    """The API's description, its lists read from the registries they describe."""
+
+    def listed(items: list[str], last: str = "or") -> str:
+        return ", ".join(items[:-1]) + f" {last} {items[-1]}" if len(items) > 1 else items[0]
+
+    def phrases(which: list[Representation]) -> str:
+        return listed([r.phrase.removeprefix("as ") for r in which], "and")
+
+    everywhere = [r for r in ALTERNATES if r.views is None]
+    pictures = [r for r in ALTERNATES if r.views == svg.VIEWS]
+    questionnaire = [r for r in ALTERNATES if r.views == fhir.VIEWS]
+    drawn = [r for r in REPRESENTATIONS if r.views is None or r in pictures]
+    return DESCRIPTION_TEMPLATE.format(
+        page_size=PAGE_SIZE,
+        cursor=CURSOR,
+        default_page_size=DEFAULT_PAGE_SIZE,
+        max_page_size=MAX_PAGE_SIZE,
+        everywhere=phrases(everywhere),
+        pictures=listed([f"`{r.suffix}`" for r in pictures], "and"),
+        suffixes=listed([f"`{r.suffix}`" for r in drawn]),
+        questionnaire=" and ".join(
+            f"{r.phrase.removesuffix(' of its screening')} (`{r.suffix}`, `{r.media_type}`)"
+            for r in questionnaire
+        ),
+        tags=", ".join(f"`{r.tag}`" for r in ALTERNATES),
+    )
+
+
+DESCRIPTION = _description()
 
 
 class Fascia(FastAPI):

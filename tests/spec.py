@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from api.http.openapi import ALTERNATES
+from api.render import ALTERNATES
 
 Spec = dict[str, Any]
-ALTERNATE_TAGS = {tag for tag, *_ in ALTERNATES.values()}
+ALTERNATE_TAGS = {r.tag for r in ALTERNATES}
 
 
 def resolve(spec: Spec, node: Spec) -> Spec:

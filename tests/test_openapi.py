@@ -20,7 +20,8 @@ from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.content.kinds import COLLECTIONS
-from api.http.openapi import ALTERNATES, render_examples, render_openapi, trimmed
+from api.http.openapi import render_examples, render_openapi, trimmed
+from api.render import by_suffix
 from tests.conftest import BUNDLE, ORIGIN, ROOT
 from tests.spec import json_operations, operations, parameters, resolve, responses
 
@@ -134,7 +135,9 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
         for suffix, media_type in alternates.items():
             assert f"`{media_type}`" in ok["description"], path
             alternate = spec["paths"][path + suffix]["get"]
-            assert alternate["operationId"] == operation["operationId"] + ALTERNATES[suffix][1]
+            representation = by_suffix(suffix)
+            assert representation is not None
+            assert alternate["operationId"] == f"{operation['operationId']}As{representation.name}"
             (offered,) = resolve(spec, alternate["responses"]["200"])["content"]
             assert offered == media_type, path
             assert alternate["parameters"] == operation["parameters"], path

@@ -40,7 +40,7 @@ from api.http.errors import (
 )
 from api.http.etags import VERSION_HEADER
 from api.http.inprocess import get_all
-from api.render import by_suffix, fhir, offered_for
+from api.render import ALTERNATES, by_suffix, fhir, jsonld, offered_for
 from api.settings import EXAMPLE_ORIGIN
 
 JSON = "application/json"
@@ -51,17 +51,6 @@ SERVERS = [
         "description": "The server this document is served by (`make run`: http://127.0.0.1:8000).",
     }
 ]
-# The representations other than JSON: each gets operations on its suffix paths, under a tag.
-# (tag, operation id suffix, phrase, component response)
-ALTERNATES = {
-    ".jsonld": ("json-ld", "AsJsonLd", "as schema.org JSON-LD", "JsonLd"),
-    ".html": ("html", "AsHtml", "as an HTML handout", "Html"),
-    ".md": ("markdown", "AsMarkdown", "as a Markdown handout", "Markdown"),
-    ".pdf": ("pdf", "AsPdf", "as a PDF handout", "Pdf"),
-    ".svg": ("svg", "AsSvg", "as a picture of its diagram (SVG)", "Svg"),
-    ".png": ("png", "AsPng", "as a picture of its diagram for link previews (PNG)", "Png"),
-    ".fhir": ("fhir", "AsFhir", "as a FHIR R4 Questionnaire of its screening", "Fhir"),
-}
 # A representation only some resources have is shown on one of them.
 ALTERNATE_EXAMPLES = {".fhir": f"{PREFIX}/self-tests/muscular-minesweeper"}
 # The one example of each alternate representation: a step, with the safety it carries.
@@ -93,45 +82,7 @@ TAGS = [
     },
     {"name": "export", "description": "Every item of a locale, paged, for syncing a CMS."},
     {"name": "health", "description": "Liveness and readiness probes."},
-    {
-        "name": "json-ld",
-        "description": "Every resource as schema.org JSON-LD "
-        "(`application/ld+json`): the `.jsonld` suffix, or `Accept: application/ld+json` on the "
-        "JSON path.",
-    },
-    {
-        "name": "html",
-        "description": "Every resource as a printable, accessible HTML handout "
-        "(`text/html`): the `.html` suffix, or `Accept: text/html` on the JSON path.",
-    },
-    {
-        "name": "markdown",
-        "description": "Every resource as a Markdown handout "
-        "(`text/markdown`): the `.md` suffix, or `Accept: text/markdown` on the JSON path.",
-    },
-    {
-        "name": "pdf",
-        "description": "Every resource as a PDF handout, typeset from the HTML one "
-        "(`application/pdf`): the `.pdf` suffix, or `Accept: application/pdf` on the JSON path.",
-    },
-    {
-        "name": "svg",
-        "description": "What a diagram shows, as a picture (`image/svg+xml`): a self-test whole, "
-        "a step, landmark or technique highlighted; the `.svg` suffix (`links.diagram`), or "
-        "`Accept: image/svg+xml`. A resource no diagram shows answers 406.",
-    },
-    {
-        "name": "png",
-        "description": "The same picture as `.svg`, 1200 x 630 pixels on white, for link "
-        "previews (`og:image`): the `.png` suffix, or `Accept: image/png`. A resource no diagram "
-        "shows answers 406.",
-    },
-    {
-        "name": "fhir",
-        "description": "A self-test's screening (red flags, contraindications, the disclaimer) "
-        "as a FHIR R4 `Questionnaire` (`application/fhir+json`): the `.fhir` suffix, or "
-        "`Accept: application/fhir+json`. Other resources answer 406.",
-    },
+    *({"name": r.tag, "description": r.description} for r in ALTERNATES),
     {"name": "diagrams", "description": "The diagrams the steps point to, as shapes."},
     {"name": "sync", "description": "The manifest and the change feed, for mirroring."},
     {"name": "embed", "description": "The web component, pages for iframes, and oEmbed."},
@@ -442,9 +393,9 @@ def _build(app: FastAPI) -> dict[str, dict[str, Any]]:
     components["parameters"] = _share_parameters(paths)
     components["headers"] = HEADERS
     components["responses"] = {"NotModified": NOT_MODIFIED}
-    for suffix in ALTERNATES.keys() - {LINKED_DATA_SUFFIX}:  # JSON-LD: one per operation
-        name, response = _alternate_response(app, suffix)
-        components["responses"][name] = response
+    components["responses"] |= dict(  # JSON-LD has one per operation, with its own example
+        _alternate_response(app, r.suffix) for r in ALTERNATES if r.suffix != LINKED_DATA_SUFFIX
+    )
     components["responses"] = dict(sorted(components["responses"].items()))
     components["responses"] |= _error_responses(app)
     components["responses"]["Gone"]["headers"] = {
@@ -652,27 +603,28 @@ def _response_model(json_schema: dict[str, Any]) -> object:
 
 def _alternate(operation: dict[str, Any], suffix: str, path: str) -> dict[str, Any]:
     """The JSON ``operation`` on ``path``, as its representation on ``path + suffix``."""
-    tag, operation_suffix, phrase, response = ALTERNATES[suffix]
+    representation = by_suffix(suffix)
+    assert representation is not None
+    phrase = representation.phrase
     alternate = copy.deepcopy(operation)
-    alternate["tags"] = [tag]
-    alternate["operationId"] = operation["operationId"] + operation_suffix
+    alternate["tags"] = [representation.tag]
+    alternate["operationId"] = f"{operation['operationId']}As{representation.name}"
     alternate["summary"] = f"{operation['summary']}, {phrase}"
     alternate["description"] = (
         f"`GET {path}` {phrase}: the same resource, in the same locale, with the same "
         "parameters. The suffix chooses the representation; `Accept` is not consulted."
     )
-    alternate["responses"]["200"] = {"$ref": f"#/components/responses/{response}"}
+    alternate["responses"]["200"] = {"$ref": f"#/components/responses/{representation.name}"}
     del alternate["responses"]["406"]  # the suffix decides: Accept is never unsatisfiable
-    representation = by_suffix(suffix)
-    if representation is not None and representation.partial:  # a picture, a questionnaire
+    if representation.partial:  # a picture, a questionnaire
         alternate["responses"]["406"] = {"$ref": "#/components/responses/NotAcceptable"}
-    if suffix in (".pdf", ".png"):  # made on request: needs Pango or cairo on the server
+    if not representation.exported:  # made on request: needs Pango or cairo on the server
         alternate["responses"]["503"] = {"$ref": "#/components/responses/ServiceUnavailable"}
     alternate["responses"] = dict(sorted(alternate["responses"].items()))
     return alternate
 
 
-LINKED_DATA_SUFFIX = ".jsonld"
+LINKED_DATA_SUFFIX = jsonld.SUFFIX
 
 
 def _alternates(
@@ -708,7 +660,7 @@ def _alternate_response(app: ASGIApp, suffix: str) -> tuple[str, dict[str, Any]]
     """The 200 of every operation on a ``suffix`` path, with one example (a step)."""
     representation = by_suffix(suffix)
     assert representation is not None
-    _, _, phrase, name = ALTERNATES[suffix]
+    phrase, name = representation.phrase, representation.name
     media_type = representation.media_type
     example = ALTERNATE_EXAMPLES.get(suffix, ALTERNATE_EXAMPLE)
     if not media_type.startswith(("text/", "application/ld", "application/fhir", "image/svg")):

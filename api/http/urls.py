@@ -26,8 +26,14 @@ def public_base(scope: Scope, configured: str | None, hosts: Sequence[str]) -> s
     return f"{scope['scheme']}://{text}{scope.get('root_path', '')}"
 
 
+# Paging, for every collection, search and the export: its parameters and their bounds.
+PAGE_SIZE = "page_size"
+CURSOR = "cursor"
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+CURSOR_PATTERN = r"^[0-9]{1,15}$"  # a position: far beyond any library, inside SQLite's integers
 # Query parameters whose value is a whole number: 07 and 7 are the same answer.
-INTEGER_PARAMETERS = frozenset({"page_size", "cursor"})
+INTEGER_PARAMETERS = frozenset({PAGE_SIZE, CURSOR})
 _WHOLE = re.compile(r"[0-9]{1,15}")
 
 

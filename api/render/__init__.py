@@ -1,8 +1,10 @@
 """Representations: one module per media type, each a pure function from a view to bytes.
 
-Adding a representation means adding a module here, a line to ``REPRESENTATIONS``, and its line
-in the OpenAPI document's table of suffix operations (``api.http.openapi.ALTERNATES``); no route
-changes. The first entry is the default. A module with a ``draws(view)`` function exists only for
+Adding a representation means adding a module here and a line to ``REPRESENTATIONS``; no route
+changes. A module declares its ``MEDIA_TYPE``, its URL ``SUFFIX``, and how the OpenAPI document
+lists its suffix operations (``NAME``, ``TAG``, ``PHRASE``, ``DESCRIPTION``); the document, the
+app's description and the URL rewriter read them from here. The first entry is the default.
+A module with a ``draws(view)`` function exists only for
 the views it returns True for (the picture, for what a diagram shows); for any other view it is
 not acceptable (406). A module with ``markup(view, context)`` and ``typeset(markup)`` is slow: the
 server typesets it in a worker process (``api.render.pool``).
@@ -19,13 +21,37 @@ from pydantic import BaseModel
 from api.render import fhir, html, jsonld, jsonview, markdown, pdf, png, svg
 from api.render.context import RenderContext
 
-__all__ = ["REPRESENTATIONS", "RenderContext", "Representation", "by_suffix"]
+__all__ = [
+    "ALTERNATES",
+    "MEDIA_TYPES",
+    "REPRESENTATIONS",
+    "SUFFIXES",
+    "RenderContext",
+    "Representation",
+    "by_media_type",
+    "by_suffix",
+    "fhir",
+    "html",
+    "jsonld",
+    "jsonview",
+    "markdown",
+    "offered_for",
+    "pdf",
+    "png",
+    "svg",
+]
 
 
 @dataclass(frozen=True)
 class Representation:
     media_type: str
     suffix: str
+    # Its suffix operations in the OpenAPI document: operation id ``<id>As<name>``, response
+    # component ``<name>``, tag ``tag``, summary "<summary>, <phrase>".
+    name: str
+    tag: str
+    phrase: str
+    description: str  # the tag's description
     render: Callable[[BaseModel, RenderContext], bytes]
     # Whether this representation exists for a view: a picture only where a diagram shows it.
     draws: Callable[[BaseModel], bool] = lambda view: True
@@ -53,6 +79,10 @@ def _representation(module: ModuleType) -> Representation:
     return Representation(
         module.MEDIA_TYPE,
         module.SUFFIX,
+        module.NAME,
+        module.TAG,
+        module.PHRASE,
+        module.DESCRIPTION,
         module.render,
         getattr(module, "draws", lambda view: True),
         getattr(module, "VIEWS", None),
@@ -67,6 +97,7 @@ REPRESENTATIONS: tuple[Representation, ...] = tuple(
 )
 MEDIA_TYPES: tuple[str, ...] = tuple(r.media_type for r in REPRESENTATIONS)
 SUFFIXES: tuple[str, ...] = tuple(r.suffix for r in REPRESENTATIONS)
+ALTERNATES: tuple[Representation, ...] = REPRESENTATIONS[1:]  # the others, on suffix paths
 
 
 def offered_for(model: object) -> tuple[Representation, ...]:

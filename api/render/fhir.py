@@ -29,6 +29,14 @@ from api.render.context import RenderContext
 
 MEDIA_TYPE = "application/fhir+json"
 SUFFIX = ".fhir"
+NAME = "Fhir"
+TAG = "fhir"
+PHRASE = "as a FHIR R4 Questionnaire of its screening"
+DESCRIPTION = (
+    "A self-test's screening (red flags, contraindications, the disclaimer) as a FHIR R4 "
+    "`Questionnaire` (`application/fhir+json`): the `.fhir` suffix, or `Accept: "
+    "application/fhir+json`. Other resources answer 406."
+)
 VIEWS = (SelfTestView,)
 FHIR_VERSION = "4.0.1"
 RED_FLAGS = "red-flags"

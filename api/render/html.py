@@ -26,6 +26,13 @@ from api.render.preview import page_head
 
 MEDIA_TYPE = "text/html"
 SUFFIX = ".html"
+NAME = "Html"
+TAG = "html"
+PHRASE = "as an HTML handout"
+DESCRIPTION = (
+    "Every resource as a printable, accessible HTML handout (`text/html`): the `.html` "
+    "suffix, or `Accept: text/html` on the JSON path."
+)
 # Served with the page so it needs no other request; print-friendly, warnings stand out in
 # black and white as well as in colour.
 STYLE = """\

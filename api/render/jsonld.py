@@ -23,6 +23,13 @@ from api.render.context import RenderContext
 
 MEDIA_TYPE = "application/ld+json"
 SUFFIX = ".jsonld"
+NAME = "JsonLd"
+TAG = "json-ld"
+PHRASE = "as schema.org JSON-LD"
+DESCRIPTION = (
+    "Every resource as schema.org JSON-LD (`application/ld+json`): the `.jsonld` suffix, or "
+    "`Accept: application/ld+json` on the JSON path."
+)
 Node = dict[str, Any]
 
 

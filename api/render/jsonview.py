@@ -8,6 +8,10 @@ from api.render.context import RenderContext
 
 MEDIA_TYPE = "application/json"
 SUFFIX = ".json"
+NAME = "Json"
+TAG = "json"
+PHRASE = "as JSON"
+DESCRIPTION = "Every resource as JSON (`application/json`), the default."
 
 
 def render(view: BaseModel, context: RenderContext) -> bytes:

@@ -24,6 +24,13 @@ from api.render.handout import build_document
 
 MEDIA_TYPE = "text/markdown"
 SUFFIX = ".md"
+NAME = "Markdown"
+TAG = "markdown"
+PHRASE = "as a Markdown handout"
+DESCRIPTION = (
+    "Every resource as a Markdown handout (`text/markdown`): the `.md` suffix, or `Accept: "
+    "text/markdown` on the JSON path."
+)
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _SYMBOLS = {"stop": "⛔", "caution": "⚠️", "info": "ℹ️"}  # noqa: RUF001 - the symbols are the point
 

@@ -18,6 +18,13 @@ from api.render.handout import build_document
 
 MEDIA_TYPE = "application/pdf"
 SUFFIX = ".pdf"
+NAME = "Pdf"
+TAG = "pdf"
+PHRASE = "as a PDF handout"
+DESCRIPTION = (
+    "Every resource as a PDF handout, typeset from the HTML one (`application/pdf`): the "
+    "`.pdf` suffix, or `Accept: application/pdf` on the JSON path."
+)
 AUTHOR = "Fascia"
 EXPORTED = False  # seconds of typesetting per page: on request, then cached
 

@@ -19,6 +19,13 @@ from api.render.context import RenderContext
 
 MEDIA_TYPE = "image/png"
 SUFFIX = ".png"
+NAME = "Png"
+TAG = "png"
+PHRASE = "as a picture of its diagram for link previews (PNG)"
+DESCRIPTION = (
+    "The same picture as `.svg`, 1200 x 630 pixels on white, for link previews (`og:image`): "
+    "the `.png` suffix, or `Accept: image/png`. A resource no diagram shows answers 406."
+)
 VIEWS = svg.VIEWS
 EXPORTED = False  # rasterised on request, then cached
 WIDTH, HEIGHT = 1200, 630

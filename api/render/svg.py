@@ -22,6 +22,14 @@ from api.render.context import RenderContext
 
 MEDIA_TYPE = "image/svg+xml"
 SUFFIX = v.SVG_SUFFIX
+NAME = "Svg"
+TAG = "svg"
+PHRASE = "as a picture of its diagram (SVG)"
+DESCRIPTION = (
+    "What a diagram shows, as a picture (`image/svg+xml`): a self-test whole, a step, "
+    "landmark or technique highlighted; the `.svg` suffix (`links.diagram`), or `Accept: "
+    "image/svg+xml`. A resource no diagram shows answers 406."
+)
 VIEWS = (v.DiagramView, v.SelfTestView, v.StepView, v.LandmarkView, v.TechniqueView)
 
 # Colour -> (main, dark edge). Chosen apart in lightness as well as hue: yellow is light, green

@@ -37,7 +37,15 @@ from api.http.negotiation import (
     Negotiator,
     choose_media_type,
 )
-from api.http.urls import canonical_query, is_tracking
+from api.http.urls import (
+    CURSOR,
+    CURSOR_PATTERN,
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    canonical_query,
+    is_tracking,
+)
 from api.render import (
     MEDIA_TYPES,
     REPRESENTATIONS,
@@ -50,9 +58,6 @@ from api.render.html import MEDIA_TYPE as PAGE_MEDIA_TYPE
 from api.render.pool import RenderPool
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
-CURSOR_PATTERN = r"^[0-9]{1,15}$"  # a position: far beyond any library, inside SQLite's integers
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -298,6 +303,7 @@ async def get_paging(
     page_size: Annotated[
         int,
         Query(
+            alias=PAGE_SIZE,
             ge=1,
             le=MAX_PAGE_SIZE,
             description=f"Items per page, 1 to {MAX_PAGE_SIZE}.",
@@ -307,6 +313,7 @@ async def get_paging(
     cursor: Annotated[
         str | None,
         Query(
+            alias=CURSOR,
             pattern=CURSOR_PATTERN,
             description="Where the page starts: take it from the previous page's `links.next` "
             '(or its `Link: rel="next"` header); absent for the first page. A cursor is a '
@@ -318,7 +325,6 @@ async def get_paging(
 
 
 PagingDep = Annotated[Paging, Depends(get_paging)]
-CURSOR = "cursor"
 
 
 async def paged(
@@ -329,7 +335,7 @@ async def paged(
     **fields: Any,
 ) -> Response:
     """A ``kind`` collection holding one page of ``items``; ``after`` is the position the next
-    page starts after, None on the last page. Links keep the query, less ``lang``."""
+    page starts after, None on the last page. Links keep the query, less ``lang`` and ``region``."""
     links, link_header = paged_links(context, after)
     view = kind(items=tuple(items), count=len(items), links=links, **fields)
     return await context.respond(view, link_header)

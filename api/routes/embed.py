@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ from api.bundle.urls import PREFIX
 from api.http.errors import NotFound, error_responses
 from api.http.etags import Asset, cache_control, conditional
 from api.http.negotiation import SUFFIX_SCOPE_KEY
-from api.render import Representation, html
+from api.render import by_media_type, html
 from api.render import embedpage as page
 from api.routes import self_tests
 from api.routes.common import reject_unknown_parameters
@@ -31,7 +31,8 @@ from api.routes.common import reject_unknown_parameters
 SCRIPT_FILE = Path(__file__).resolve().parent.parent / "static" / "embed.js"
 SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
-EMBED_PAGE = Representation(html.MEDIA_TYPE, html.SUFFIX, page.render)
+# The HTML representation, rendered as a page for an iframe.
+EMBED_PAGE = replace(by_media_type(html.MEDIA_TYPE), render=page.render)
 ELEMENTS = ("fascia-self-test", "fascia-step")
 
 router = APIRouter(tags=["embed"], dependencies=[Depends(reject_unknown_parameters)])
