@@ -19,7 +19,7 @@ from api.content.releases import record_release
 from api.content.review import due_for_review, parse_within
 from api.edge.keys import new_key
 from api.http.etags import cache_control
-from api.http.openapi import render_examples, render_openapi
+from api.openapi import render_examples, render_openapi
 from api.ops.notify import UnknownRelease, change_event, deliver
 from api.ops.serve import serve
 from api.ops.static_export import export

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import __version__
+from api.bundle.care import advice_by_region
 from api.bundle.lookup import Lookup
 from api.bundle.resources import GuideView, RegionView, WarningView
 from api.bundle.store import Store
@@ -28,12 +29,11 @@ from api.edge.quota import Quota
 from api.edge.response_cache import ResponseCache, Responses
 from api.edge.rewrite import HeadAsGet, RepresentationSuffix
 from api.edge.security import SecurityHeaders
-from api.http.care import advice_by_region
 from api.http.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, problem_body
 from api.http.etags import cache_control
 from api.http.negotiation import Negotiator
-from api.http.openapi import build_openapi
 from api.http.urls import CURSOR, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PAGE_SIZE
+from api.openapi import build_openapi
 from api.render import ALTERNATES, REPRESENTATIONS, RenderContext, Representation, fhir, svg
 from api.render.pool import shared_pool
 from api.routes import ROUTERS

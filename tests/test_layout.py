@@ -1,6 +1,8 @@
-"""The layout is the pipeline: content -> bundle -> render -> http -> edge and routes -> app -> ops.
+"""The layout is the pipeline: content -> bundle -> render -> http -> edge and routes -> openapi
+-> app -> ops.
 
-Imports point down the pipeline only, and the server imports nothing of the build.
+Imports point down the pipeline only, no modules import each other in a circle (at module level
+or inside a function), and the server imports nothing of the build.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 
 from api.bundle.urls import PREFIX, href
 from api.content.kinds import KINDS
-from api.http.openapi import TAGS
+from api.openapi import TAGS
 from api.routes import KIND_ROUTERS, ROUTERS
 from tests.conftest import ROOT
 
@@ -26,9 +28,10 @@ LAYERS = {
     "http": 3,
     "edge": 4,
     "routes": 4,
-    "app": 5,
-    "ops": 6,
-    "__main__": 7,
+    "openapi": 5,
+    "app": 6,
+    "ops": 7,
+    "__main__": 8,
 }
 BUILD_TIME = {
     "yaml",
@@ -69,6 +72,67 @@ def upward_imports(package: Path) -> list[str]:
 
 def test_imports_point_down_the_pipeline() -> None:
     assert upward_imports(ROOT / "api") == []
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Which ``api`` modules each module imports, at module level or inside a function."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+        module = module.removesuffix(".__init__")
+        targets = graph.setdefault(module, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module):
+                continue
+            if not node.module.startswith("api."):
+                continue
+            folder = package.parent / node.module.replace(".", "/")
+            # ``from api.render import svg`` imports the module api.render.svg; its package's
+            # own code is imported only for the names that are not modules.
+            names = [alias.name for alias in node.names]
+            modules = {name for name in names if (folder / f"{name}.py").exists()}
+            targets.update(f"{node.module}.{name}" for name in modules)
+            if len(modules) < len(names):
+                targets.add(node.module)
+        targets.discard(module)
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import circle, each once, as the modules along it."""
+    found: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+
+    def walk(module: str, path: list[str]) -> None:
+        for target in sorted(graph.get(module, ())):
+            if target == path[0]:
+                if frozenset(path) not in seen:
+                    seen.add(frozenset(path))
+                    found.append([*path, target])
+            elif target not in path and target > path[0]:
+                walk(target, [*path, target])
+
+    for start in sorted(graph):
+        walk(start, [start])
+    return found
+
+
+def test_no_modules_import_each_other_in_a_circle() -> None:
+    """A circle hidden in a function-level import is still a circle: none is left."""
+    graph = import_graph(ROOT / "api")
+    # The package's public names are imported from their homes on first use (``api.__init__``).
+    graph["api"] = set()
+    assert circles(graph) == []
+
+
+def test_an_import_circle_is_found(tmp_path: Path) -> None:
+    package = tmp_path / "api"
+    (package / "render").mkdir(parents=True)
+    (package / "render" / "html.py").write_text("from api.render.png import SUFFIX\n")
+    (package / "render" / "png.py").write_text("def f():\n    from api.render.html import SUFFIX\n")
+    assert circles(import_graph(package)) == [
+        ["api.render.html", "api.render.png", "api.render.html"]
+    ]
 
 
 def test_an_upward_import_is_found(tmp_path: Path) -> None:

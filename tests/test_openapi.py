@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.content.kinds import COLLECTIONS
-from api.http.openapi import render_examples, render_openapi, trimmed
+from api.openapi import render_examples, render_openapi, trimmed
 from api.render import by_suffix
 from tests.conftest import BUNDLE, ORIGIN, ROOT
 from tests.spec import json_operations, operations, parameters, resolve, responses

@@ -32,16 +32,18 @@ from api.edge.metrics import Metrics
 from api.edge.quota import Quota, StoreDown
 from api.edge.rewrite import split_suffix
 from api.edge.security import security_headers
-from api.http.errors import (
-    ALLOWED_METHODS,
+from api.http.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
+from api.http.inprocess import INTERNAL
+from api.http.limits import (
     MAX_HEADER_BYTES,
     MAX_HEADERS,
     MAX_QUERY_PARAMETERS,
     MAX_URL,
-    PROBLEM_MEDIA_TYPE,
-    problem_body,
+    TOO_MANY_HEADERS,
+    TOO_MANY_PARAMETERS,
+    URL_TOO_LONG,
+    repeated_parameter,
 )
-from api.http.inprocess import INTERNAL
 
 EMBED_PATHS = (f"{PREFIX}/embed", "/embed/", "/oembed")  # the script, the pages, oEmbed
 MCP_METHODS = "POST, OPTIONS"
@@ -263,10 +265,9 @@ def _scan(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes | None, int]
 
 def _check_limits(scope: Scope, header_bytes: int) -> None:
     if len(scope.get("raw_path", b"")) + len(scope["query_string"]) > MAX_URL:
-        raise Refusal(414, f"The URL is longer than {MAX_URL} bytes.")
+        raise Refusal(414, URL_TOO_LONG)
     if len(scope["headers"]) > MAX_HEADERS or header_bytes > MAX_HEADER_BYTES:
-        detail = f"Send at most {MAX_HEADERS} headers and {MAX_HEADER_BYTES} bytes of them."
-        raise Refusal(431, detail)
+        raise Refusal(431, TOO_MANY_HEADERS)
     query = scope["query_string"]
     if query:
         names = [
@@ -275,11 +276,11 @@ def _check_limits(scope: Scope, header_bytes: int) -> None:
             if p
         ]
         if len(names) > MAX_QUERY_PARAMETERS:
-            raise Refusal(400, f"At most {MAX_QUERY_PARAMETERS} query parameters are accepted.")
+            raise Refusal(400, TOO_MANY_PARAMETERS)
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             name = repeated[0].decode("latin-1")
-            raise Refusal(400, f"The query parameter '{name}' is given more than once.")
+            raise Refusal(400, repeated_parameter(name))
 
 
 def _name(parameter: bytes) -> bytes:

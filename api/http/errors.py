@@ -1,16 +1,12 @@
 """One error shape everywhere: RFC 9457 ``application/problem+json``.
 
-UnknownParameters        query parameters the operation does not take   -> 400
-UnknownVersion           a change feed asked from a version never released -> 400
-NotFound                 a resource or filter value that names nothing -> 404
-Gone                     an id that was retired (Link to its successor)  -> 410
-NotAcceptable            nothing in Accept (or no such URL suffix)      -> 406
-RequestValidationError   a bad path or query parameter                 -> 422
-
-Every problem says in ``detail`` what would have worked, and in a field a program can read:
-``accepted_params``, ``allowed_values``, ``allowed_range``, ``available``, ``available_suffixes``.
-HTTPException            routing errors (unknown path 404, method 405)  -> as raised
-Exception                anything unforeseen                            -> 500, no details
+``ERROR_RESPONSES`` is the one table of error statuses: the title every problem of that status
+carries, and the name and description the routes' ``responses=`` and the OpenAPI document use.
+Each exception below says the status it answers (``status``); ``install_error_handlers`` turns
+it into a problem. Every problem says in ``detail`` what would have worked, and in a field a
+program can read: ``accepted_params``, ``allowed_values``, ``allowed_range``, ``available``,
+``available_suffixes``. Routing errors (unknown path, method) answer as raised; anything
+unforeseen is a 500 with no details.
 """
 
 from __future__ import annotations
@@ -18,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,39 +23,22 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from api.bundle.urls import PREFIX
-from api.render.pdf import Unavailable
+from api.http.limits import MAX_HEADER_BYTES, MAX_HEADERS, MAX_QUERY_PARAMETERS, MAX_URL
+from api.render.context import Unavailable
 from api.render.pool import Busy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 REQUESTED_PATH_KEY = "fascia.requested_path"  # the path before a suffix was taken off
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
-# RFC 9110 phrases, fixed here so titles do not change with the Python version.
-TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    406: "Not Acceptable",
-    410: "Gone",
-    414: "URI Too Long",
-    422: "Unprocessable Content",
-    429: "Too Many Requests",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-}
 logger = logging.getLogger("api")
-
-# What the gateway refuses before routing (api.edge.gateway enforces them; described below).
-MAX_URL = 4096  # bytes of path and query
-MAX_HEADERS = 64
-MAX_HEADER_BYTES = 16_384
-MAX_QUERY_PARAMETERS = 16
 
 
 @dataclass(frozen=True)
 class ErrorResponse:
-    """One error status as the OpenAPI document names and describes it."""
+    """One error status: its title in every problem, and how the OpenAPI document names and
+    describes it."""
 
+    title: str  # the RFC 9110 phrase, fixed here so titles do not change with Python's version
     name: str  # the component under #/components/responses
     description: str
 
@@ -68,52 +47,78 @@ class ErrorResponse:
 # `responses=` and the OpenAPI document both read.
 ERROR_RESPONSES: dict[int, ErrorResponse] = {
     400: ErrorResponse(
+        "Bad Request",
         "BadRequest",
         "The query names a parameter this operation does not take (the problem lists those it "
         f"does, `accepted_params`), has more than {MAX_QUERY_PARAMETERS} parameters, or gives "
         "one twice.",
     ),
     401: ErrorResponse(
-        "Unauthorized", "API keys are on and the {header} header is missing or wrong."
+        "Unauthorized",
+        "Unauthorized",
+        "API keys are on and the {header} header is missing or wrong.",
+    ),
+    405: ErrorResponse(
+        "Method Not Allowed",
+        "MethodNotAllowed",
+        f"Only {ALLOWED_METHODS} (and POST on /mcp); `Allow` lists them.",
     ),
     404: ErrorResponse(
+        "Not Found",
         "NotFound",
         "No resource with that id (or a filter names an unknown id); where it can, the problem "
         "lists what exists (`allowed_values`, `allowed_range`).",
     ),
     406: ErrorResponse(
+        "Not Acceptable",
         "NotAcceptable",
         "None of the media types in Accept is available, or the URL has a suffix that chooses "
         "none; the problem lists those that are (`available`, `available_suffixes`).",
     ),
     410: ErrorResponse(
         "Gone",
+        "Gone",
         "The id was published and has been retired; the problem says when and why, and "
         '`replaced_by` (with a `Link: <...>; rel="successor-version"` header) names what '
         "replaces it.",
     ),
-    414: ErrorResponse("UriTooLong", f"The URL is longer than {MAX_URL} bytes."),
+    414: ErrorResponse("URI Too Long", "UriTooLong", f"The URL is longer than {MAX_URL} bytes."),
     422: ErrorResponse(
+        "Unprocessable Content",
         "UnprocessableContent",
         "A path, query or header parameter is invalid; `invalid_params` says which and why.",
     ),
     429: ErrorResponse(
-        "TooManyRequests", "The quota is used up; Retry-After says when to try again."
+        "Too Many Requests",
+        "TooManyRequests",
+        "The quota is used up; Retry-After says when to try again.",
     ),
     431: ErrorResponse(
+        "Request Header Fields Too Large",
         "RequestHeaderFieldsTooLarge",
         f"More than {MAX_HEADERS} headers, or more than {MAX_HEADER_BYTES} bytes of them.",
     ),
-    501: ErrorResponse("NotImplemented", "oEmbed: a `format` other than `json`."),
+    501: ErrorResponse(
+        "Not Implemented", "NotImplemented", "oEmbed: a `format` other than `json`."
+    ),
     503: ErrorResponse(
+        "Service Unavailable",
         "ServiceUnavailable",
         "This server cannot make the representation asked for now (PDF without its system "
         "libraries, or too many PDFs being typeset: Retry-After says when to try again), or "
         "the quota store is unreachable and quotas fail closed.",
     ),
+    500: ErrorResponse(
+        "Internal Server Error",
+        "InternalServerError",
+        "Something unforeseen went wrong; it is logged with the request id, and the problem "
+        "gives no details.",
+    ),
 }
+TITLES = {status: response.title for status, response in ERROR_RESPONSES.items()}
 # Operations outside /v1 take no query: their 400 is the gateway's alone.
 MALFORMED = ErrorResponse(
+    "Bad Request",
     "MalformedRequest",
     f"More than {MAX_QUERY_PARAMETERS} query parameters, or one given twice.",
 )
@@ -193,6 +198,8 @@ class Problem(BaseModel):
 class NotAcceptable(Exception):
     """Nothing the client accepts is available, or the URL has a suffix we do not serve."""
 
+    status: ClassVar[int] = 406
+
     def __init__(
         self,
         available: tuple[str, ...],
@@ -215,6 +222,8 @@ class NotAcceptable(Exception):
 class UnknownParameters(Exception):
     """The query names parameters the operation does not take."""
 
+    status: ClassVar[int] = 400
+
     def __init__(self, unknown: list[str], accepted: list[str]) -> None:
         self.unknown = unknown
         self.accepted = accepted
@@ -226,6 +235,8 @@ class UnknownParameters(Exception):
 
 class NotFound(Exception):
     """The request names an id (or a number) that does not exist."""
+
+    status: ClassVar[int] = 404
 
     def __init__(
         self,
@@ -250,6 +261,8 @@ class NotFound(Exception):
 class Gone(Exception):
     """The request names an id that was published and has been retired."""
 
+    status: ClassVar[int] = 410
+
     def __init__(self, kind: str, item_id: str, on: str, reason: str, replaced_by: str | None):
         message = f"The {kind} '{item_id}' was retired on {on}: {reason}"
         if replaced_by is not None:
@@ -260,6 +273,8 @@ class Gone(Exception):
 
 class UnknownVersion(Exception):
     """A change feed was asked for since a version that was never released."""
+
+    status: ClassVar[int] = 400
 
     def __init__(self, version: str, known: list[str], full_sync: str) -> None:
         self.known = known
@@ -273,6 +288,8 @@ class UnknownVersion(Exception):
 
 class UnknownValue(Exception):
     """A query parameter names something this API does not know, such as a code system."""
+
+    status: ClassVar[int] = 400
 
     def __init__(self, parameter: str, value: str, what: str, known: list[str]) -> None:
         self.known = known
@@ -311,7 +328,7 @@ async def _not_acceptable(request: Request, error: Exception) -> Response:
     assert isinstance(error, NotAcceptable)
     return problem_response(
         request,
-        406,
+        error.status,
         str(error),
         {"Vary": "Accept"},
         available=list(error.available),
@@ -322,7 +339,11 @@ async def _not_acceptable(request: Request, error: Exception) -> Response:
 async def _unknown_parameters(request: Request, error: Exception) -> Response:
     assert isinstance(error, UnknownParameters)
     return problem_response(
-        request, 400, str(error), unknown_params=error.unknown, accepted_params=error.accepted
+        request,
+        error.status,
+        str(error),
+        unknown_params=error.unknown,
+        accepted_params=error.accepted,
     )
 
 
@@ -332,13 +353,13 @@ async def _not_found(request: Request, error: Exception) -> Response:
     if error.allowed_range is not None:
         limits = AllowedRange(minimum=error.allowed_range[0], maximum=error.allowed_range[1])
     return problem_response(
-        request, 404, str(error), allowed_values=error.allowed, allowed_range=limits
+        request, error.status, str(error), allowed_values=error.allowed, allowed_range=limits
     )
 
 
 async def _unknown_value(request: Request, error: Exception) -> Response:
     assert isinstance(error, UnknownValue)
-    return problem_response(request, 400, str(error), allowed_values=error.known)
+    return problem_response(request, error.status, str(error), allowed_values=error.known)
 
 
 async def _gone(request: Request, error: Exception) -> Response:
@@ -346,13 +367,15 @@ async def _gone(request: Request, error: Exception) -> Response:
     headers = None
     if error.replaced_by is not None:
         headers = {"Link": f'<{error.replaced_by}>; rel="successor-version"'}
-    return problem_response(request, 410, str(error), headers, replaced_by=error.replaced_by)
+    return problem_response(
+        request, error.status, str(error), headers, replaced_by=error.replaced_by
+    )
 
 
 async def _unknown_version(request: Request, error: Exception) -> Response:
     assert isinstance(error, UnknownVersion)
     return problem_response(
-        request, 400, str(error), allowed_values=error.known, full_sync=error.full_sync
+        request, error.status, str(error), allowed_values=error.known, full_sync=error.full_sync
     )
 
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from api.http.errors import MAX_HEADER_BYTES, MAX_URL, PROBLEM_MEDIA_TYPE
+from api.http.errors import PROBLEM_MEDIA_TYPE
+from api.http.limits import MAX_HEADER_BYTES, MAX_URL
 
 # Bytes read while a request's head is incomplete. Larger than the app's own limits (the app
 # answers those with a precise problem) and than one read from the socket, so pipelined requests

@@ -51,3 +51,8 @@ class RenderContext:
 
     def label(self, key: str) -> str:
         return self.labels.get(key) or labels_for("en").get(key, key)
+
+
+class Unavailable(Exception):
+    """A representation this server cannot make now (a PDF or PNG without its system
+    libraries): a 503 that says so."""

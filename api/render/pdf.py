@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.render import html
-from api.render.context import RenderContext
+from api.render.context import RenderContext, Unavailable
 from api.render.handout import build_document
 
 MEDIA_TYPE = "application/pdf"
@@ -27,10 +27,6 @@ DESCRIPTION = (
 )
 AUTHOR = "Fascia"
 EXPORTED = False  # seconds of typesetting per page: on request, then cached
-
-
-class Unavailable(Exception):
-    """A representation this server cannot make now (PDF without its system libraries)."""
 
 
 def render(view: BaseModel, context: RenderContext) -> bytes:

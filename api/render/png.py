@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.render import svg
-from api.render.context import RenderContext
+from api.render.context import RenderContext, Unavailable
 
 MEDIA_TYPE = "image/png"
 SUFFIX = ".png"
@@ -66,8 +66,6 @@ def _cairosvg() -> Any:
     try:
         import cairosvg  # type: ignore[import-untyped]  # noqa: PLC0415 - needs cairo
     except OSError as error:
-        from api.render.pdf import Unavailable  # noqa: PLC0415 - pdf imports html, which imports this
-
         message = "PNG is unavailable here: this server lacks cairo (libcairo2)"
         raise Unavailable(f"{message}. The other representations work.") from error
     return cairosvg

@@ -12,12 +12,12 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from api.bundle.care import Advice, region_of, with_care
 from api.bundle.resources import Collection, Links
 from api.bundle.store import Page, Store
 from api.bundle.urls import href
 from api.content.kinds import BY_COLLECTION
 from api.content.models import SLUG_PATTERN
-from api.http.care import Advice, region_of, with_care
 from api.http.errors import (
     REQUESTED_PATH_KEY,
     Gone,

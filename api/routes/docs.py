@@ -14,20 +14,21 @@ ETag. ``/openapi.json`` gets an ETag and the same caching.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from api.http.codings import IDENTITY, choose_coding, coded_etag, compress, worth_compressing
+from api.http.errors import PROBLEM_MEDIA_TYPE
 from api.http.etags import Asset, conditional
-from api.http.openapi import served_document
 from api.http.urls import public_base
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -149,3 +150,32 @@ def _coded(asset: Asset, coding: str) -> Asset:
         coded = Asset(body, asset.content_type, coded_etag(asset.etag, coding))
         _CODED[key] = coded if len(body) < len(asset.body) else asset
     return _CODED[key]
+
+
+def served_document(document: dict[str, Any], base: str, keys: bool) -> dict[str, Any]:
+    """The document as this server serves it: naming itself (``base``) as the server, so the
+    reference at /docs tries requests here; with API keys on, without answers cut from the
+    content; with them off, without security requirements (no lock where no key is needed)."""
+    served = without_content_examples(document) if keys else copy.deepcopy(document)
+    served["servers"] = [{"url": base or "/", "description": "This server."}]
+    if not keys:
+        served["components"].pop("securitySchemes", None)
+        for item in served["paths"].values():
+            item["get"].pop("security", None)
+    return served
+
+
+def without_content_examples(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` without the example answers cut from the content: what a server with API
+    keys publishes, since its document is open to anyone (the error examples stay)."""
+    public = copy.deepcopy(document)
+    for item in public["paths"].values():
+        for response in item["get"]["responses"].values():
+            for media in response.get("content", {}).values():
+                media.pop("example", None)
+    for response in public["components"]["responses"].values():
+        if not response.get("description", "").startswith("Not Modified"):
+            for media_type, media in response.get("content", {}).items():
+                if media_type != PROBLEM_MEDIA_TYPE:
+                    media.pop("example", None)
+    return public

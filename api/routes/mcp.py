@@ -25,6 +25,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp
 
+from api.bundle.care import region_of, with_care
 from api.bundle.resources import (
     ContraindicationQuestion,
     ScreeningQuestion,
@@ -37,7 +38,6 @@ from api.bundle.resources import (
 )
 from api.bundle.urls import MCP_PATH, href
 from api.content.kinds import COLLECTIONS
-from api.http.care import region_of, with_care
 from api.http.errors import NotFound
 from api.http.negotiation import choose_locale
 from api.render import RenderContext, fhir

@@ -30,16 +30,10 @@ from starlette.types import ASGIApp
 from api.bundle import resources as views
 from api.bundle.urls import PREFIX
 from api.content.terminology import BY_OID, BY_URI
-from api.http.errors import (
-    ERROR_RESPONSES,
-    MALFORMED,
-    MAX_HEADER_BYTES,
-    MAX_HEADERS,
-    MAX_URL,
-    PROBLEM_MEDIA_TYPE,
-)
+from api.http.errors import ERROR_RESPONSES, MALFORMED, PROBLEM_MEDIA_TYPE, TITLES
 from api.http.etags import VERSION_HEADER
 from api.http.inprocess import get_all
+from api.http.limits import TOO_MANY_HEADERS, URL_TOO_LONG, repeated_parameter
 from api.render import ALTERNATES, by_suffix, fhir, jsonld, offered_for
 from api.settings import EXAMPLE_ORIGIN
 
@@ -277,7 +271,7 @@ def _problem(status: int, title: str, detail: str, instance: str) -> dict[str, A
 EXAMPLES: dict[int, dict[str, Any] | str] = {
     400: f"{PREFIX}/self-tests/muscular-minesweeper?varient=ball",
     401: _problem(
-        401, "Unauthorized", "A valid API key is required in the {header} header.", _MUSCLES
+        401, TITLES[401], "A valid API key is required in the {header} header.", _MUSCLES
     ),
     404: f"{PREFIX}/self-tests/muscular-minesweeper?variant=tennis-ball",
     406: f"{PREFIX}/muscles/gluteus-maximus.xml",
@@ -291,27 +285,20 @@ EXAMPLES: dict[int, dict[str, Any] | str] = {
         "instance": f"{PREFIX}/techniques/slow-arc-sweep",
         "replaced_by": f"{PREFIX}/techniques/slow-arc-sweeps",
     },
-    414: _problem(414, "URI Too Long", f"The URL is longer than {MAX_URL} bytes.", _MUSCLES),
+    414: _problem(414, TITLES[414], URL_TOO_LONG, _MUSCLES),
     422: f"{PREFIX}/warnings?severity=urgent",
-    429: _problem(429, "Too Many Requests", "Too many requests; try again in 12 s.", _MUSCLES),
-    431: _problem(
-        431,
-        "Request Header Fields Too Large",
-        f"Send at most {MAX_HEADERS} headers and {MAX_HEADER_BYTES} bytes of them.",
-        _MUSCLES,
-    ),
+    429: _problem(429, TITLES[429], "Too many requests; try again in 12 s.", _MUSCLES),
+    431: _problem(431, TITLES[431], TOO_MANY_HEADERS, _MUSCLES),
     501: "/oembed?url=http%3A%2F%2F127.0.0.1%3A8000%2Fv1&format=xml",
     503: _problem(
         503,
-        "Service Unavailable",
+        TITLES[503],
         "PDF is unavailable here: this server lacks Pango (libpango-1.0-0). The other "
         "representations work.",
         f"{PREFIX}/muscles/gluteus-maximus.pdf",
     ),
 }
-MALFORMED_EXAMPLE = _problem(
-    400, "Bad Request", "The query parameter 'severity' is given more than once.", "/readyz"
-)
+MALFORMED_EXAMPLE = _problem(400, TITLES[400], repeated_parameter("severity"), "/readyz")
 GATEWAY_STATUSES = (400, 414, 431)
 ACCESS_STATUSES = (401, 429)
 
@@ -525,35 +512,6 @@ def _error_responses(app: FastAPI) -> dict[str, Any]:
         description = error.description.format(header=header)
         responses[error.name] = _problem_response(description, example)
     return responses
-
-
-def served_document(document: dict[str, Any], base: str, keys: bool) -> dict[str, Any]:
-    """The document as this server serves it: naming itself (``base``) as the server, so the
-    reference at /docs tries requests here; with API keys on, without answers cut from the
-    content; with them off, without security requirements (no lock where no key is needed)."""
-    served = without_content_examples(document) if keys else copy.deepcopy(document)
-    served["servers"] = [{"url": base or "/", "description": "This server."}]
-    if not keys:
-        served["components"].pop("securitySchemes", None)
-        for item in served["paths"].values():
-            item["get"].pop("security", None)
-    return served
-
-
-def without_content_examples(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` without the example answers cut from the content: what a server with API
-    keys publishes, since its document is open to anyone (the error examples stay)."""
-    public = copy.deepcopy(document)
-    for item in public["paths"].values():
-        for response in item["get"]["responses"].values():
-            for media in response.get("content", {}).values():
-                media.pop("example", None)
-    for response in public["components"]["responses"].values():
-        if not response.get("description", "").startswith("Not Modified"):
-            for media_type, media in response.get("content", {}).items():
-                if media_type != PROBLEM_MEDIA_TYPE:
-                    media.pop("example", None)
-    return public
 
 
 def render_openapi(app: FastAPI) -> str:
