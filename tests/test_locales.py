@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api import Settings, check_content, create_app
+from api.bundle.labels import LABELS, labels_for
 from api.content.diagnostics import ContentProblem
+from api.content.languages import DEFAULT_LOCALE, LANGUAGES
 from tests.conftest import bundle_of
 
 MEDIUS = "muscles/gluteus-medius.yaml"
@@ -88,3 +91,20 @@ def test_a_folder_that_is_not_a_locale_is_an_error(content_copy: Path) -> None:
     (content_copy / "spanish").mkdir()
     (problem,) = errors(content_copy)
     assert "not a locale folder" in problem.message
+
+
+def test_a_folder_for_a_language_that_is_not_registered_is_an_error(content_copy: Path) -> None:
+    """Nothing would label, preview or check French: check says where to register it."""
+    shutil.copytree(content_copy / "es", content_copy / "fr")
+    (problem,) = errors(content_copy)
+    assert problem.file == "content/fr"
+    assert "no language 'fr' is registered" in problem.message
+
+
+def test_every_registered_language_has_every_label() -> None:
+    """One registry of languages: each has its labels, the same keys as the default's."""
+    assert LABELS.keys() == LANGUAGES.keys()
+    for code in LANGUAGES:
+        assert LABELS[code].keys() == LABELS[DEFAULT_LOCALE].keys(), code
+    assert labels_for("es-MX") is LABELS["es"]
+    assert labels_for("fr") is LABELS[DEFAULT_LOCALE]

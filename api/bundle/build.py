@@ -26,9 +26,8 @@ from api.bundle.urls import href, links
 from api.content.catalog import Catalog
 from api.content.diagnostics import AccessDenied
 from api.content.kinds import BY_COLLECTION, KINDS
+from api.content.languages import language_of
 from api.content.library import Library, load_library
-
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 @dataclass(frozen=True)
@@ -243,7 +242,7 @@ def _summaries(library: Library) -> tuple[v.LocaleView, ...]:
     return tuple(
         v.LocaleView(
             locale=locale,
-            name=LANGUAGE_NAMES.get(locale, locale),
+            name=language_of(locale).name,
             default=locale == library.default_locale,
             complete=not catalog.untranslated,
             translated_fields=library.translated_fields(locale),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from api.content.languages import language_of
+
 _ENGLISH = {
     "actions": "Actions",
     "actor": "Who does it",
@@ -229,5 +231,6 @@ LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 
 
 def labels_for(locale: str) -> Mapping[str, str]:
-    """The labels of ``locale``, or English for a locale the renderers do not know."""
-    return LABELS.get(locale, LABELS["en"])
+    """The labels of ``locale``'s language (``es-MX``: Spanish), or the default language's for a
+    language that is not registered (``api.content.languages``)."""
+    return LABELS[language_of(locale).code]

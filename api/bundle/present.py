@@ -42,6 +42,7 @@ from api.bundle.urls import drawn, href, links
 from api.content import models
 from api.content.catalog import Catalog
 from api.content.kinds import COLLECTIONS
+from api.content.languages import DEFAULT_LOCALE
 from api.content.terminology import system_uri
 
 Presented = dict[str, dict[str, BaseModel]]  # collection -> id -> response model
@@ -101,7 +102,7 @@ class _Presenter:
         if code is None:
             return None
         key = f"{field}.{code}"
-        return self.labels.get(key) or labels_for("en")[key]
+        return self.labels.get(key) or labels_for(DEFAULT_LOCALE)[key]
 
     def translation(self, collection: str, item_id: str, prefix: str = "") -> Translation:
         """The locale served and the fields (under ``prefix``) that fell back to English."""

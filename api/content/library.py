@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from api.content.catalog import Catalog, build_catalog
 from api.content.diagnostics import ContentError, ContentFolderError, ContentProblem
+from api.content.languages import DEFAULT_LOCALE, LANGUAGES
 from api.content.loader import (
     MODELS,
     ContentFile,
@@ -33,7 +34,6 @@ from api.content.releases import (
 from api.content.retirements import Retirement
 from api.content.rules import escalation_problems, question_problems, readability_problems
 
-DEFAULT_LOCALE = "en"
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 
@@ -163,11 +163,18 @@ def _translation_locales(content_dir: Path, problems: list[ContentProblem]) -> l
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir()):
         if folder.name in (DEFAULT_LOCALE, RELEASES_FOLDER):
             continue
-        if LOCALE_PATTERN.match(folder.name):
-            locales.append(folder.name)
-        else:
+        where = f"{content_dir.name}/{folder.name}"
+        if not LOCALE_PATTERN.match(folder.name):
             message = "not a locale folder (expected a language tag such as 'es' or 'pt-BR')"
-            problems.append(ContentProblem(f"{content_dir.name}/{folder.name}", None, "", message))
+            problems.append(ContentProblem(where, None, "", message))
+        elif folder.name.split("-", maxsplit=1)[0] not in LANGUAGES:
+            message = (
+                f"no language '{folder.name}' is registered (api/content/languages.py: "
+                f"{', '.join(LANGUAGES)}); register it with its labels before translating to it"
+            )
+            problems.append(ContentProblem(where, None, "", message))
+        else:
+            locales.append(folder.name)
     return locales
 
 

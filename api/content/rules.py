@@ -26,25 +26,10 @@ from pydantic import BaseModel
 
 from api.content import models
 from api.content.diagnostics import ContentProblem
+from api.content.languages import language_of
 from api.content.loader import LoadedItem, problem_at
 from api.content.yamlfile import FieldPath
 
-# Words that ask for care of each urgency (1 urgent, 2 emergency), by language. A warning's own
-# text may name its own urgency or less; more is an escalation.
-CARE_WORDS: dict[str, dict[int, re.Pattern[str]]] = {
-    "en": {
-        2: re.compile(
-            r"\b(emergency|ambulance|A&E|999|911|112)\b|hospital treatment straight away", re.I
-        ),
-        1: re.compile(r"\b(urgent|urgently|today|same day|111|116 117|NHS 24)\b", re.I),
-    },
-    "es": {
-        2: re.compile(r"\b(emergencias?|urgencias|ambulancia|999|911|112)\b", re.I),
-        1: re.compile(r"\b(urgentes?|urgentemente|hoy|111|116 117|NHS 24)\b", re.I),
-    },
-}
-MAX_GRADE = 6.0  # Flesch-Kincaid grade, English
-MIN_EASE_ES = 70.0  # Fernandez-Huerta reading ease: 70-80 is sixth grade
 MAX_WORDS = 25  # words in one sentence
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z¿¡ÁÉÍÓÚÑ\"'(])")
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -55,7 +40,7 @@ _WORD = re.compile(r"[\w'\u2019-]+")
 
 def escalation_problems(items: Iterable[LoadedItem], locale: str) -> Iterator[ContentProblem]:
     """Each warning text naming more urgent care than the warning's urgency."""
-    words = CARE_WORDS.get(locale.split("-", maxsplit=1)[0], CARE_WORDS["en"])
+    words = language_of(locale).care_words
     for item in items:
         warning = item.model
         if not isinstance(warning, models.SafetyWarning) or warning.kind == "disclaimer":
@@ -98,8 +83,9 @@ def readability_problems(items: Iterable[LoadedItem], locale: str) -> Iterator[C
     the reading grade: errors; the same in other text: warnings."""
     import textstat  # noqa: PLC0415 - only `check` measures, so start-up never loads it
 
-    spanish = locale.split("-", maxsplit=1)[0] == "es"
-    textstat.set_lang("es" if spanish else "en_US")
+    readability = language_of(locale).readability
+    textstat.set_lang(readability.textstat_language)
+    measure = getattr(textstat, readability.measure)
     for item in items:
         if item.kind == "sources":
             continue  # what a source was used for is written for editors, not readers
@@ -118,16 +104,9 @@ def readability_problems(items: Iterable[LoadedItem], locale: str) -> Iterator[C
             if len(_WORD.findall(whole)) < 30:
                 continue  # too little to grade: titles, a question, a phrase
             kind = "safety text" if safety else "text"
-            if spanish:
-                ease = float(textstat.fernandez_huerta(whole))
-                if ease >= MIN_EASE_ES:
-                    continue
-                found = f"reading ease {ease:.0f} (Fernandez-Huerta; at least {MIN_EASE_ES:.0f})"
-            else:
-                grade = float(textstat.flesch_kincaid_grade(whole))
-                if grade <= MAX_GRADE:
-                    continue
-                found = f"reading grade {grade:.1f} (Flesch-Kincaid; at most {MAX_GRADE:.0f})"
+            found = readability.problem(float(measure(whole)))
+            if found is None:
+                continue
             message = f"the item's {kind}, taken together: {found}"
             yield _problem(item, chosen[0][0], message, "error" if safety else "warning")
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.bundle.labels import labels_for
 from api.bundle.resources import Attribution, SourceView, WarningView
+from api.content.languages import DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class RenderContext:
         return labels_for(self.locale)
 
     def label(self, key: str) -> str:
-        return self.labels.get(key) or labels_for("en").get(key, key)
+        return self.labels.get(key) or labels_for(DEFAULT_LOCALE).get(key, key)
 
 
 class Unavailable(Exception):

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from pydantic import BaseModel
 
 from api.bundle.resources import SVG_SUFFIX
+from api.content.languages import language_of
 from api.render.context import RenderContext
 from api.render.png import HEIGHT as PNG_HEIGHT
 from api.render.png import MEDIA_TYPE as PNG_MEDIA_TYPE
@@ -24,7 +25,6 @@ PROVIDER = "Fascia"
 DESCRIPTION_LIMIT = 200  # characters: previews cut longer descriptions anyway
 # Open Graph wants language_TERRITORY; the content is written for no one territory, so each
 # language names the territory where most of its readers are.
-OPEN_GRAPH_LOCALES = {"en": "en_US", "es": "es_ES"}
 _DESCRIBED_BY = ("summary", "instruction", "how_to_find", "sign", "description")
 
 
@@ -74,8 +74,7 @@ def page_head(view: BaseModel, title: str, context: RenderContext) -> str:
         ("og:title", title),
         ("og:url", canonical),
     ]
-    if (locale := OPEN_GRAPH_LOCALES.get(context.locale)) is not None:
-        meta.append(("og:locale", locale))
+    meta.append(("og:locale", language_of(context.locale).open_graph))
     if (text := description(view)) is not None:
         meta.append(("og:description", text))
     image = diagram_url(view)
