@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from api.bundle import resources as v
+from api.bundle.code import code_digest
 from api.bundle.format import FORMAT, SCHEMA
 from api.bundle.present import Presented, present
 from api.bundle.search import create_index, item_text, searchable_name
@@ -39,46 +40,28 @@ class Built:
     rebuilt: bool
 
 
-PACKAGE = Path(__file__).parent.parent  # the whole api package: any code change rebuilds
+PACKAGE = Path(__file__).parent.parent  # the api package: its build modules key the bundle
 
 
 @cache
 def source_digest(package: Path = PACKAGE) -> str:
-    """The digest of the code that builds a bundle (constant for the life of a process).
+    """The digest of the bundle's format and the code that builds it (``api.bundle.code``),
+    constant for the life of a process.
 
-    AccessDenied, naming the file, when a part of it cannot be read: the build must not
-    answer an unreadable checkout with a traceback."""
-    digest = hashlib.sha256()
+    AccessDenied, naming the file or folder, when a part of it cannot be read: the build must
+    not answer an unreadable checkout with a traceback."""
     try:
-        for source in _python_files(package):
-            digest.update(source.read_bytes())
+        return code_digest(package, FORMAT)
     except PermissionError as error:
         raise AccessDenied(
             f"cannot read the build's own source {error.filename or package}: permission denied"
         ) from None
-    return digest.hexdigest()
-
-
-def _python_files(package: Path) -> list[Path]:
-    """Every ``.py`` file under ``package``; unlike ``rglob``, an unreadable folder is an error,
-    never silently left out of the digest."""
-
-    def denied(error: OSError) -> None:
-        raise error
-
-    found = [
-        Path(root, name)
-        for root, folders, names in os.walk(package, onerror=denied)
-        for name in names
-        if name.endswith(".py")
-    ]
-    return sorted(found)
 
 
 def content_stamp(content_dir: Path) -> str:
     """A cheap fingerprint of what a bundle is built from: the content files' names, sizes and
-    modification times (not their bytes), and the code that builds it, so either changing
-    means a new build."""
+    modification times (not their bytes), and the format and code that build it
+    (``source_digest``), so either changing means a new build."""
     digest = hashlib.sha256(str(content_dir.resolve()).encode())
     digest.update(source_digest().encode())
     for path in sorted(content_dir.rglob("*.yaml")):
