@@ -11,12 +11,13 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from api.bundle.code import import_graph
 from api.bundle.urls import PREFIX, href
-from api.content.kinds import KINDS
+from api.content.kinds import COLLECTIONS, KINDS, CollectionName
 from api.openapi import TAGS
 from api.routes import KIND_ROUTERS, ROUTERS
 from tests.conftest import ROOT
@@ -163,3 +164,9 @@ def test_literal_prefix_is_written_once() -> None:
             if isinstance(value, str) and value.startswith(PREFIX) and len(value) < 80:
                 found.append(f"{file.relative_to(ROOT)}:{node.lineno} {node.value!r}")
     assert found == []
+
+
+def test_the_collection_type_names_exactly_the_kinds() -> None:
+    """``CollectionName`` lets mypy check every collection name written in the code; the kinds
+    registry lists the same names, in the same order."""
+    assert get_args(CollectionName) == COLLECTIONS

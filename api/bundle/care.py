@@ -9,24 +9,26 @@ then names the country (``en-US``), and the response cache keeps each country's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel
 
 from api.bundle.resources import CareAdvice, RegionView
-from api.content.models import DEFAULT_REGION
+from api.content.models import DEFAULT_REGION, Region, Urgency
 
 Advice = Mapping[str, CareAdvice]  # urgency -> advice
 ValueT = TypeVar("ValueT")
 
 
+def care_advice(region: Region, urgency: Urgency) -> CareAdvice:
+    """A red flag's ``care``: ``region``'s advice for ``urgency``."""
+    return CareAdvice(urgency=urgency, region=region.id, advice=region.advice(urgency))
+
+
 def advice_by_region(regions: Iterable[RegionView]) -> dict[str, Advice]:
     """Each region's advice, by region id and urgency."""
     return {
-        region.id: {
-            "emergency": CareAdvice(urgency="emergency", region=region.id, advice=region.emergency),
-            "urgent": CareAdvice(urgency="urgent", region=region.id, advice=region.urgent),
-        }
+        region.id: {urgency: care_advice(region, urgency) for urgency in get_args(Urgency)}
         for region in regions
     }
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from api.bundle.care import care_advice
 from api.bundle.labels import labels_for
 from api.bundle.resources import (
     ActionView,
@@ -41,7 +42,7 @@ from api.bundle.resources import (
 from api.bundle.urls import drawn, href, links
 from api.content import models
 from api.content.catalog import Catalog
-from api.content.kinds import COLLECTIONS
+from api.content.kinds import COLLECTIONS, CollectionName
 from api.content.languages import DEFAULT_LOCALE
 from api.content.terminology import system_uri
 
@@ -104,14 +105,16 @@ class _Presenter:
         key = f"{field}.{code}"
         return self.labels.get(key) or labels_for(DEFAULT_LOCALE)[key]
 
-    def translation(self, collection: str, item_id: str, prefix: str = "") -> Translation:
+    def translation(
+        self, collection: CollectionName, item_id: str, prefix: str = ""
+    ) -> Translation:
         """The locale served and the fields (under ``prefix``) that fell back to English."""
         fields = self.catalog.untranslated.get((collection, item_id), ())
         if prefix:
             fields = tuple(f.removeprefix(prefix) for f in fields if f.startswith(prefix))
         return Translation(locale=self.catalog.locale, untranslated_fields=fields)
 
-    def refs(self, collection: str, ids: tuple[str, ...]) -> tuple[Ref, ...]:
+    def refs(self, collection: CollectionName, ids: tuple[str, ...]) -> tuple[Ref, ...]:
         items: Mapping[str, BaseModel] = getattr(self.catalog, collection.replace("-", "_"))
         return tuple(
             Ref(id=item_id, name=_name(items[item_id]), href=href(collection, item_id))
@@ -138,9 +141,7 @@ class _Presenter:
         return self.advice(warning.urgency)
 
     def advice(self, urgency: models.Urgency) -> CareAdvice:
-        region = self.catalog.regions[models.DEFAULT_REGION]
-        advice = region.emergency if urgency == "emergency" else region.urgent
-        return CareAdvice(urgency=urgency, region=region.id, advice=advice)
+        return care_advice(self.catalog.regions[models.DEFAULT_REGION], urgency)
 
     def escalations(self, warning: models.SafetyWarning) -> tuple[EscalationView, ...]:
         """Each escalation with the default region's advice for its urgency."""

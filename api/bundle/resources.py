@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from api.content import models
-from api.content.kinds import COLLECTIONS
+from api.content.kinds import COLLECTIONS, CollectionName
 
 
 class View(BaseModel):
@@ -634,7 +634,7 @@ class InfobuttonResponse(View):
 
 
 # Every kind's item and collection models, by collection name, in registry order.
-ITEM_MODELS: Mapping[str, type[BaseModel]] = {
+ITEM_MODELS: Mapping[CollectionName, type[BaseModel]] = {
     "guides": GuideView,
     "muscles": MuscleView,
     "actions": ActionView,
@@ -647,7 +647,7 @@ ITEM_MODELS: Mapping[str, type[BaseModel]] = {
     "regions": RegionView,
     "diagrams": DiagramView,
 }
-COLLECTION_MODELS: Mapping[str, type[Collection[Any]]] = {
+COLLECTION_MODELS: Mapping[CollectionName, type[Collection[Any]]] = {
     "guides": GuideCollection,
     "muscles": MuscleCollection,
     "actions": ActionCollection,
@@ -661,6 +661,9 @@ COLLECTION_MODELS: Mapping[str, type[Collection[Any]]] = {
     "diagrams": DiagramCollection,
 }
 assert tuple(ITEM_MODELS) == tuple(COLLECTION_MODELS) == COLLECTIONS  # one registry
+COLLECTION_OF: Mapping[type[BaseModel], CollectionName] = {
+    model: name for name, model in ITEM_MODELS.items()
+}
 
 
 def export_field(collection: str) -> str:

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from api.bundle.feeds import Change, ManifestEntry
 from api.bundle.format import FORMAT
 from api.bundle.resources import (
+    COLLECTION_OF,
     ITEM_MODELS,
     LocaleView,
     LookupMatch,
@@ -31,10 +32,10 @@ from api.bundle.resources import (
     StepView,
 )
 from api.bundle.search import run_search
+from api.content.kinds import CollectionName, is_collection
 from api.content.retirements import Retirement
 
 PARSED_ITEMS = 16  # an item asked for in several representations in a row is parsed once
-COLLECTION_OF = {model: name for name, model in ITEM_MODELS.items()}
 SQLITE_CACHE_KIB = 2048  # per process; the OS page cache, shared, holds the rest
 
 
@@ -118,7 +119,7 @@ class Store:
         """Open the file again, in a process of its own."""
         self.connection = self._connect()
 
-    def item(self, locale: str, collection: str, item_id: str) -> BaseModel | None:
+    def item(self, locale: str, collection: CollectionName, item_id: str) -> BaseModel | None:
         """One item's response model, or None."""
         key = (locale, collection, item_id)
         with self._parsed_lock:
@@ -134,7 +135,7 @@ class Store:
         parsed = self._parse(key, row[0])
         return parsed
 
-    def exists(self, collection: str, item_id: str) -> bool:
+    def exists(self, collection: CollectionName, item_id: str) -> bool:
         """Whether ``item_id`` names an item of ``collection`` (in every locale: ids are shared)."""
         row = self.connection.execute(
             "SELECT 1 FROM items WHERE locale = ? AND collection = ? AND id = ?",
@@ -145,7 +146,7 @@ class Store:
     def page(
         self,
         locale: str,
-        collection: str,
+        collection: CollectionName,
         filters: Mapping[str, str],
         after: int,
         size: int,
@@ -167,7 +168,9 @@ class Store:
         items = tuple(self._parse((locale, collection, i), body) for i, _, body in rows[:size])
         return Page(items, rows[size - 1][1] if len(rows) > size else None)
 
-    def every(self, locale: str, collection: str, kind: type[ModelT]) -> Iterator[ModelT]:
+    def every(
+        self, locale: str, collection: CollectionName, kind: type[ModelT]
+    ) -> Iterator[ModelT]:
         """Every item of a collection, in order, each checked to be a ``kind`` (its response
         model): typed for the caller."""
         for item in self.pages(locale, collection):
@@ -177,14 +180,16 @@ class Store:
                 )
             yield item
 
-    def ids(self, locale: str, collection: str) -> Iterator[str]:
+    def ids(self, locale: str, collection: CollectionName) -> Iterator[str]:
         """The id of every item of a collection, in order."""
         for item in self.pages(locale, collection):
             if not isinstance(item, Identified):
                 raise TypeError(f"{collection} holds a {type(item).__name__}, which has no id")
             yield item.id
 
-    def pages(self, locale: str, collection: str, size: int = 500) -> Iterator[BaseModel]:
+    def pages(
+        self, locale: str, collection: CollectionName, size: int = 500
+    ) -> Iterator[BaseModel]:
         """Every item of a collection, in order, read a page at a time."""
         after = -1
         while True:
@@ -206,14 +211,14 @@ class Store:
         ).fetchall()
         return [body for _, body in rows[:size]], rows[size - 1][0] if len(rows) > size else None
 
-    def retirement(self, collection: str, item_id: str) -> Retirement | None:
+    def retirement(self, collection: CollectionName, item_id: str) -> Retirement | None:
         """The retirement record of an id that is no longer served, or None."""
         row = self.connection.execute(
             "SELECT body FROM retired WHERE collection = ? AND id = ?", (collection, item_id)
         ).fetchone()
         return Retirement.model_validate_json(row[0]) if row else None
 
-    def credits(self, collection: str, item_id: str) -> tuple[str, ...]:
+    def credits(self, collection: CollectionName, item_id: str) -> tuple[str, ...]:
         """The ids of the sources a handout of this item credits besides what it cites."""
         row = self.connection.execute(
             "SELECT source_ids FROM credits WHERE collection = ? AND id = ?",
@@ -226,7 +231,7 @@ class Store:
         if isinstance(view, StepView):
             return self.credits("self-tests", view.self_test_id)
         if isinstance(view, SearchHit | ManifestEntry | Change | LookupMatch):
-            return self.credits(view.kind, view.id)
+            return self.credits(view.kind, view.id) if is_collection(view.kind) else ()
         collection = COLLECTION_OF.get(type(view))
         item_id = getattr(view, "id", None)
         return self.credits(collection, item_id) if collection and item_id else ()
@@ -242,7 +247,7 @@ class Store:
         """The sources of ``locale`` by id, read on demand."""
         return _Sources(self, locale)
 
-    def _parse(self, key: tuple[str, str, str], body: str) -> BaseModel:
+    def _parse(self, key: tuple[str, CollectionName, str], body: str) -> BaseModel:
         with self._parsed_lock:
             parsed = self._parsed.get(key)
         if parsed is None:

@@ -11,6 +11,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from api.content import models
+from api.content.kinds import CollectionName
 
 SEVERITY_ORDER = {"stop": 0, "caution": 1, "info": 2}
 StepKey = tuple[str, str, int]  # self-test id, variant id, step number
@@ -43,7 +44,7 @@ class Catalog:
     warnings_by_condition: Mapping[str, tuple[str, ...]]
     untranslated: Mapping[tuple[str, str], tuple[str, ...]]
 
-    def items(self, collection: str) -> Iterable[tuple[str, BaseModel]]:
+    def items(self, collection: CollectionName) -> Iterable[tuple[str, BaseModel]]:
         """(id, item) of one collection, in catalog order."""
         found: Mapping[str, BaseModel] = getattr(self, collection.replace("-", "_"))
         return found.items()

@@ -9,15 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel
 
 from api.content import models
 
+# The collections' names, as a type: a misspelt name is a type error, not a 404 at run time. The
+# kinds below list exactly these, in this order (a test holds them together).
+CollectionName = Literal[
+    "guides",
+    "muscles",
+    "actions",
+    "landmarks",
+    "conditions",
+    "techniques",
+    "self-tests",
+    "warnings",
+    "sources",
+    "regions",
+    "diagrams",
+]
+
 
 @dataclass(frozen=True)
 class Kind:
-    collection: str
+    collection: CollectionName
     singular: str
     model: type[BaseModel]
     guide_field: str | None
@@ -37,4 +54,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("diagrams", "diagram", models.Diagram, None),
 )
 BY_COLLECTION: Mapping[str, Kind] = {kind.collection: kind for kind in KINDS}
-COLLECTIONS: tuple[str, ...] = tuple(kind.collection for kind in KINDS)
+COLLECTIONS: tuple[CollectionName, ...] = tuple(kind.collection for kind in KINDS)
+
+
+def is_collection(name: str) -> TypeGuard[CollectionName]:
+    """Whether ``name`` (from a URL, a tool's argument) names a collection."""
+    return name in BY_COLLECTION

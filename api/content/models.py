@@ -468,6 +468,10 @@ class Region(Reviewed):
     emergency: Text
     urgent: Text
 
+    def advice(self, urgency: Urgency) -> str:
+        """What to do for care of ``urgency`` here: the one mapping of urgency to advice."""
+        return self.emergency if urgency == "emergency" else self.urgent
+
 
 class Section(Frozen):
     id: Slug

@@ -41,4 +41,4 @@ async def get_action(
     ctx: ContextDep, action_id: Annotated[str, id_path("hip-extension")]
 ) -> Response:
     """One action with the muscles doing it and the everyday movements that use it."""
-    return await ctx.respond(ctx.item("actions", action_id))
+    return await ctx.respond(ctx.item(ActionView, action_id))

@@ -13,10 +13,10 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from api.bundle.care import Advice, region_of, with_care
-from api.bundle.resources import Collection, Links
+from api.bundle.resources import COLLECTION_OF, Collection, Links
 from api.bundle.store import Page, Store
 from api.bundle.urls import href
-from api.content.kinds import BY_COLLECTION
+from api.content.kinds import BY_COLLECTION, CollectionName
 from api.content.models import SLUG_PATTERN
 from api.http.errors import (
     REQUESTED_PATH_KEY,
@@ -58,6 +58,7 @@ from api.render.html import MEDIA_TYPE as PAGE_MEDIA_TYPE
 from api.render.pool import RenderPool
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
+ViewT = TypeVar("ViewT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,13 @@ class Context:
     def store(self) -> Store:
         return self.locale.store
 
-    def item(self, collection: str, item_id: str) -> Any:
-        """The item of ``collection`` with ``item_id`` in this locale, or a 410 problem if it
-        was retired, or a 404 one."""
+    def item(self, kind: type[ViewT], item_id: str) -> ViewT:
+        """The ``kind`` (a response model) with ``item_id`` in this locale, or a 410 problem if
+        it was retired, or a 404 one."""
+        collection = COLLECTION_OF[kind]
         found = self.store.item(self.locale.name, collection, item_id)
+        if isinstance(found, kind):
+            return found
         if found is None:
             retired = self.store.retirement(collection, item_id)
             singular = BY_COLLECTION[collection].singular
@@ -108,14 +112,14 @@ class Context:
                 successor = href(collection, retired.replaced_by) if retired.replaced_by else None
                 raise Gone(singular, item_id, str(retired.date), retired.reason, successor)
             raise NotFound(singular, item_id)
-        return found
+        raise TypeError(f"{collection} holds a {type(found).__name__}, not a {kind.__name__}")
 
-    def require(self, collection: str, item_id: str | None, parameter: str) -> None:
+    def require(self, collection: CollectionName, item_id: str | None, parameter: str) -> None:
         """A 404 problem naming ``parameter`` unless ``item_id`` (if given) exists."""
         if item_id is not None and not self.store.exists(collection, item_id):
             raise NotFound(BY_COLLECTION[collection].singular, item_id, parameter)
 
-    def page(self, collection: str, paging: Paging, **filters: str | None) -> Page:
+    def page(self, collection: CollectionName, paging: Paging, **filters: str | None) -> Page:
         """One page of ``collection`` in this locale, matching every filter that is set."""
         chosen = {facet: value for facet, value in filters.items() if value is not None}
         return self.store.page(self.locale.name, collection, chosen, paging.after, paging.size)

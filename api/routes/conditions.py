@@ -36,4 +36,4 @@ async def get_condition(
     ctx: ContextDep, condition_id: Annotated[str, id_path("low-back-pain")]
 ) -> Response:
     """One condition: sensations, triggers, why the glutes are suspects, remedies, red flags."""
-    return await ctx.respond(ctx.item("conditions", condition_id))
+    return await ctx.respond(ctx.item(ConditionView, condition_id))

@@ -39,4 +39,4 @@ async def get_diagram(
     (SVG path data in a `width` by `height` box), colour, style and label. `.svg` (or `Accept:
     image/svg+xml`) draws it; a self-test, step, landmark or technique it shows draws it too,
     with what that resource names highlighted (`links.diagram`)."""
-    return await ctx.respond(ctx.item("diagrams", diagram_id))
+    return await ctx.respond(ctx.item(DiagramView, diagram_id))

@@ -36,4 +36,4 @@ async def get_guide(
     ctx: ContextDep, guide_id: Annotated[str, id_path("glutes-and-low-back-pain")]
 ) -> Response:
     """One guide: sections in order, its disclaimer, and links to everything it uses."""
-    return await ctx.respond(ctx.item("guides", guide_id))
+    return await ctx.respond(ctx.item(GuideView, guide_id))

@@ -50,4 +50,4 @@ async def get_landmark(
     ctx: ContextDep, landmark_id: Annotated[str, id_path("sciatic-nerve")]
 ) -> Response:
     """One landmark: how to find it, its colour in the diagram and whether to avoid pressing it."""
-    return await ctx.respond(ctx.item("landmarks", landmark_id))
+    return await ctx.respond(ctx.item(LandmarkView, landmark_id))

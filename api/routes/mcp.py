@@ -37,7 +37,7 @@ from api.bundle.resources import (
     escalation_text,
 )
 from api.bundle.urls import MCP_PATH, href
-from api.content.kinds import COLLECTIONS
+from api.content.kinds import COLLECTIONS, CollectionName
 from api.http.errors import NotFound
 from api.http.negotiation import choose_locale
 from api.render import RenderContext, fhir
@@ -95,7 +95,9 @@ class Guidebook:
         name = choose_locale(None, language, tuple(self.locales), self.default_locale)
         return self.locales[name]
 
-    def item(self, locale: Locale, collection: str, item_id: str, region: str | None) -> Any:
+    def item(
+        self, locale: Locale, collection: CollectionName, item_id: str, region: str | None
+    ) -> Any:
         found = locale.store.item(locale.name, collection, item_id)
         if found is None:
             ids = list(locale.store.ids(locale.name, collection))
@@ -369,7 +371,7 @@ class _Hits(BaseModel):
 
 
 def _resource(
-    book: Guidebook, locale: Locale, collection: str, item_id: str, version: str
+    book: Guidebook, locale: Locale, collection: CollectionName, item_id: str, version: str
 ) -> FunctionResource:
     """``fascia://<collection>/<id>`` (default locale) or ``fascia://<locale>/<collection>/<id>``."""
     prefix = "" if locale.name == book.default_locale else f"{locale.name}/"

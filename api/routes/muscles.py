@@ -41,4 +41,4 @@ async def get_muscle(
     ctx: ContextDep, muscle_id: Annotated[str, id_path("gluteus-maximus")]
 ) -> Response:
     """One muscle with its actions, relations (such as the iliotibial tract) and ontology codes."""
-    return await ctx.respond(ctx.item("muscles", muscle_id))
+    return await ctx.respond(ctx.item(MuscleView, muscle_id))

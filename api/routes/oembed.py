@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.bundle.resources import SelfTestView
 from api.bundle.store import Store
 from api.bundle.urls import PREFIX
-from api.content.kinds import BY_COLLECTION, COLLECTIONS
+from api.content.kinds import COLLECTIONS, is_collection
 from api.http.errors import Problem, problem_response
 from api.http.negotiation import choose_locale
 from api.http.urls import public_base
@@ -103,10 +103,13 @@ def _describe(url: str, locales: Mapping[str, Locale], origin: str) -> tuple[str
         collection, item_id = match[1], match[2]
         if collection is None:
             return PROVIDER, None
-        kind = BY_COLLECTION.get(collection)
         if collection in _LISTS and item_id is None:
             return label(collection), None
-        item = store.item(locale, collection, item_id) if kind and item_id else None
+        item = (
+            store.item(locale, collection, item_id)
+            if is_collection(collection) and item_id
+            else None
+        )
         if item is not None:
             return str(getattr(item, "name", None) or getattr(item, "title", item_id)), None
     raise NotOurs(f"There is nothing at {path} to embed.")

@@ -35,4 +35,4 @@ async def list_regions(ctx: ContextDep, paging: PagingDep) -> Response:
 )
 async def get_region(ctx: ContextDep, region_id: Annotated[str, id_path("gb")]) -> Response:
     """One region: its countries and what a red flag tells its readers to do."""
-    return await ctx.respond(ctx.item("regions", region_id))
+    return await ctx.respond(ctx.item(RegionView, region_id))

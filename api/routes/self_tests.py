@@ -82,7 +82,7 @@ async def get_self_test(
     every variant's steps in order, each with its landmarks, techniques and warnings. Red flags,
     contraindications and the disclaimer come first, in `warnings`; practical advice in `advice`.
     `variant` narrows the answer to one variant, and its advice to what applies to it."""
-    self_test: SelfTestView = ctx.item("self-tests", self_test_id)
+    self_test = ctx.item(SelfTestView, self_test_id)
     return await ctx.respond(narrowed(self_test, variant))
 
 
@@ -97,7 +97,7 @@ async def list_steps(
     ctx: ContextDep, paging: PagingDep, self_test_id: SelfTestId, variant: VariantQuery = None
 ) -> Response:
     """The steps in order, variant by variant; `variant` keeps one variant's steps."""
-    self_test: SelfTestView = ctx.item("self-tests", self_test_id)
+    self_test = ctx.item(SelfTestView, self_test_id)
     steps = [step for chosen in narrowed(self_test, variant).variants for step in chosen.steps]
     return await paged_list(ctx, StepCollection, steps, paging)
 
@@ -117,7 +117,7 @@ async def get_step(
 ) -> Response:
     """One step with its landmarks, techniques and warnings. Step numbers are per variant;
     without `variant`, the self-test's `default_variant` is used."""
-    self_test: SelfTestView = ctx.item("self-tests", self_test_id)
+    self_test = ctx.item(SelfTestView, self_test_id)
     (chosen,) = narrowed(self_test, variant or self_test.default_variant).variants
     if number > len(chosen.steps):
         which = f"{number} in variant '{chosen.id}' of '{self_test.id}'"

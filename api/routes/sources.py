@@ -34,4 +34,4 @@ async def list_sources(ctx: ContextDep, paging: PagingDep) -> Response:
 )
 async def get_source(ctx: ContextDep, source_id: Annotated[str, id_path("nice-ng59")]) -> Response:
     """One source: its title, publisher, address and what it is cited for."""
-    return await ctx.respond(ctx.item("sources", source_id))
+    return await ctx.respond(ctx.item(SourceView, source_id))

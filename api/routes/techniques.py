@@ -36,4 +36,4 @@ async def get_technique(
     ctx: ContextDep, technique_id: Annotated[str, id_path("slow-arc-sweep")]
 ) -> Response:
     """One technique and how to do it."""
-    return await ctx.respond(ctx.item("techniques", technique_id))
+    return await ctx.respond(ctx.item(TechniqueView, technique_id))

@@ -47,4 +47,4 @@ async def get_warning(
     ctx: ContextDep, warning_id: Annotated[str, id_path("sciatic-nerve-electric-sensation")]
 ) -> Response:
     """One warning: its severity, the sign to watch for, what to do, and where it applies."""
-    return await ctx.respond(ctx.item("warnings", warning_id))
+    return await ctx.respond(ctx.item(WarningView, warning_id))
