@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import struct
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -14,9 +15,12 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 
 from api import Settings, create_app
+from api.bundle.labels import LABELS
+from api.bundle.urls import PREFIX
+from api.content.languages import DEFAULT_LOCALE, LANGUAGES
 from api.render.context import RenderContext
 from api.render.preview import page_head
-from api.routes.embed import SCRIPT_FILE, embed_script
+from api.routes.embed import SCRIPT_FILE, embed_script, script_source
 from tests.conftest import BUNDLE, ROOT
 from tests.test_browser import _html, html_pages
 
@@ -55,7 +59,7 @@ def local(url: str) -> str:
 
 def test_embed_script_is_the_committed_file_with_a_strong_etag(client: TestClient) -> None:
     response = client.get("/v1/embed.js")
-    assert response.content == SCRIPT_FILE.read_bytes()
+    assert response.content == script_source(SCRIPT_FILE.read_text(encoding="utf-8")).encode()
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert response.headers["etag"].startswith('"')
     assert "max-age=300" in response.headers["cache-control"]
@@ -71,6 +75,31 @@ def test_embed_script_is_a_small_module_that_imports_nothing() -> None:
     assert "import(" not in text
     assert "require(" not in text
     assert "import.meta.url" in text  # the origin it fetches from is the one it came from
+
+
+def test_the_script_names_no_path_language_or_label_of_its_own() -> None:
+    """Its prefix, default language and every label it shows come from the API's registries
+    when it is served: labels in each registered language, the same as the handouts use."""
+    source = SCRIPT_FILE.read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+    assert "/v1" not in code
+    assert '"en"' not in code
+    assert "Loading" not in code
+    assert "Cargando" not in code
+    served = script_source(source)
+    start = served.index("const SERVED = ") + len("const SERVED = ")
+    filled = json.loads(served[start : served.index(";\n", start)])
+    assert filled["prefix"] == PREFIX
+    assert filled["defaultLanguage"] == DEFAULT_LOCALE
+    assert filled["labels"].keys() == LANGUAGES.keys()
+    for code_, labels in filled["labels"].items():
+        assert {"embed.loading", "if_yes", "escalation_if"} <= labels.keys()
+        assert all(LABELS[code_][key] == text for key, text in labels.items())
+
+
+def test_a_script_without_its_placeholder_is_refused() -> None:
+    with pytest.raises(ValueError, match="must hold"):
+        script_source("const TEXT = {};")
 
 
 def test_embed_script_integrity_matches_the_served_bytes(client: TestClient) -> None:

@@ -108,6 +108,14 @@ _ENGLISH = {
     "fhir.title": "{name}: questions before you start",
     "fhir.purpose": "Asked before step 1 of the self-test: a yes to any question means do not "
     "do the check; the text shown after a yes says what to do instead.",
+    "embed.loading": "Loading…",
+    "embed.failed": "Could not load this guide",
+    "embed.before": "Before you start: if any of these applies, do not do the check",
+    "embed.step": "Step {number} of {total}",
+    "embed.go_to": "Step {number}: {title}",
+    "embed.previous": "Previous step",
+    "embed.next": "Next step",
+    "embed.diagram": "Diagram: {title}",
     "lookup": "Content for a clinical code",
     "lookup.results": "Fascia results for {system} {code}",
     "lookup.screening": "Before step 1, answer its {flags} questions on warning signs and its "
@@ -217,6 +225,14 @@ _SPANISH = {
     "fhir.title": "{name}: preguntas antes de empezar",
     "fhir.purpose": "Estas preguntas se hacen antes del paso 1: si respondes que sí a alguna, no "
     "hagas la autoexploración; el texto que aparece tras un sí indica qué hacer en su lugar.",
+    "embed.loading": "Cargando…",
+    "embed.failed": "No se ha podido cargar esta guía",
+    "embed.before": "Antes de empezar: si te ocurre alguna de estas cosas, no hagas la revisión",
+    "embed.step": "Paso {number} de {total}",
+    "embed.go_to": "Paso {number}: {title}",
+    "embed.previous": "Paso anterior",
+    "embed.next": "Paso siguiente",
+    "embed.diagram": "Diagrama: {title}",
     "lookup": "Contenido para un código clínico",
     "lookup.results": "Resultados de Fascia para {system} {code}",
     "lookup.screening": "Antes del paso 1, responde a sus {flags} preguntas sobre señales de "

@@ -13,50 +13,9 @@
 
 const ORIGIN = new URL(import.meta.url).origin;
 
-const TEXT = {
-  en: {
-    loading: "Loading…",
-    failed: "Could not load this guide",
-    before: "Before you start: if any of these applies, do not do the check",
-    stop: "STOP",
-    caution: "Caution",
-    info: "Note",
-    important: "Important",
-    ifYes: "If yes:",
-    escalationIf: "If",
-    steps: "Steps",
-    step: (n, total) => `Step ${n} of ${total}`,
-    goTo: (n, title) => `Step ${n}: ${title}`,
-    previous: "Previous step",
-    next: "Next step",
-    youNeed: "You need",
-    position: "Position",
-    landmarks: "Landmarks",
-    pressure: "Pressure",
-    diagram: (title) => `Diagram: ${title}`,
-  },
-  es: {
-    loading: "Cargando…",
-    failed: "No se ha podido cargar esta guía",
-    before: "Antes de empezar: si te ocurre alguna de estas cosas, no hagas la revisión",
-    stop: "DETENTE",
-    caution: "Precaución",
-    info: "Nota",
-    important: "Importante",
-    ifYes: "Si la respuesta es sí:",
-    escalationIf: "Si",
-    steps: "Pasos",
-    step: (n, total) => `Paso ${n} de ${total}`,
-    goTo: (n, title) => `Paso ${n}: ${title}`,
-    previous: "Paso anterior",
-    next: "Paso siguiente",
-    youNeed: "Necesitas",
-    position: "Posición",
-    landmarks: "Referencias anatómicas",
-    pressure: "Presión",
-    diagram: (title) => `Diagrama: ${title}`,
-  },
-};
+// The API's path prefix, its default language and the labels this script uses in every
+// language, filled in by the server from its own registries when it serves the script.
+const SERVED = /* filled in when served */ {};
 
 // Locked: what makes safety text readable cannot be changed from outside (inherited properties
 // of the host included), and parts cannot be moved, stacked or drawn over it. The article is
@@ -108,8 +67,11 @@ background:#eef4fb !important}
 .warning p{margin:.25rem 0 !important}
 `;
 
-function text(key, lang) {
-  return (TEXT[lang] || TEXT.en)[key];
+// A label in the reader's language (the default one for a language the API does not have),
+// with its {placeholders} filled in.
+function text(key, lang, values = {}) {
+  const labels = SERVED.labels[lang] || SERVED.labels[SERVED.defaultLanguage];
+  return labels[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 }
 
 function element(tag, attributes = {}, ...children) {
@@ -124,7 +86,9 @@ function element(tag, attributes = {}, ...children) {
 }
 
 function warningBox(warning, lang) {
-  const label = warning.kind === "disclaimer" ? text("important", lang) : text(warning.severity, lang);
+  // The API labels each severity in the served language; a STOP is shouted.
+  const severity = warning.severity === "stop" ? warning.severity_label.toUpperCase() : warning.severity_label;
+  const label = warning.kind === "disclaimer" ? text("disclaimer", lang) : severity;
   const box = element(
     "div",
     { class: `warning ${warning.severity}`, role: "note", "data-warning": warning.id },
@@ -133,14 +97,14 @@ function warningBox(warning, lang) {
   if (warning.question) {
     box.append(element("p", {}, warning.question));
     if (warning.reason) box.append(element("p", {}, warning.reason));
-    box.append(element("p", {}, `${text("ifYes", lang)} ${warning.action}`));
+    box.append(element("p", {}, `${text("if_yes", lang)}: ${warning.action}`));
   } else {
     box.append(element("p", {}, warning.sign), element("p", {}, warning.action));
   }
   if (warning.care && warning.care.advice) box.append(element("p", {}, warning.care.advice));
   for (const escalation of warning.escalations || []) {
     const then = [escalation.action, escalation.care && escalation.care.advice].filter(Boolean).join(" ");
-    box.append(element("p", { class: "escalation" }, `${text("escalationIf", lang)} ${escalation.when}: ${then}`));
+    box.append(element("p", { class: "escalation" }, `${text("escalation_if", lang)} ${escalation.when}: ${then}`));
   }
   return box;
 }
@@ -157,8 +121,8 @@ function safetySection(warnings, lang, heading) {
   const disclaimers = warnings.filter((w) => w.kind === "disclaimer");
   return element(
     "section",
-    { class: "safety", "aria-label": text("before", lang) },
-    element(heading, {}, text("before", lang)),
+    { class: "safety", "aria-label": text("embed.before", lang) },
+    element(heading, {}, text("embed.before", lang)),
     ...stops.map((w) => warningBox(w, lang)),
     ...disclaimers.map((w) => warningBox(w, lang)),
   );
@@ -167,7 +131,7 @@ function safetySection(warnings, lang, heading) {
 function diagram(links, title, lang) {
   const href = links && links.diagram;
   if (typeof href !== "string") return null;
-  return element("img", { part: "diagram", src: new URL(href, ORIGIN).href, alt: text("diagram", lang)(title) });
+  return element("img", { part: "diagram", src: new URL(href, ORIGIN).href, alt: text("embed.diagram", lang, { title }) });
 }
 
 function stepBody(step, lang, heading) {
@@ -218,7 +182,7 @@ class FasciaElement extends HTMLElement {
   }
 
   get language() {
-    return (this.getAttribute("lang") || "en").split("-")[0].toLowerCase();
+    return (this.getAttribute("lang") || SERVED.defaultLanguage).split("-")[0].toLowerCase();
   }
 
   connectedCallback() {
@@ -237,13 +201,13 @@ class FasciaElement extends HTMLElement {
   async load() {
     const generation = ++this.generation;
     const lang = this.language;
-    this.show(element("article", { "aria-busy": "true" }, element("p", { role: "status" }, text("loading", lang))));
+    this.show(element("article", { "aria-busy": "true" }, element("p", { role: "status" }, text("embed.loading", lang))));
     try {
       const data = await fetchJson(this.path(), this.getAttribute("lang"));
       if (generation === this.generation) this.render(data);
     } catch (error) {
       if (generation !== this.generation) return;
-      const message = `${text("failed", lang)}: ${error.message}`;
+      const message = `${text("embed.failed", lang)}: ${error.message}`;
       this.show(element("article", {}, element("p", { class: "error", role: "alert" }, message)));
     }
   }
@@ -260,7 +224,7 @@ class FasciaElement extends HTMLElement {
 
 class FasciaSelfTest extends FasciaElement {
   path() {
-    return `/v1/self-tests/${this.selfTestId()}${this.query()}`;
+    return `${SERVED.prefix}/self-tests/${this.selfTestId()}${this.query()}`;
   }
 
   render(selfTest) {
@@ -274,15 +238,15 @@ class FasciaSelfTest extends FasciaElement {
     this.links = this.steps.map((step, position) => {
       const link = element(
         "button",
-        { type: "button", part: "step-link", "aria-label": text("goTo", lang)(step.number, step.title) },
+        { type: "button", part: "step-link", "aria-label": text("embed.go_to", lang, step) },
         String(step.number),
       );
       link.addEventListener("click", () => this.go(position, false));
       this.index.append(element("li", {}, link));
       return link;
     });
-    this.previous = element("button", { type: "button", part: "button", "data-go": "previous" }, text("previous", lang));
-    this.next = element("button", { type: "button", part: "button", "data-go": "next" }, text("next", lang));
+    this.previous = element("button", { type: "button", part: "button", "data-go": "previous" }, text("embed.previous", lang));
+    this.next = element("button", { type: "button", part: "button", "data-go": "next" }, text("embed.next", lang));
     this.previous.addEventListener("click", () => this.go(this.position - 1, false));
     this.next.addEventListener("click", () => this.go(this.position + 1, false));
     const steps = element(
@@ -298,7 +262,7 @@ class FasciaSelfTest extends FasciaElement {
       if (event.key === "ArrowRight") this.go(this.position + 1, false);
       if (event.key === "ArrowLeft") this.go(this.position - 1, false);
     });
-    const needs = variant.you_need && variant.you_need.length ? `${text("youNeed", lang)}: ${variant.you_need.join("; ")}` : "";
+    const needs = variant.you_need && variant.you_need.length ? `${text("you_need", lang)}: ${variant.you_need.join("; ")}` : "";
     this.show(
       element(
         "article",
@@ -327,7 +291,8 @@ class FasciaSelfTest extends FasciaElement {
     });
     this.previous.setAttribute("aria-disabled", String(position === 0));
     this.next.setAttribute("aria-disabled", String(position === this.steps.length - 1));
-    const announcement = `${text("step", this.language)(step.number, this.steps.length)}: ${step.title}`;
+    const where = text("embed.step", this.language, { number: step.number, total: this.steps.length });
+    const announcement = `${where}: ${step.title}`;
     if (!quiet || !this.progress.textContent) this.progress.textContent = announcement;
   }
 }
@@ -335,7 +300,7 @@ class FasciaSelfTest extends FasciaElement {
 class FasciaStep extends FasciaElement {
   path() {
     const number = encodeURIComponent(this.getAttribute("step") || "1");
-    return `/v1/self-tests/${this.selfTestId()}/steps/${number}${this.query()}`;
+    return `${SERVED.prefix}/self-tests/${this.selfTestId()}/steps/${number}${this.query()}`;
   }
 
   render(step) {
