@@ -146,6 +146,17 @@ def test_negotiation_and_conditionals_match_the_app(
     compare(client, plain, url, headers)  # the second: from the cache, where it was kept
 
 
+def test_an_unknown_suffix_is_not_acceptable_after_its_path_is_cached(
+    client: TestClient,
+) -> None:
+    """The cache reads the request's target as the routes do: ``.xml`` is no representation,
+    even when the path without it is in the cache."""
+    assert client.get("/v1/muscles/gluteus-maximus").status_code == 200
+    response = client.get("/v1/muscles/gluteus-maximus.xml")
+    assert response.status_code == 406
+    assert response.json()["instance"] == "/v1/muscles/gluteus-maximus.xml"
+
+
 def test_etag_is_strong_and_revalidates(client: TestClient) -> None:
     first = client.get("/v1/self-tests/muscular-minesweeper")
     etag = first.headers["etag"]

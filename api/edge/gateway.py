@@ -30,7 +30,6 @@ from api.edge.logs import EVENTS, AccessLog
 from api.edge.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.edge.metrics import Metrics
 from api.edge.quota import Quota, StoreDown
-from api.edge.rewrite import split_suffix
 from api.edge.security import security_headers
 from api.http.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 from api.http.inprocess import INTERNAL
@@ -44,6 +43,7 @@ from api.http.limits import (
     URL_TOO_LONG,
     repeated_parameter,
 )
+from api.http.negotiation import target_of
 
 EMBED_PATHS = (f"{PREFIX}/embed", "/embed/", "/oembed")  # the script, the pages, oEmbed
 MCP_METHODS = "POST, OPTIONS"
@@ -88,10 +88,10 @@ class RouteTemplates:
         self.known: dict[str, str] = {}
 
     def __call__(self, path: str) -> str:
+        """The route template of a request's ``Target`` path (no representation suffix)."""
         template = self.known.get(path)
         if template is None:
-            stem, _ = split_suffix(path)
-            template = next((t for regex, t in self.routes if regex.match(stem)), "unmatched")
+            template = next((t for regex, t in self.routes if regex.match(path)), "unmatched")
             if len(self.known) > 4096:
                 self.known.clear()
             self.known[path] = template
@@ -199,7 +199,7 @@ class Gateway:
         await _respond(send, 204, b"", b"", extra)
 
     def _observe(self, scope: Scope, outcome: _Observed, seconds: float) -> None:
-        route = self.templates(scope["path"])
+        route = self.templates(target_of(scope).path)
         self.metrics.observe(route, outcome.status, outcome.content_type, seconds)
         if self.policy.access_log is not None:
             client = scope.get("client")

@@ -23,7 +23,6 @@ from api.bundle.resources import SelfTestView
 from api.bundle.store import Store
 from api.bundle.urls import PREFIX, href
 from api.content.kinds import COLLECTIONS
-from api.edge.rewrite import split_suffix
 from api.http.codings import (
     IDENTITY,
     choose_coding,
@@ -32,9 +31,14 @@ from api.http.codings import (
     worth_compressing,
 )
 from api.http.etags import BODY_HEADERS, none_match
-from api.http.negotiation import Negotiator, choose_media_type, split_negotiated
+from api.http.negotiation import (
+    NEGOTIATION_LIMIT,
+    Negotiator,
+    accepted_media_type,
+    split_negotiated,
+    target_of,
+)
 from api.http.urls import canonical_query
-from api.render import MEDIA_TYPES
 from api.render.embedpage import EMBED_PATH_PREFIX
 from api.render.html import MEDIA_TYPE as EMBED_MEDIA_TYPE
 
@@ -43,7 +47,6 @@ from api.render.html import MEDIA_TYPE as EMBED_MEDIA_TYPE
 # says Vary and links to its next page differently), the base URL handouts link with, and the
 # content coding of the body (``identity``, or the coding it was compressed with).
 Key = tuple[str, str, str, str, str, bool, str, str]
-NEGOTIATION_LIMIT = 1024  # distinct Accept values remembered
 ENTRY_OVERHEAD = 1024  # bytes an entry costs beyond its body and headers (objects, dict slot)
 
 
@@ -65,7 +68,6 @@ class Responses:
     capacity: int
     entries: OrderedDict[Key, Cached] = field(default_factory=OrderedDict)
     size: int = 0
-    media_types: dict[bytes, str | None] = field(default_factory=dict)
     codings: dict[bytes, str] = field(default_factory=dict)
 
     def get(self, key: Key) -> Cached | None:
@@ -92,13 +94,6 @@ class Responses:
                 self.codings.clear()
             self.codings[accept_encoding] = choose_coding(accept_encoding.decode("latin-1"))
         return self.codings[accept_encoding]
-
-    def media_type(self, accept: bytes) -> str | None:
-        if accept not in self.media_types:
-            if len(self.media_types) >= NEGOTIATION_LIMIT:
-                self.media_types.clear()
-            self.media_types[accept] = choose_media_type(accept.decode("latin-1"), MEDIA_TYPES)
-        return self.media_types[accept]
 
 
 class ResponseCache:
@@ -152,8 +147,9 @@ class ResponseCache:
 
     def _request(self, scope: Scope) -> tuple[Key, bytes, str] | None:
         """The cache key (identity coding), If-None-Match, and the coding to answer in."""
-        path, representation = split_suffix(scope["path"])
-        if not path.startswith(CACHED_PREFIXES):
+        target = target_of(scope)
+        path, representation = target.path, target.representation
+        if target.unknown_suffix is not None or not path.startswith(CACHED_PREFIXES):
             return None
         query = scope["query_string"]
         negotiated = split_negotiated(query.decode("latin-1")) if query else ("", "", "")
@@ -164,14 +160,13 @@ class ResponseCache:
         for name, value in scope["headers"]:
             if name in _NEGOTIATED and name not in found:  # the first one counts, as in Starlette
                 found[name] = value
-        accept = found.get(b"accept", b"")
         if_none_match = found.get(b"if-none-match", b"")
         if path.startswith(EMBED_PATH_PREFIX):
             media_type: str | None = EMBED_MEDIA_TYPE  # a page, whatever Accept says
         elif representation is not None:
             media_type = representation.media_type
         else:
-            media_type = self.responses.media_type(accept)
+            media_type = accepted_media_type(scope)
         if media_type is None:
             return None  # the app answers 406
         if media_type == EMBED_MEDIA_TYPE:  # a page for people: tracking parameters ignored
@@ -235,7 +230,7 @@ def _media_type(start: Message) -> str:
 
 
 EMPTY_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}
-_NEGOTIATED = frozenset({b"accept", b"accept-encoding", b"if-none-match"})
+_NEGOTIATED = frozenset({b"accept-encoding", b"if-none-match"})
 
 
 def cache_entry(start: Message, body: Message) -> Cached | None:

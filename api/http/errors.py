@@ -24,11 +24,11 @@ from starlette.exceptions import HTTPException
 
 from api.bundle.urls import PREFIX
 from api.http.limits import MAX_HEADER_BYTES, MAX_HEADERS, MAX_QUERY_PARAMETERS, MAX_URL
+from api.http.negotiation import target_of
 from api.render.context import Unavailable
 from api.render.pool import Busy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-REQUESTED_PATH_KEY = "fascia.requested_path"  # the path before a suffix was taken off
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 logger = logging.getLogger("api")
 
@@ -307,7 +307,7 @@ def problem_response(
     **extra: Any,
 ) -> Response:
     """A problem about ``request``; its ``instance`` is the path as requested (suffix and all)."""
-    instance = request.scope.get(REQUESTED_PATH_KEY) or request.url.path
+    instance = target_of(request.scope).requested
     body = problem_body(status, detail, instance, **extra)
     return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
@@ -388,7 +388,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
             f"{request.method} is not supported here; this API is read-only ({ALLOWED_METHODS})."
         )
     elif error.status_code == 404:
-        path = request.scope.get(REQUESTED_PATH_KEY) or request.url.path
+        path = target_of(request.scope).requested
         detail = f"No resource at {path}. Start at {PREFIX} for the list of collections."
     else:
         detail = str(error.detail)

@@ -2,20 +2,26 @@
 
 Pure functions over header strings (RFC 9110 sections 12.5.1 and 12.5.4). Malformed entries are
 skipped rather than rejected, so a sloppy header degrades to the default, never to an error.
-``Negotiator`` applies them once per request: the locale, the reader's country and the base URL
-(an ``Audience``), kept in the request's scope for the response cache and the handlers alike.
+
+Each decision is made once per request and kept in its scope, where the gateway, the response
+cache and the handlers all read it, so they cannot disagree: ``target_of`` (the path less a
+representation suffix, and the representation it chose), ``accepted_media_type`` (what Accept
+prefers among every representation) and ``Negotiator.audience`` (the locale, the reader's
+country and the base URL).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl
 
 from starlette.types import Scope
 
+from api.bundle.urls import PREFIX
 from api.http.urls import canonical_query, public_base
+from api.render import MEDIA_TYPES, REPRESENTATIONS, Representation
 
 LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"  # the ``lang`` parameter
 LANGUAGE_MAX_LENGTH = 35
@@ -26,10 +32,69 @@ _MEDIA_RANGE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*((?:;[^;]*)*)$")
 _LANGUAGE_RANGE = re.compile(r"^\s*(\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)\s*((?:;[^;]*)*)$")
 _QUALITY = re.compile(r"^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$", re.IGNORECASE)
 
-# Where the request rewriter (``api.edge.rewrite``) leaves the representation a URL suffix
-# chose, or a suffix it did not know, for the routes to read.
-SUFFIX_SCOPE_KEY = "fascia.representation"
-UNKNOWN_SUFFIX_KEY = "fascia.unknown_suffix"
+NEGOTIATION_LIMIT = 1024  # distinct Accept, or (Accept-Language, lang, region), remembered
+TARGET_KEY = "fascia.target"  # where a request's ``Target`` is kept once read
+MEDIA_TYPE_KEY = "fascia.media_type"  # where the media type Accept prefers is kept
+_UNKNOWN_SUFFIX = re.compile(r"(?<=[a-z0-9])\.[A-Za-z0-9]{1,16}$")
+FILE_SUFFIXES = (".js",)  # files served as they are (the web component), not representations
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a request's URL asks for. ``/v1/muscles/gluteus-maximus.md`` is the path
+    ``/v1/muscles/gluteus-maximus`` as Markdown: the suffix chooses the representation, over
+    Accept. Ids never hold a dot, so any other suffix (``.xml``) is a representation we do not
+    have (a 406). ``requested`` is the path as requested, for problems' ``instance`` and links
+    to a next page."""
+
+    path: str
+    requested: str
+    representation: Representation | None = None
+    unknown_suffix: str | None = None
+
+
+def target_of(scope: Scope) -> Target:
+    """The request's ``Target``, read from its path on first use and kept in its scope."""
+    found: Target | None = scope.get(TARGET_KEY)
+    if found is None:
+        found = scope[TARGET_KEY] = read_target(scope["path"])
+    return found
+
+
+def read_target(path: str) -> Target:
+    if path.startswith(PREFIX):
+        for representation in REPRESENTATIONS:
+            stem = path.removesuffix(representation.suffix)
+            if stem != path and not stem.endswith("/"):
+                return Target(stem, path, representation)
+        if not path.endswith(FILE_SUFFIXES) and (unknown := _UNKNOWN_SUFFIX.search(path)):
+            return Target(path[: unknown.start()], path, None, unknown.group())
+    return Target(path, path)
+
+
+def force_representation(scope: Scope, representation: Representation) -> None:
+    """Answer the request in ``representation`` whatever its URL or Accept say (the /embed
+    pages)."""
+    scope[TARGET_KEY] = replace(target_of(scope), representation=representation)
+
+
+_ACCEPT_MEMO: dict[bytes, str | None] = {}
+
+
+def accepted_media_type(scope: Scope) -> str | None:
+    """The media type the request's Accept prefers among every representation (None: none is
+    acceptable), chosen once per request. Rank is per type, so when this one is offered where
+    the request goes it is also the best of those offered."""
+    if MEDIA_TYPE_KEY in scope:
+        chosen: str | None = scope[MEDIA_TYPE_KEY]
+        return chosen
+    accept = next((v for k, v in scope["headers"] if k == b"accept"), b"")
+    if accept not in _ACCEPT_MEMO:
+        if len(_ACCEPT_MEMO) >= NEGOTIATION_LIMIT:
+            _ACCEPT_MEMO.clear()
+        _ACCEPT_MEMO[accept] = choose_media_type(accept.decode("latin-1"), MEDIA_TYPES)
+    scope[MEDIA_TYPE_KEY] = chosen = _ACCEPT_MEMO[accept]
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -188,7 +253,6 @@ def split_negotiated(query: str) -> tuple[str, str, str] | None:
 
 
 NEGOTIATED_KEY = "fascia.negotiated"  # where a request's ``Audience`` is kept once chosen
-NEGOTIATION_LIMIT = 1024  # distinct (Accept-Language, lang, region) choices remembered
 
 
 @dataclass(frozen=True, slots=True)

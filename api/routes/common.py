@@ -19,7 +19,6 @@ from api.bundle.urls import href
 from api.content.kinds import BY_COLLECTION, CollectionName
 from api.content.models import SLUG_PATTERN
 from api.http.errors import (
-    REQUESTED_PATH_KEY,
     Gone,
     NotAcceptable,
     NotFound,
@@ -32,10 +31,10 @@ from api.http.negotiation import (
     LANGUAGE_MAX_LENGTH,
     LANGUAGE_PATTERN,
     NEGOTIATED,
-    SUFFIX_SCOPE_KEY,
-    UNKNOWN_SUFFIX_KEY,
     Negotiator,
+    accepted_media_type,
     choose_media_type,
+    target_of,
 )
 from api.http.urls import (
     CURSOR,
@@ -47,7 +46,6 @@ from api.http.urls import (
     is_tracking,
 )
 from api.render import (
-    MEDIA_TYPES,
     REPRESENTATIONS,
     RenderContext,
     Representation,
@@ -222,16 +220,18 @@ async def get_context(
     offered = _offered(request)
     media_types = tuple(r.media_type for r in offered)
     suffixes = tuple(r.suffix for r in offered)
-    unknown_suffix: str | None = request.scope.get(UNKNOWN_SUFFIX_KEY)
-    if unknown_suffix is not None:
-        raise NotAcceptable(media_types, suffixes, unknown_suffix)
-    forced: Representation | None = request.scope.get(SUFFIX_SCOPE_KEY)
+    target = target_of(request.scope)
+    if target.unknown_suffix is not None:
+        raise NotAcceptable(media_types, suffixes, target.unknown_suffix)
+    forced = target.representation
     if forced is not None:
         if forced.partial and forced not in offered:
             raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
         vary = "Accept-Language, Accept-Encoding"
         return Context(request, chosen, country, forced, True, vary, if_none_match, base)
-    media_type = choose_media_type(request.headers.get("accept"), media_types)
+    media_type = accepted_media_type(request.scope)
+    if media_type not in media_types:  # not here: the best of those that are
+        media_type = choose_media_type(request.headers.get("accept"), media_types)
     if media_type is None:
         raise NotAcceptable(media_types, suffixes)
     representation = by_media_type(media_type)
@@ -267,11 +267,10 @@ def reject_unknown_parameters(request: Request) -> None:
 
 def _for_people(request: Request) -> bool:
     """A page for people: an HTML handout (by suffix or Accept) or an /embed page."""
-    forced: Representation | None = request.scope.get(SUFFIX_SCOPE_KEY)
+    forced = target_of(request.scope).representation
     if forced is not None:
         return forced.media_type == PAGE_MEDIA_TYPE
-    accept = request.headers.get("accept")
-    return choose_media_type(accept, MEDIA_TYPES) == PAGE_MEDIA_TYPE
+    return accepted_media_type(request.scope) == PAGE_MEDIA_TYPE
 
 
 _ACCEPTED: dict[str, tuple[str, ...]] = {}  # by route: the same in every app
@@ -358,7 +357,7 @@ def paged_links(context: Context, after: int | None) -> tuple[Links, str | None]
         return Links(self_=self_link), None
     kept = canonical_query(request.url.query, (*NEGOTIATED, CURSOR), for_people)
     # The next page in the same representation: a suffix URL's next page keeps its suffix.
-    requested = request.scope.get(REQUESTED_PATH_KEY) or path
+    requested = target_of(request.scope).requested
     next_link = (
         f"{context.base}{requested}?{kept + '&' if kept else ''}{CURSOR}={cursor_for(after)}"
     )

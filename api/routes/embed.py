@@ -26,7 +26,7 @@ from api.bundle.urls import PREFIX
 from api.content.languages import DEFAULT_LOCALE
 from api.http.errors import NotFound, error_responses
 from api.http.etags import Asset, cache_control, conditional
-from api.http.negotiation import SUFFIX_SCOPE_KEY
+from api.http.negotiation import force_representation
 from api.render import by_media_type, html
 from api.render import embedpage as page
 from api.routes import self_tests
@@ -167,7 +167,7 @@ async def get_embed_script_version(
 
 async def _as_embed_page(request: Request) -> None:
     """The routes below answer the self-test routes' views as pages for an iframe."""
-    request.scope[SUFFIX_SCOPE_KEY] = EMBED_PAGE
+    force_representation(request.scope, EMBED_PAGE)
 
 
 pages = APIRouter(prefix="/embed", tags=["embed"], dependencies=[Depends(_as_embed_page)])
