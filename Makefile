@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools pdf-libraries build run check test test-fast lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
+.PHONY: help install system-tools pdf-libraries build run check docs test test-fast lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,6 +57,11 @@ run: install pdf-libraries ## Build the bundle if the content changed, then serv
 check: install ## Validate content/ and report every problem
 	$(RUN) python -m api check
 
+# The docs site (mkdocs.yml, docs/): every broken link, anchor or page left out of the nav is an
+# error. Nothing is fetched: no web fonts, no plugin that needs the network.
+docs: install ## Build the docs site into build/site (strict: a broken link fails)
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs build --strict --site-dir build/site
+
 openapi: install ## Regenerate openapi/openapi.json (and openapi/examples.json) from the app
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m api openapi
@@ -78,7 +83,7 @@ node_modules/.installed: package.json package-lock.json
 unit: install system-tools node_modules/.installed ## pytest only (apps under test keep their access logs to themselves)
 	FASCIA_ACCESS_LOG=false $(RUN) pytest --durations=15
 
-test: lint typecheck docker-lint check unit ## Everything CI runs: every tier of tests
+test: lint typecheck docker-lint check docs unit ## Everything CI runs: every tier of tests
 
 test-fast: install ## The in-process tests only (the unit tier), for while you work: about a minute
 	FASCIA_ACCESS_LOG=false $(RUN) pytest -m unit -q
@@ -94,7 +99,7 @@ soak: install system-tools ## 60 s of mixed load on one worker: 5xx, failed conn
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m bench.soak
 
-# The quick starts of the README, against a server already running (make run) at URL.
+# The quick starts (docs/integrators/clients.md), against a server already running (make run) at URL.
 URL ?= http://127.0.0.1:8000
 examples: install node_modules/.installed ## Run the curl, TypeScript and Python quick starts against URL (default: make run's)
 	sh examples/curl/quickstart.sh $(URL)

@@ -1,4 +1,4 @@
-"""Settings, read from ``FASCIA_*`` environment variables. Every setting is documented in README."""
+"""Settings, read from ``FASCIA_*`` environment variables, each documented in docs/operators/."""
 
 from __future__ import annotations
 

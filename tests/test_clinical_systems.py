@@ -292,16 +292,17 @@ def test_the_questionnaire_is_negotiated_and_only_for_self_tests(client: TestCli
         assert answer.status_code == 406, path
 
 
-def readme_example() -> dict[str, Any]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"<!-- questionnaire-response -->\s*```json\n(.*?)```", readme, re.S)
-    assert match, "README.md has a worked QuestionnaireResponse example"
+def worked_example() -> dict[str, Any]:
+    """The worked example of the docs page for clinical systems."""
+    page = (ROOT / "docs" / "clinical-systems-and-assistants.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- questionnaire-response -->\s*```json\n(.*?)```", page, re.S)
+    assert match, "the docs have a worked QuestionnaireResponse example"
     example: dict[str, Any] = json.loads(match.group(1))
     return example
 
 
 def test_the_worked_questionnaire_response_answers_this_questionnaire(client: TestClient) -> None:
-    example = readme_example()
+    example = worked_example()
     QuestionnaireResponse.model_validate(example)
     body = questionnaire(client)
     assert example["questionnaire"].endswith(body["url"].removeprefix("http://127.0.0.1:8000"))

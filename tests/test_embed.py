@@ -112,12 +112,12 @@ def test_embed_script_integrity_matches_the_served_bytes(client: TestClient) -> 
     assert info["elements"] == ["fascia-self-test", "fascia-step"]
 
 
-def test_readme_publishes_the_current_script_version_and_integrity() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_publish_the_current_script_version_and_integrity() -> None:
+    page = (ROOT / "docs" / "embedding.md").read_text(encoding="utf-8")
     script = embed_script()
-    # After a change to api/static/embed.js, put these two in the README's snippet.
-    assert f'src="https://fascia.example.org{script.path}"' in readme, script.path
-    assert f'integrity="{script.integrity}"' in readme, script.integrity
+    # After a change to api/static/embed.js, put these two in the snippet of docs/embedding.md.
+    assert f'src="https://fascia.example.org{script.path}"' in page, script.path
+    assert f'integrity="{script.integrity}"' in page, script.integrity
 
 
 def test_embed_script_of_another_version_is_a_problem(client: TestClient) -> None:

@@ -8,7 +8,7 @@ what a yes means: for a red flag, its action and where to get that care in the r
 (``?region=US``); for a contraindication, why and what to do instead. Question items are
 ``required``. Red flags carry no code in the content today; ``code`` is written for a question
 whose warning has one. A FHIR ``QuestionnaireResponse`` answers it by ``linkId`` (the warning's
-id); README.md has a worked example.
+id); docs/clinical-systems-and-assistants.md has a worked example.
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ async def get_embed_info() -> EmbedInfo:
     """The versioned path of the web component's script and its Subresource Integrity hash.
     Load it with a `script` element of type `module` whose `src` is the server's origin
     followed by `script`, with `integrity` set to `integrity` and `crossorigin` to
-    `anonymous` (the README shows the whole element)."""
+    `anonymous` (docs/embedding.md shows the whole element)."""
     script = embed_script()
     return EmbedInfo(script=script.path, integrity=script.integrity, elements=ELEMENTS)
 
