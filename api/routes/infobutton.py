@@ -37,7 +37,7 @@ from api.bundle.resources import (
 from api.bundle.urls import INFOBUTTON_PATH
 from api.content.terminology import BY_OID, CodeSystem
 from api.http.errors import UnknownParameters, UnknownValue, error_responses
-from api.http.etags import VERSION_HEADER, conditional, etag_for
+from api.http.headers import VARY_NEGOTIATED, content_response
 from api.http.negotiation import (
     LANGUAGE_MAX_LENGTH,
     LANGUAGE_PATTERN,
@@ -171,15 +171,15 @@ async def infobutton(
     feed = build_feed(locale, chosen, found, audience.base, categories)
     media_type = _media_type(response_type, request.headers.get("accept"))
     body = feed.model_dump_json(by_alias=True).encode() if media_type == JSON else atom(feed.feed)
-    headers = {
-        "Content-Type": media_type + ("; charset=utf-8" if media_type == ATOM else ""),
-        "Content-Language": locale.name,
-        "Vary": "Accept, Accept-Language, Accept-Encoding",
-        "ETag": etag_for(body),
-        "Cache-Control": locale.cache_control,
-        VERSION_HEADER: locale.store.meta.version,
-    }
-    return conditional(body, headers, if_none_match)
+    return content_response(
+        body,
+        media_type + ("; charset=utf-8" if media_type == ATOM else ""),
+        language=locale.name,
+        vary=VARY_NEGOTIATED,
+        cache_control=locale.cache_control,
+        version=locale.store.meta.version,
+        if_none_match=if_none_match,
+    )
 
 
 def _check_names(request: Request) -> None:
