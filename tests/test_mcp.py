@@ -28,7 +28,7 @@ from api.app import mcp_server
 from api.bundle.labels import labels_for
 from api.content.kinds import COLLECTIONS
 from api.edge.keys import new_key
-from api.routes.mcp import warning_line
+from api.render.assistant import warning_line
 from tests.conftest import BUNDLE, ROOT
 from tests.servers import fascia, free_port
 
