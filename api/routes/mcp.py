@@ -8,12 +8,14 @@ answers with structured content (the same JSON as the API) and a text rendering 
 (``api.render.assistant``) whose first lines are the safety a reader needs before anything
 else: the screening questions (red flags, with what a yes means and the care for the reader's
 region), the contraindications and the disclaimer. Steps keep every warning, STOP first, word
-for word.
+for word. The tools' ``language`` lists the locales the bundle has and defaults to its default
+locale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import inspect
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
@@ -36,7 +38,7 @@ from api.bundle.urls import MCP_PATH, href
 from api.content.kinds import COLLECTIONS
 from api.http.care import region_of, with_care
 from api.http.errors import NotFound
-from api.http.negotiation import choose_locale
+from api.http.negotiation import LANGUAGE_MAX_LENGTH, choose_locale
 from api.render import RenderContext, assistant, fhir
 from api.routes.common import Locale
 from api.routes.self_tests import narrowed
@@ -56,7 +58,6 @@ READ_ONLY = ToolAnnotations(
     open_world_hint=False,
 )  # fmt: skip
 SelfTestId = Annotated[str, Field(description="A self-test id.", max_length=80)]
-Language = Annotated[str, Field(description="`en` or `es`; others get English.", max_length=35)]
 Region = Annotated[
     str | None,
     Field(
@@ -95,6 +96,17 @@ class Guidebook:
     def context(self, locale: Locale) -> RenderContext:
         """How to render in ``locale``, with links absolute from ``base``."""
         return replace(locale.render_context, base_url=self.base)
+
+    def language(self) -> Any:
+        """The ``language`` argument's type: the locales there are, and what others get."""
+        names = [f"`{name}`" for name in self.locales]
+        listed = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        summaries = self.locales[self.default_locale].store.meta.locale_summaries
+        fallback = next(
+            (s.name for s in summaries if s.locale == self.default_locale), self.default_locale
+        )
+        description = f"{listed}; others get {fallback}."
+        return Annotated[str, Field(description=description, max_length=LANGUAGE_MAX_LENGTH)]
 
     def item(self, locale: Locale, collection: str, item_id: str, region: str | None) -> Any:
         found = locale.store.item(locale.name, collection, item_id)
@@ -135,9 +147,10 @@ def build(locales: Mapping[str, Locale], default_locale: str, base: str, version
         "fascia", title="Fascia", version=version, instructions=INSTRUCTIONS, log_level="WARNING"
     )
     tools = Tools(book)
+    language = book.language()
     for tool in (tools.search, tools.get_self_test, tools.get_step, tools.get_screening):
-        server.add_tool(tool, annotations=READ_ONLY)
-    server.prompt()(tools.client_handout)
+        server.add_tool(_localized(tool, default_locale, language), annotations=READ_ONLY)
+    server.prompt()(_localized(tools.client_handout, default_locale))
     for name, locale in locales.items():
         for collection in COLLECTIONS:
             for item_id in locale.store.ids(name, collection):
@@ -145,8 +158,36 @@ def build(locales: Mapping[str, Locale], default_locale: str, base: str, version
     return server
 
 
+def _localized(fn: Callable[..., Any], default: str, annotation: Any = None) -> Callable[..., Any]:
+    """``fn`` (a tool or the prompt) with its ``language`` parameter defaulting to the default
+    locale, and typed ``annotation`` when given: the SDK publishes the schema it reads from the
+    signature, and which locales there are is known only once the bundle is open."""
+    signature = inspect.signature(fn, eval_str=True)
+    parameters = [
+        parameter.replace(
+            default=default,
+            annotation=parameter.annotation if annotation is None else annotation,
+        )
+        if parameter.name == "language"
+        else parameter
+        for parameter in signature.parameters.values()
+    ]
+
+    def localized(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    localized.__name__ = fn.__name__
+    localized.__qualname__ = fn.__qualname__
+    localized.__doc__ = fn.__doc__
+    localized.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    localized.__annotations__ = {p.name: p.annotation for p in parameters}
+    localized.__annotations__["return"] = signature.return_annotation
+    return localized
+
+
 class Tools:
-    """The tools and the prompt, reading ``book``."""
+    """The tools and the prompt, reading ``book``. ``language`` None is the default locale
+    (``build`` publishes it as the default)."""
 
     def __init__(self, book: Guidebook) -> None:
         self.book = book
@@ -154,7 +195,7 @@ class Tools:
     def search(
         self,
         query: Annotated[str, Field(min_length=1, max_length=100, description="Words to find.")],
-        language: Language = "en",
+        language: str | None = None,
         limit: Annotated[int, Field(ge=1, le=50)] = 10,
     ) -> CallToolResult:
         """Find items (muscles, landmarks, self-tests, warnings...) whose text holds every word."""
@@ -167,7 +208,7 @@ class Tools:
         self,
         self_test_id: SelfTestId = "muscular-minesweeper",
         variant: Variant = None,
-        language: Language = "en",
+        language: str | None = None,
         region: Region = None,
     ) -> CallToolResult:
         """A whole self-test: its screening first, then every variant's steps with their
@@ -183,7 +224,7 @@ class Tools:
         number: Annotated[int, Field(ge=1, le=1000, description="Step number, from 1.")],
         self_test_id: SelfTestId = "muscular-minesweeper",
         variant: Variant = None,
-        language: Language = "en",
+        language: str | None = None,
         region: Region = None,
     ) -> CallToolResult:
         """One step, with the screening and disclaimer it must be shown with, and its own
@@ -202,7 +243,7 @@ class Tools:
     def get_screening(
         self,
         self_test_id: SelfTestId = "muscular-minesweeper",
-        language: Language = "en",
+        language: str | None = None,
         region: Region = None,
     ) -> CallToolResult:
         """The questions to ask before step 1 (red flags, contraindications) and the
@@ -222,7 +263,7 @@ class Tools:
     def client_handout(
         self,
         self_test_id: str = "muscular-minesweeper",
-        language: str = "en",
+        language: str | None = None,
         region: str = "",
     ) -> str:
         """Instructions for writing a client handout from a self-test, safely."""
