@@ -6,6 +6,10 @@ changes. The first entry is the default. A module with a ``draws(view)`` functio
 the views it returns True for (the picture, for what a diagram shows); for any other view it is
 not acceptable (406). A module with ``markup(view, context)`` and ``typeset(markup)`` is slow: the
 server typesets it in a worker process (``api.render.pool``).
+
+Two modules here render for one door each and are not negotiated, so they are not in the
+registry: ``atom`` writes the HL7 Infobutton feed (Atom or JSON), ``assistant`` the text of the
+MCP tools' answers.
 """
 
 from __future__ import annotations
@@ -19,7 +23,24 @@ from pydantic import BaseModel
 from api.render import fhir, html, jsonld, jsonview, markdown, pdf, png, svg
 from api.render.context import RenderContext
 
-__all__ = ["REPRESENTATIONS", "RenderContext", "Representation", "by_suffix"]
+__all__ = [
+    "MEDIA_TYPES",
+    "REPRESENTATIONS",
+    "SUFFIXES",
+    "RenderContext",
+    "Representation",
+    "by_media_type",
+    "by_suffix",
+    "fhir",
+    "html",
+    "jsonld",
+    "jsonview",
+    "markdown",
+    "offered_for",
+    "pdf",
+    "png",
+    "svg",
+]
 
 
 @dataclass(frozen=True)
