@@ -18,8 +18,18 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from api import ContentError, load_catalog
-from api.bundle.resources import InfobuttonResponse
+from api.bundle.resources import (
+    AtomCategory,
+    AtomLink,
+    AtomPerson,
+    AtomText,
+    AtomValue,
+    InfobuttonEntry,
+    InfobuttonFeed,
+    InfobuttonResponse,
+)
 from api.content.terminology import BY_NAME, BY_OID, BY_URI, CLINICAL
+from api.render import atom
 from tests.conftest import ROOT
 
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
@@ -157,7 +167,7 @@ def test_infobutton_atom_is_a_valid_feed_in_the_readers_language(
 def test_infobutton_json_is_the_same_feed_and_the_documented_shape(
     app: FastAPI, client: TestClient
 ) -> None:
-    atom = feedparser.parse(infobutton(client).content)
+    parsed = feedparser.parse(infobutton(client).content)
     asked = infobutton(client, knowledgeResponseType="application/json")
     query = {
         "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.96",
@@ -175,9 +185,38 @@ def test_infobutton_json_is_the_same_feed_and_the_documented_shape(
     assert set(ok["content"]) == {"application/json", "application/atom+xml"}
     jsonschema.validate(body, {**spec, **ok["content"]["application/json"]["schema"]})
     entries = body["feed"]["entry"]
-    assert [e["title"]["_value"] for e in entries] == [e.title for e in atom.entries]
-    assert [e["summary"]["_value"] for e in entries] == [e.summary for e in atom.entries]
+    assert [e["title"]["_value"] for e in entries] == [e.title for e in parsed.entries]
+    assert [e["summary"]["_value"] for e in entries] == [e.summary for e in parsed.entries]
     assert entries[0]["link"][0]["href"]  # as MedlinePlus Connect's clients read it
+
+
+def test_the_atom_writer_escapes_markup_in_text_and_attributes() -> None:
+    """Whatever the content or the request says (quotes, angle brackets, ampersands) reaches a
+    feed reader as text, in elements and in attributes alike; JSON is the same feed."""
+    tricky = """Pain & "tingling" <or> 'numbness'"""
+    text, value = AtomText(value=tricky), AtomValue(value=tricky)
+    updated = AtomValue(value="2024-05-01T00:00:00Z")  # written by the feed, never content
+    link = AtomLink(href=f"/v1/x?b={tricky}", rel="alternate", type="text/html", hreflang="en",
+                    title=tricky)  # fmt: skip
+    entry = InfobuttonEntry(lang="en", title=text, link=(link,), id=value, updated=updated,
+                            summary=text, rights=text)  # fmt: skip
+    person = AtomPerson(name=value, uri=value)
+    feed = InfobuttonFeed(lang="en", base="http://x/", title=text, subtitle=text, author=person,
+                          updated=updated, id=value, rights=text, entry=(entry,),
+                          category=(AtomCategory(scheme=tricky, term=tricky),))  # fmt: skip
+    answer = InfobuttonResponse(feed=feed)
+    root = ET.fromstring(atom.render(answer, atom.MEDIA_TYPE))
+    assert root.findtext(f"{ATOM}subtitle") == tricky
+    category = root.find(f"{ATOM}category")
+    assert category is not None
+    assert category.get("term") == category.get("scheme") == tricky
+    (written,) = root.findall(f"{ATOM}entry")
+    assert written.findtext(f"{ATOM}summary") == tricky
+    parsed = written.find(f"{ATOM}link")
+    assert parsed is not None
+    assert (parsed.get("href"), parsed.get("title")) == (link.href, tricky)
+    as_json = atom.render(answer, atom.JSON_MEDIA_TYPE)
+    assert InfobuttonResponse.model_validate_json(as_json) == answer
 
 
 @pytest.mark.parametrize("system", list(BY_OID.values()), ids=lambda s: s.name)

@@ -28,7 +28,7 @@ from api.app import mcp_server
 from api.bundle.labels import labels_for
 from api.content.kinds import COLLECTIONS
 from api.edge.keys import new_key
-from api.routes.mcp import warning_line
+from api.render.assistant import warning_line
 from tests.conftest import BUNDLE, ROOT
 from tests.servers import fascia, free_port
 
@@ -131,6 +131,33 @@ def test_no_tool_answer_omits_the_safety_lines(
         for step in chosen_variant["steps"]:
             for warning in step["warnings"]:
                 assert warning_line(brief(warning), said) in text
+
+
+def test_language_is_described_and_defaulted_from_the_bundles_locales(app: FastAPI) -> None:
+    """The tools' `language` names the locales the bundle has and defaults to its default
+    locale; a server over other locales says so, and answers in its own default."""
+    from api.routes import mcp  # noqa: PLC0415 - as the app imports it: on first use
+
+    meta = app.state.store.meta
+    names = {s.locale: s.name for s in meta.locale_summaries}
+
+    async def work(client: Client) -> tuple[list[Any], Any]:
+        tools = (await client.list_tools()).tools
+        return tools, await client.call_tool("get_screening", {})
+
+    tools, _ = run(work, mcp_server(app))
+    for tool in tools:
+        language = tool.input_schema["properties"]["language"]
+        assert language["default"] == meta.default_locale
+        assert all(f"`{locale}`" in language["description"] for locale in meta.locales)
+        assert language["description"].endswith(f"others get {names[meta.default_locale]}.")
+    spanish = mcp.build({"es": app.state.locales["es"]}, "es", "http://x", meta.version)
+    tools, screening = run(work, spanish)
+    for tool in tools:
+        language = tool.input_schema["properties"]["language"]
+        assert language["default"] == "es"
+        assert language["description"] == f"`es`; others get {names['es']}."
+    assert labels_for("es")["screening"] in text_of(screening)
 
 
 def test_tools_say_what_was_wrong(app: FastAPI) -> None:

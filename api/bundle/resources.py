@@ -181,14 +181,19 @@ class WarningBrief(View):
     href: str
 
 
-def warning_text(warning: WarningBrief | WarningView, if_label: str) -> str:
-    """A warning word for word in one paragraph: its sign and action, where to get care in the
-    reader's region, and each escalation ("If <when>: <action> <care>")."""
+def warning_parts(warning: WarningBrief | WarningView, if_label: str) -> list[str]:
+    """A warning word for word: its sign and action, where to get care in the reader's region,
+    and each escalation ("If <when>: <action> <care>")."""
     parts = [warning.sign, warning.action]
     if warning.care is not None:
         parts.append(warning.care.advice)
     parts += [escalation.sentence(if_label) for escalation in warning.escalations]
-    return " ".join(parts)
+    return parts
+
+
+def warning_text(warning: WarningBrief | WarningView, if_label: str) -> str:
+    """A warning word for word in one paragraph (``warning_parts``)."""
+    return " ".join(warning_parts(warning, if_label))
 
 
 def escalation_text(escalations: tuple[EscalationView, ...], if_label: str) -> str:
@@ -331,6 +336,11 @@ class ScreeningQuestion(View):
     escalations: Escalations = ()
     href: str
 
+    def if_yes_text(self, if_label: str) -> str:
+        """What a yes means, word for word: the red flag's action, where to get that care in
+        the reader's region, and each escalation."""
+        return f"{self.if_yes} {self.care.advice}" + escalation_text(self.escalations, if_label)
+
 
 class ContraindicationQuestion(View):
     """Who should not do the check, asked before it; a yes means: do not do the check now, do
@@ -342,6 +352,11 @@ class ContraindicationQuestion(View):
     instead: Annotated[str, Field(description="What to do instead: the warning's action.")]
     escalations: Escalations = ()
     href: str
+
+    def if_yes_text(self, if_label: str) -> str:
+        """What a yes means, word for word: why the check is not for this reader, what to do
+        instead, and each escalation."""
+        return f"{self.reason} {self.instead}" + escalation_text(self.escalations, if_label)
 
 
 class SelfTestView(models.SelfTest):

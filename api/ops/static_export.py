@@ -21,6 +21,7 @@ from api.bundle.store import Store
 from api.bundle.urls import PREFIX
 from api.edge.response_cache import content_paths
 from api.http.codings import worth_compressing
+from api.http.headers import VARY_BY_SUFFIX, VARY_NEGOTIATED
 from api.http.inprocess import get_all
 from api.render import REPRESENTATIONS
 
@@ -52,8 +53,8 @@ map $args $fascia_static {{
     "~^lang=[A-Za-z0-9-]*$" 1;
 }}
 map $uri $fascia_vary {{
-    default "Accept, Accept-Language, Accept-Encoding";
-    ~\\.({suffix_names})$ "Accept-Language, Accept-Encoding";
+    default "{vary_negotiated}";
+    ~\\.({suffix_names})$ "{vary_by_suffix}";
 }}
 
 server {{
@@ -147,6 +148,8 @@ def nginx_config(store: Store, directory: Path, cache_control: str, listen: str)
             f"    ~*^\\s*{re.escape(r.media_type)} {r.suffix};" for r in exported[1:]
         ),
         suffix_names="|".join(r.suffix.lstrip(".") for r in exported),
+        vary_negotiated=VARY_NEGOTIATED,
+        vary_by_suffix=VARY_BY_SUFFIX,
         listen=listen,
         root=directory.resolve(),
         cache_control=cache_control,

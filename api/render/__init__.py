@@ -8,6 +8,10 @@ A module with a ``draws(view)`` function exists only for
 the views it returns True for (the picture, for what a diagram shows); for any other view it is
 not acceptable (406). A module with ``markup(view, context)`` and ``typeset(markup)`` is slow: the
 server typesets it in a worker process (``api.render.pool``).
+
+Two modules here render for one door each and are not negotiated, so they are not in the
+registry: ``atom`` writes the HL7 Infobutton feed (Atom or JSON), ``assistant`` the text of the
+MCP tools' answers.
 """
 
 from __future__ import annotations

@@ -18,12 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.bundle.resources import (
-    ContraindicationQuestion,
-    ScreeningQuestion,
-    SelfTestView,
-    escalation_text,
-)
+from api.bundle.resources import ContraindicationQuestion, ScreeningQuestion, SelfTestView
 from api.bundle.urls import href
 from api.render.context import RenderContext
 
@@ -113,16 +108,14 @@ def _display(link_id: str, text: str, when_yes: str | None = None) -> dict[str, 
 
 def _red_flag(flag: ScreeningQuestion, if_label: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The question, then what a yes means: the action and the regional care, word for word."""
-    text = f"{flag.if_yes} {flag.care.advice}" + escalation_text(flag.escalations, if_label)
     return _question(flag.warning_id, flag.question), _display(
-        flag.warning_id + IF_YES, text, flag.warning_id
+        flag.warning_id + IF_YES, flag.if_yes_text(if_label), flag.warning_id
     )
 
 
 def _contraindication(
     flag: ContraindicationQuestion, if_label: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    text = f"{flag.reason} {flag.instead}" + escalation_text(flag.escalations, if_label)
     return _question(flag.warning_id, flag.question), _display(
-        flag.warning_id + IF_YES, text, flag.warning_id
+        flag.warning_id + IF_YES, flag.if_yes_text(if_label), flag.warning_id
     )

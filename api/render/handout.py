@@ -97,7 +97,7 @@ def _export(view: v.ExportPage, context: RenderContext) -> list[Block]:
 
 def _title(view: BaseModel, context: RenderContext) -> str:
     if isinstance(view, v.StepView):
-        return f"{view.number}. {view.title}"
+        return step_title(view)
     if isinstance(view, v.ApiIndex):
         return "Fascia"
     for name in ("title", "name", "locale"):
@@ -105,6 +105,17 @@ def _title(view: BaseModel, context: RenderContext) -> str:
         if isinstance(value, str):
             return value
     return str(getattr(view, "id", ""))
+
+
+def step_title(step: v.StepView) -> str:
+    """A step as its heading names it: ``5. <title>``."""
+    return f"{step.number}. {step.title}"
+
+
+def warnings_before(view: v.SelfTestView) -> list[v.WarningBrief]:
+    """What to know before starting: a self-test's warnings other than those its screening asks
+    (red flags, contraindications) and the disclaimer."""
+    return [w for w in view.warnings if w.kind not in (*_SCREENED, "disclaimer")]
 
 
 def _body(view: BaseModel, context: RenderContext, level: int) -> list[Block]:
@@ -144,7 +155,7 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
     blocks += _screening(view.warnings, context, level)
     once = _Once(context)
     # The red flags and contraindications were just asked, and the disclaimer closes the handout.
-    others = [w for w in view.warnings if w.kind not in (*_SCREENED, "disclaimer")]
+    others = warnings_before(view)
     # The picture sits beside what to know before starting (printed, it floats to the right):
     # where the no-press zone is, next to the words that describe it.
     figure = _figure(view, context)

@@ -25,7 +25,7 @@ from api.http.errors import (
     UnknownParameters,
     error_responses,
 )
-from api.http.etags import VERSION_HEADER, conditional, etag_for
+from api.http.headers import VARY_BY_SUFFIX, VARY_NEGOTIATED, content_response
 from api.http.negotiation import (
     COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
@@ -155,18 +155,16 @@ class Context:
             body = await pool.run(representation.typeset, markup)
         else:
             body = representation.render(view, render_context)
-        etag = etag_for(body)
-        headers = {
-            "Content-Type": representation.content_type,
-            "Content-Language": language,
-            "Vary": self.vary,
-            "ETag": etag,
-            "Cache-Control": self.locale.cache_control,
-            VERSION_HEADER: self.store.meta.version,
-        }
-        if link is not None:
-            headers["Link"] = link
-        return conditional(body, headers, self.if_none_match)
+        return content_response(
+            body,
+            representation.content_type,
+            language=language,
+            vary=self.vary,
+            cache_control=self.locale.cache_control,
+            version=self.store.meta.version,
+            if_none_match=self.if_none_match,
+            link=link,
+        )
 
 
 async def get_context(
@@ -227,16 +225,16 @@ async def get_context(
     if forced is not None:
         if forced.partial and forced not in offered:
             raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
-        vary = "Accept-Language, Accept-Encoding"
-        return Context(request, chosen, country, forced, True, vary, if_none_match, base)
+        return Context(request, chosen, country, forced, True, VARY_BY_SUFFIX, if_none_match, base)
     media_type = accepted_media_type(request.scope)
     if media_type not in media_types:  # not here: the best of those that are
         media_type = choose_media_type(request.headers.get("accept"), media_types)
     if media_type is None:
         raise NotAcceptable(media_types, suffixes)
     representation = by_media_type(media_type)
-    vary = "Accept, Accept-Language, Accept-Encoding"
-    return Context(request, chosen, country, representation, False, vary, if_none_match, base)
+    return Context(
+        request, chosen, country, representation, False, VARY_NEGOTIATED, if_none_match, base
+    )
 
 
 _NONE_HERE = "This resource has no such representation."

@@ -11,44 +11,31 @@ implementation guide asks of a knowledge resource that does not use them.
 
 from __future__ import annotations
 
-from datetime import date
-from html import escape
+from dataclasses import replace
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
-from api.bundle.labels import labels_for
 from api.bundle.lookup import Found
-from api.bundle.resources import (
-    AtomCategory,
-    AtomLink,
-    AtomPerson,
-    AtomText,
-    AtomValue,
-    InfobuttonEntry,
-    InfobuttonFeed,
-    InfobuttonResponse,
-    LookupMatch,
-    SelfTestView,
-    WarningView,
-)
+from api.bundle.resources import InfobuttonResponse
 from api.bundle.urls import INFOBUTTON_PATH
 from api.content.terminology import BY_OID, CodeSystem
 from api.http.errors import UnknownParameters, UnknownValue, error_responses
-from api.http.etags import VERSION_HEADER, conditional, etag_for
+from api.http.headers import VARY_NEGOTIATED, content_response
 from api.http.negotiation import (
     LANGUAGE_MAX_LENGTH,
     LANGUAGE_PATTERN,
     Negotiator,
     choose_media_type,
 )
+from api.render import atom
 from api.routes.common import Locale
 from api.routes.lookup import find
 
-ATOM = "application/atom+xml"
-JSON = "application/json"
+ATOM = atom.MEDIA_TYPE
+JSON = atom.JSON_MEDIA_TYPE
 ResponseType = Literal["application/json", "application/atom+xml", "text/xml"]
 Recipient = Literal["PAT", "PROV", "PAYOR"]
 # The roots of the Infobutton parameters a knowledge request may carry (HL7 URL-based
@@ -168,18 +155,20 @@ async def infobutton(
         *([("mainSearchCriteria.v.dn", display)] if display else []),
         ("informationRecipient", recipient or "PAT"),
     ]
-    feed = build_feed(locale, chosen, found, audience.base, categories)
+    context = replace(locale.render_context, base_url=audience.base)
+    items = [locale.store.item(locale.name, match.kind, match.id) for match in found.matches]
+    feed_id = f"{audience.base}{INFOBUTTON_PATH}?{urlencode(request_names(chosen, found, locale))}"
+    answer = atom.feed(found, items, chosen, feed_id, categories, context)
     media_type = _media_type(response_type, request.headers.get("accept"))
-    body = feed.model_dump_json(by_alias=True).encode() if media_type == JSON else atom(feed.feed)
-    headers = {
-        "Content-Type": media_type + ("; charset=utf-8" if media_type == ATOM else ""),
-        "Content-Language": locale.name,
-        "Vary": "Accept, Accept-Language, Accept-Encoding",
-        "ETag": etag_for(body),
-        "Cache-Control": locale.cache_control,
-        VERSION_HEADER: locale.store.meta.version,
-    }
-    return conditional(body, headers, if_none_match)
+    return content_response(
+        atom.render(answer, media_type),
+        atom.CONTENT_TYPES[media_type],
+        language=locale.name,
+        vary=VARY_NEGOTIATED,
+        cache_control=locale.cache_control,
+        version=locale.store.meta.version,
+        if_none_match=if_none_match,
+    )
 
 
 def _check_names(request: Request) -> None:
@@ -202,49 +191,6 @@ def _media_type(response_type: str | None, accept: str | None) -> str:
     return choose_media_type(accept, (ATOM, JSON)) or ATOM
 
 
-def build_feed(
-    locale: Locale,
-    system: CodeSystem,
-    found: Found,
-    base: str,
-    categories: list[tuple[str, str]],
-) -> InfobuttonResponse:
-    """The feed for ``found``, in ``locale``: one entry per match, in the lookup's order."""
-    labels = labels_for(locale.name)
-    store, context = locale.store, locale.render_context
-    disclaimer: WarningView = context.disclaimer
-    credit = context.credit.text if context.credit is not None else ""
-    entries = []
-    for match in found.matches:
-        item = store.item(locale.name, match.kind, match.id)
-        safety = [f"{disclaimer.title}: {disclaimer.action}"]
-        if isinstance(item, SelfTestView):
-            screening = labels["lookup.screening"].format(
-                flags=len(item.screening), contraindications=len(item.contraindications)
-            )
-            safety.insert(0, screening)
-        day = item_date(item) or item_date(disclaimer)
-        entries.append(_entry(match, day, locale.name, base, safety, credit))
-    updated = max((entry.updated.value for entry in entries), default=_stamp(None))
-    title = labels["lookup.results"].format(system=system.title, code=found.code)
-    return InfobuttonResponse(
-        feed=InfobuttonFeed(
-            lang=locale.name,
-            base=f"{base}/",
-            title=AtomText(value="Fascia"),
-            subtitle=AtomText(value=title),
-            author=AtomPerson(name=AtomValue(value="Fascia"), uri=AtomValue(value=f"{base}/")),
-            updated=AtomValue(value=updated),
-            id=AtomValue(
-                value=f"{base}{INFOBUTTON_PATH}?{urlencode(request_names(system, found, locale))}"
-            ),
-            rights=AtomText(value=credit),
-            category=tuple(AtomCategory(scheme=s, term=t) for s, t in categories),
-            entry=tuple(entries),
-        )
-    )
-
-
 def request_names(system: CodeSystem, found: Found, locale: Locale) -> dict[str, str]:
     """The parameters that choose the feed: its id is the canonical request."""
     return {
@@ -252,88 +198,3 @@ def request_names(system: CodeSystem, found: Found, locale: Locale) -> dict[str,
         "mainSearchCriteria.v.c": found.code,
         "informationRecipient.languageCode.c": locale.name,
     }
-
-
-def item_date(item: object) -> date | None:
-    modified = getattr(item, "modified", None)
-    return modified if isinstance(modified, date) else getattr(item, "published", None)
-
-
-def _stamp(day: date | None) -> str:
-    """An Atom date; content without dates (never published) shows the epoch."""
-    return f"{(day or date(1970, 1, 1)).isoformat()}T00:00:00Z"
-
-
-def _entry(
-    match: LookupMatch,
-    day: date | None,
-    lang: str,
-    base: str,
-    safety: list[str],
-    credit: str,
-) -> InfobuttonEntry:
-    url = f"{base}{match.href}"
-    return InfobuttonEntry(
-        lang=lang,
-        title=AtomText(value=match.name),
-        link=(
-            AtomLink(
-                href=f"{url}.html?lang={lang}",
-                rel="alternate",
-                type="text/html",
-                hreflang=lang,
-                title=match.name,
-            ),
-            AtomLink(
-                href=f"{url}?lang={lang}",
-                rel="alternate",
-                type=JSON,
-                hreflang=lang,
-                title=match.name,
-            ),
-        ),
-        id=AtomValue(value=url),
-        updated=AtomValue(value=_stamp(day)),
-        summary=AtomText(value="\n\n".join([match.summary, *safety])),
-        rights=AtomText(value=credit),
-    )
-
-
-def quoteattr(value: str) -> str:
-    """An XML attribute value, quoted (``html.escape`` escapes both quotes: valid XML)."""
-    return f'"{escape(value)}"'
-
-
-def atom(feed: InfobuttonFeed) -> bytes:
-    """``feed`` as an Atom 1.0 document (RFC 4287)."""
-    out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(feed.lang)} '
-        f"xml:base={quoteattr(feed.base)}>",
-        f'<title type="text">{escape(feed.title.value, quote=False)}</title>',
-        f'<subtitle type="text">{escape(feed.subtitle.value, quote=False)}</subtitle>',
-        f"<author><name>{escape(feed.author.name.value, quote=False)}</name>"
-        f"<uri>{escape(feed.author.uri.value, quote=False)}</uri></author>",
-        f"<updated>{feed.updated.value}</updated>",
-        f"<id>{escape(feed.id.value, quote=False)}</id>",
-        f'<rights type="text">{escape(feed.rights.value, quote=False)}</rights>',
-    ]
-    out += [
-        f"<category scheme={quoteattr(c.scheme)} term={quoteattr(c.term)}/>" for c in feed.category
-    ]
-    for entry in feed.entry:
-        out.append(f"<entry xml:lang={quoteattr(entry.lang)}>")
-        out.append(f'<title type="text">{escape(entry.title.value, quote=False)}</title>')
-        out += [
-            f"<link href={quoteattr(link.href)} rel={quoteattr(link.rel)} "
-            f"type={quoteattr(link.type)} hreflang={quoteattr(link.hreflang)} "
-            f"title={quoteattr(link.title)}/>"
-            for link in entry.link
-        ]
-        out.append(f"<id>{escape(entry.id.value, quote=False)}</id>")
-        out.append(f"<updated>{entry.updated.value}</updated>")
-        out.append(f'<summary type="text">{escape(entry.summary.value, quote=False)}</summary>')
-        out.append(f'<rights type="text">{escape(entry.rights.value, quote=False)}</rights>')
-        out.append("</entry>")
-    out.append("</feed>")
-    return ("\n".join(out) + "\n").encode("utf-8")

@@ -5,16 +5,19 @@ Served at ``/mcp`` (streamable HTTP, stateless, JSON answers) behind the same ga
 
 Everything is read from the bundle: there is no tool that writes, by construction. Each tool
 answers with structured content (the same JSON as the API) and a text rendering for the model
-whose first lines are the safety a reader needs before anything else: the screening questions
-(red flags, with what a yes means and the care for the reader's region), the contraindications
-and the disclaimer. Steps keep every warning, STOP first, word for word.
+(``api.render.assistant``) whose first lines are the safety a reader needs before anything
+else: the screening questions (red flags, with what a yes means and the care for the reader's
+region), the contraindications and the disclaimer. Steps keep every warning, STOP first, word
+for word. The tools' ``language`` lists the locales the bundle has and defaults to its default
+locale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import inspect
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
@@ -30,17 +33,13 @@ from api.bundle.resources import (
     ContraindicationQuestion,
     ScreeningQuestion,
     SelfTestView,
-    StepView,
-    VariantView,
     WarningBrief,
-    WarningView,
-    escalation_text,
 )
 from api.bundle.urls import MCP_PATH, href
 from api.content.kinds import COLLECTIONS, CollectionName
 from api.http.errors import NotFound
-from api.http.negotiation import choose_locale
-from api.render import RenderContext, fhir
+from api.http.negotiation import LANGUAGE_MAX_LENGTH, choose_locale
+from api.render import RenderContext, assistant, fhir
 from api.routes.common import Locale
 from api.routes.self_tests import narrowed
 
@@ -59,7 +58,6 @@ READ_ONLY = ToolAnnotations(
     open_world_hint=False,
 )  # fmt: skip
 SelfTestId = Annotated[str, Field(description="A self-test id.", max_length=80)]
-Language = Annotated[str, Field(description="`en` or `es`; others get English.", max_length=35)]
 Region = Annotated[
     str | None,
     Field(
@@ -95,6 +93,21 @@ class Guidebook:
         name = choose_locale(None, language, tuple(self.locales), self.default_locale)
         return self.locales[name]
 
+    def context(self, locale: Locale) -> RenderContext:
+        """How to render in ``locale``, with links absolute from ``base``."""
+        return replace(locale.render_context, base_url=self.base)
+
+    def language(self) -> Any:
+        """The ``language`` argument's type: the locales there are, and what others get."""
+        names = [f"`{name}`" for name in self.locales]
+        listed = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        summaries = self.locales[self.default_locale].store.meta.locale_summaries
+        fallback = next(
+            (s.name for s in summaries if s.locale == self.default_locale), self.default_locale
+        )
+        description = f"{listed}; others get {fallback}."
+        return Annotated[str, Field(description=description, max_length=LANGUAGE_MAX_LENGTH)]
+
     def item(
         self, locale: Locale, collection: CollectionName, item_id: str, region: str | None
     ) -> Any:
@@ -124,96 +137,6 @@ def _as_tool_error() -> Iterator[None]:
         raise ToolError(str(error)) from None
 
 
-def safety_lines(
-    red_flags: Iterable[ScreeningQuestion],
-    contraindications: Iterable[ContraindicationQuestion],
-    disclaimer: WarningBrief | WarningView,
-    context: RenderContext,
-) -> list[str]:
-    """The text every self-test or step answer starts with: the red flags (each with what a yes
-    means and where to get care), the contraindications, the disclaimer."""
-    label = context.label
-    lines = [f"## {label('screening')}"]
-    if_label = label("escalation_if")
-    lines += [
-        f"- {flag.question} {label('if_yes')}: {flag.if_yes} {flag.care.advice}"
-        + escalation_text(flag.escalations, if_label)
-        for flag in red_flags
-    ]
-    lines += [f"## {label('contraindications')}", label("contraindications.text")]
-    lines += [
-        f"- {q.question} {label('if_yes')}: {q.reason} {q.instead}"
-        + escalation_text(q.escalations, if_label)
-        for q in contraindications
-    ]
-    lines += [f"## {disclaimer.title}", disclaimer.action]
-    return lines
-
-
-def warning_line(warning: WarningBrief, if_label: str) -> str:
-    """A warning word for word, its severity first: ``- STOP: <title>``, then its sign, its
-    action and each escalation, each on a line of its own."""
-    severity = warning.severity_label.upper()
-    lines = [f"- {severity}: {warning.title}", warning.sign, warning.action]
-    lines += [escalation.sentence(if_label) for escalation in warning.escalations]
-    return "\n  ".join(lines)
-
-
-def _ordered(warnings: Iterable[WarningBrief]) -> list[WarningBrief]:
-    rank = {"stop": 0, "caution": 1, "info": 2}
-    return sorted(warnings, key=lambda w: rank[w.severity])
-
-
-def step_lines(step: StepView, if_label: str) -> list[str]:
-    lines = [f"### {step.number}. {step.title} ({step.actor_label})", step.instruction]
-    if step.note:
-        lines.append(step.note)
-    lines += [warning_line(w, if_label) for w in _ordered(step.warnings)]
-    return lines
-
-
-def self_test_text(view: SelfTestView, context: RenderContext, base: str) -> str:
-    disclaimer = next(w for w in view.warnings if w.kind == "disclaimer")
-    lines = [f"# {view.name}"]
-    lines += safety_lines(view.screening, view.contraindications, disclaimer, context)
-    lines += before_lines(view, context)
-    lines += [f"## {context.label('summary')}", view.summary, view.who_it_is_for]
-    for variant in view.variants:
-        lines += _variant_lines(variant, context)
-    lines += _credit_lines(view, context, base)
-    return "\n".join(lines) + "\n"
-
-
-def before_lines(view: SelfTestView, context: RenderContext) -> list[str]:
-    """What to know before any pressure: the self-test's other warnings, STOP first."""
-    screened = ("red-flag", "contraindication", "disclaimer")
-    before = [w for w in view.warnings if w.kind not in screened]
-    if not before:
-        return []
-    if_label = context.label("escalation_if")
-    lines = [warning_line(w, if_label) for w in _ordered(before)]
-    return [f"## {context.label('warnings.before')}", *lines]
-
-
-def _variant_lines(variant: VariantView, context: RenderContext) -> list[str]:
-    lines = [f"## {variant.name} (`{variant.id}`)", variant.position]
-    lines.append(f"{context.label('pressure_guidance')}: {variant.pressure_guidance}")
-    if_label = context.label("escalation_if")
-    lines += [warning_line(w, if_label) for w in _ordered(variant.warnings)]
-    for step in variant.steps:
-        lines += step_lines(step, if_label)
-    return lines
-
-
-def _credit_lines(view: SelfTestView, context: RenderContext, base: str) -> list[str]:
-    lines = [f"## {context.label('sources')}"]
-    lines += [f"- {source.name}: {base}{source.href}" for source in view.sources]
-    if context.credit is not None:
-        lines.append(context.credit.text)
-    lines.append(f"{base}{view.links.self_}")
-    return lines
-
-
 def _result(text: str, structured: Any) -> CallToolResult:
     data = structured.model_dump(mode="json", by_alias=True)
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
@@ -226,9 +149,10 @@ def build(locales: Mapping[str, Locale], default_locale: str, base: str, version
         "fascia", title="Fascia", version=version, instructions=INSTRUCTIONS, log_level="WARNING"
     )
     tools = Tools(book)
+    language = book.language()
     for tool in (tools.search, tools.get_self_test, tools.get_step, tools.get_screening):
-        server.add_tool(tool, annotations=READ_ONLY)
-    server.prompt()(tools.client_handout)
+        server.add_tool(_localized(tool, default_locale, language), annotations=READ_ONLY)
+    server.prompt()(_localized(tools.client_handout, default_locale))
     for name, locale in locales.items():
         for collection in COLLECTIONS:
             for item_id in locale.store.ids(name, collection):
@@ -236,8 +160,36 @@ def build(locales: Mapping[str, Locale], default_locale: str, base: str, version
     return server
 
 
+def _localized(fn: Callable[..., Any], default: str, annotation: Any = None) -> Callable[..., Any]:
+    """``fn`` (a tool or the prompt) with its ``language`` parameter defaulting to the default
+    locale, and typed ``annotation`` when given: the SDK publishes the schema it reads from the
+    signature, and which locales there are is known only once the bundle is open."""
+    signature = inspect.signature(fn, eval_str=True)
+    parameters = [
+        parameter.replace(
+            default=default,
+            annotation=parameter.annotation if annotation is None else annotation,
+        )
+        if parameter.name == "language"
+        else parameter
+        for parameter in signature.parameters.values()
+    ]
+
+    def localized(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    localized.__name__ = fn.__name__
+    localized.__qualname__ = fn.__qualname__
+    localized.__doc__ = fn.__doc__
+    localized.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    localized.__annotations__ = {p.name: p.annotation for p in parameters}
+    localized.__annotations__["return"] = signature.return_annotation
+    return localized
+
+
 class Tools:
-    """The tools and the prompt, reading ``book``."""
+    """The tools and the prompt, reading ``book``. ``language`` None is the default locale
+    (``build`` publishes it as the default)."""
 
     def __init__(self, book: Guidebook) -> None:
         self.book = book
@@ -245,28 +197,20 @@ class Tools:
     def search(
         self,
         query: Annotated[str, Field(min_length=1, max_length=100, description="Words to find.")],
-        language: Language = "en",
+        language: str | None = None,
         limit: Annotated[int, Field(ge=1, le=50)] = 10,
     ) -> CallToolResult:
         """Find items (muscles, landmarks, self-tests, warnings...) whose text holds every word."""
         locale = self.book.locale(language)
         hits, _ = locale.store.search(locale.name, query, None, -1, limit)
-        disclaimer = locale.render_context.disclaimer
-        lines = [
-            f"## {disclaimer.title}",
-            disclaimer.action,
-            "Before any self-test or step, get its screening (get_screening) and show it first.",
-            f"## Results for {query!r}",
-        ]
-        lines += [f"- {hit.name} ({hit.kind}/{hit.id}): {hit.snippet}" for hit in hits]
-        structured = _Hits(query=query, hits=tuple(hits))
-        return _result("\n".join(lines) + "\n", structured)
+        text = assistant.search_text(query, hits, self.book.context(locale))
+        return _result(text, _Hits(query=query, hits=tuple(hits)))
 
     def get_self_test(
         self,
         self_test_id: SelfTestId = "muscular-minesweeper",
         variant: Variant = None,
-        language: Language = "en",
+        language: str | None = None,
         region: Region = None,
     ) -> CallToolResult:
         """A whole self-test: its screening first, then every variant's steps with their
@@ -275,14 +219,14 @@ class Tools:
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
         with _as_tool_error():
             view = narrowed(view, variant)
-        return _result(self_test_text(view, locale.render_context, self.book.base), view)
+        return _result(assistant.self_test_text(view, self.book.context(locale)), view)
 
     def get_step(
         self,
         number: Annotated[int, Field(ge=1, le=1000, description="Step number, from 1.")],
         self_test_id: SelfTestId = "muscular-minesweeper",
         variant: Variant = None,
-        language: Language = "en",
+        language: str | None = None,
         region: Region = None,
     ) -> CallToolResult:
         """One step, with the screening and disclaimer it must be shown with, and its own
@@ -296,73 +240,38 @@ class Tools:
                 "step", f"{number} in variant '{found.id}'", None, None, (1, len(found.steps))
             )
         step = found.steps[number - 1]
-        safety = step.safety
-        lines = [f"# {view.name}: {found.name}"]
-        lines += safety_lines(
-            view.screening, view.contraindications, safety.disclaimer, locale.render_context
-        )
-        lines += before_lines(view, locale.render_context)
-        lines += _variant_lines(found.model_copy(update={"steps": (step,)}), locale.render_context)
-        lines += _credit_lines(view, locale.render_context, self.book.base)
-        return _result("\n".join(lines) + "\n", step)
+        return _result(assistant.step_text(view, found, step, self.book.context(locale)), step)
 
     def get_screening(
         self,
         self_test_id: SelfTestId = "muscular-minesweeper",
-        language: Language = "en",
+        language: str | None = None,
         region: Region = None,
     ) -> CallToolResult:
         """The questions to ask before step 1 (red flags, contraindications) and the
         disclaimer: any yes means do not do the check."""
         locale = self.book.locale(language)
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
-        disclaimer = next(w for w in view.warnings if w.kind == "disclaimer")
         path = href("self-tests", view.id) + fhir.SUFFIX
         structured = Screening(
             self_test_id=view.id,
             red_flags=view.screening,
             contraindications=view.contraindications,
-            disclaimer=disclaimer,
+            disclaimer=assistant.disclaimer_of(view),
             questionnaire=self.book.url(path),
         )
-        lines = [f"# {view.name}"]
-        lines += safety_lines(
-            view.screening, view.contraindications, disclaimer, locale.render_context
-        )
-        return _result("\n".join(lines) + "\n", structured)
+        return _result(assistant.screening_text(view, self.book.context(locale)), structured)
 
     def client_handout(
         self,
         self_test_id: str = "muscular-minesweeper",
-        language: str = "en",
+        language: str | None = None,
         region: str = "",
     ) -> str:
         """Instructions for writing a client handout from a self-test, safely."""
         locale = self.book.locale(language)
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region or None)
-        return HANDOUT.format(
-            credit=credit.text if (credit := locale.render_context.credit) else "",
-            material=self_test_text(view, locale.render_context, self.book.base),
-        )
-
-
-HANDOUT = """\
-Write a client handout from the self-test below.
-
-Rules:
-1. Start with the screening questions, who should not do the check, and the disclaimer, before
-   any step. Keep every warning, question and piece of care advice word for word, with the
-   phone numbers as given. A yes to any screening question means the reader does not do the
-   check and does what that question says instead: say so.
-2. Keep each STOP warning at the step it belongs to, word for word.
-3. Add no clinical claims, diagnoses or promises of your own, and do not add or change steps,
-   pressure or techniques; simplify wording only where the meaning stays the same, and never in
-   a warning. Do not translate warnings yourself: ask for the material in the reader's language.
-4. End with the sources and this credit: {credit}
-
-Material:
-
-{material}"""
+        return assistant.handout_prompt(view, self.book.context(locale))
 
 
 class _Hits(BaseModel):
