@@ -20,6 +20,7 @@ from api.bundle.lookup import Lookup
 from api.bundle.resources import GuideView, RegionView, WarningView
 from api.bundle.store import Store
 from api.bundle.urls import MCP_PATH
+from api.content.languages import listed as listed_languages
 from api.edge.cors import Cors
 from api.edge.gateway import Gateway, Policy, RouteTemplates
 from api.edge.keys import KeyCheck
@@ -76,7 +77,7 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
   assistants reach the same content over the Model Context Protocol at `POST /mcp`.
 * Interactive reference: `/docs` on this server. Full example responses: `openapi/examples.json`
   in the repository.
-* English and Spanish, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.
+* {languages}, chosen by `Accept-Language` or `?lang=`; `Content-Language` says which.
 * Errors are `application/problem+json` (RFC 9457) and say what would have worked: unknown query
   parameters are a 400 listing the accepted ones (`accepted_params`); an unknown variant or step
   lists what exists (`allowed_values`, `allowed_range`); an unknown suffix is a 406 listing the
@@ -110,6 +111,7 @@ def _description() -> str:
             for r in questionnaire
         ),
         tags=", ".join(f"`{r.tag}`" for r in ALTERNATES),
+        languages=listed_languages(),
     )
 
 

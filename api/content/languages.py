@@ -78,6 +78,12 @@ LANGUAGES: Mapping[str, Language] = MappingProxyType(
 )
 
 
+def listed() -> str:
+    """The registered languages, for documentation: "`en` (English) and `es` (Español)"."""
+    names = [f"`{code}` ({language.name})" for code, language in LANGUAGES.items()]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
 def language_of(locale: str) -> Language:
     """The language of ``locale`` (``es-MX`` is Spanish); the default one for any other."""
     return LANGUAGES.get(locale.split("-", maxsplit=1)[0].lower(), LANGUAGES[DEFAULT_LOCALE])

@@ -17,6 +17,7 @@ from api.bundle.resources import COLLECTION_OF, Collection, Links
 from api.bundle.store import Page, Store
 from api.bundle.urls import href
 from api.content.kinds import BY_COLLECTION, CollectionName
+from api.content.languages import DEFAULT_LOCALE, LANGUAGES, listed
 from api.content.models import SLUG_PATTERN
 from api.http.errors import (
     Gone,
@@ -174,8 +175,9 @@ async def get_context(
         Query(
             pattern=LANGUAGE_PATTERN,
             max_length=LANGUAGE_MAX_LENGTH,
-            description="Language to answer in (overrides Accept-Language); an unknown one "
-            "falls back to English, and Content-Language says what was served.",
+            description=f"Language to answer in (overrides Accept-Language): {listed()}; any "
+            f"other falls back to {LANGUAGES[DEFAULT_LOCALE].name}, and Content-Language says "
+            "what was served.",
             examples=["es"],
         ),
     ] = None,

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from api.bundle.lookup import Found
 from api.bundle.resources import InfobuttonResponse
 from api.bundle.urls import INFOBUTTON_PATH
+from api.content.languages import DEFAULT_LOCALE, LANGUAGES, listed
 from api.content.terminology import BY_OID, CodeSystem
 from api.http.errors import UnknownParameters, UnknownValue, error_responses
 from api.http.headers import VARY_NEGOTIATED, content_response
@@ -113,8 +114,9 @@ async def infobutton(
             alias="informationRecipient.languageCode.c",
             pattern=LANGUAGE_PATTERN,
             max_length=LANGUAGE_MAX_LENGTH,
-            description="The reader's language (`en`, `es`); else `Accept-Language`. An unknown "
-            "one falls back to English; Content-Language and the feed's `lang` say which.",
+            description=f"The reader's language ({listed()}); else `Accept-Language`. Any other "
+            f"falls back to {LANGUAGES[DEFAULT_LOCALE].name}; Content-Language and the feed's "
+            "`lang` say which.",
             examples=["es"],
         ),
     ] = None,
