@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import __version__
 from api.bundle.care import advice_by_region
+from api.bundle.labels import labels_for
 from api.bundle.lookup import Lookup
 from api.bundle.resources import GuideView, RegionView, WarningView
 from api.bundle.store import Store
@@ -347,4 +348,5 @@ def _render_context(store: Store, locale: str) -> RenderContext:
         store.meta.version,
         locales=store.meta.locales,
         publisher=guide.copyright_holder if isinstance(guide, GuideView) else "",
+        draft_notice=store.meta.governance.in_words(labels_for(locale)).notice,
     )

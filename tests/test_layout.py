@@ -41,6 +41,7 @@ BUILD_TIME = {
     "api.content.loader",
     "api.content.library",
     "api.content.releases",
+    "api.content.governance",
     "api.bundle.build",
     "api.bundle.present",
     "api.bundle.sync",

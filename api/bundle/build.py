@@ -128,7 +128,7 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
     english = library.catalogs[library.default_locale]
     items = 0
     for locale, catalog in library.catalogs.items():
-        presented = present(catalog)
+        presented = present(catalog, library.governance.status)
         items = sum(len(found) for found in presented.values())
         _write_locale(connection, locale, presented)
         if locale == library.default_locale:
@@ -150,8 +150,19 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
         "items": str(items),
         "disclaimer": guides[0].disclaimer_id if guides else _any_disclaimer(english),
         "releases": json.dumps([release.version for release in library.releases]),
+        "governance": governance_view(library, english.version).model_dump_json(),
     }
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+
+
+def governance_view(library: Library, version: str) -> v.GovernanceView:
+    """The sign-off state of ``version``; its ``notice`` is written per locale when served."""
+    governance = library.governance
+    decision = governance.decision
+    sign_off = None if decision is None else v.SignOffView(**decision.model_dump())
+    return v.GovernanceView(
+        status=governance.status, content_version=version, sign_off=sign_off, notice=None
+    )
 
 
 def _write_locale(connection: sqlite3.Connection, locale: str, presented: Presented) -> None:

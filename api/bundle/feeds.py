@@ -10,7 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from api.bundle.resources import Collection, View
+from api.bundle.resources import STATUS_DESCRIPTION, Collection, View
+from api.content.signoffs import Status
 
 MANIFEST = "manifest"
 CHANGES = "changes:"  # + the version the changes are since
@@ -64,6 +65,7 @@ class Manifest(Collection[ManifestEntry]):
     """Every item of one locale, a page at a time, with the content version it describes."""
 
     content_version: str
+    status: Annotated[Status, Field(description=STATUS_DESCRIPTION)]
     locale: str
 
 

@@ -2,7 +2,8 @@
 (``api.bundle.store``), so that neither imports the other. The bundle is one SQLite file:
 
     meta     key -> value: format, content version, locales, default locale, the stamp of the
-             content files it was built from, locale summaries, item count, disclaimer id
+             content files it was built from, locale summaries, item count, disclaimer id, and
+             the governance of the version (its status and sign-off)
     items    (locale, collection, id) -> position in the collection's order, the response model
              as JSON
     facets   (collection, facet, value, id): what each collection filter matches, for every locale
@@ -14,7 +15,7 @@
              (``api.bundle.search``)
 """
 
-FORMAT = "4"
+FORMAT = "5"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE items (

@@ -108,6 +108,8 @@ _ENGLISH = {
     "fhir.title": "{name}: questions before you start",
     "fhir.purpose": "Asked before step 1 of the self-test: a yes to any question means do not "
     "do the check; the text shown after a yes says what to do instead.",
+    "status.draft": "DRAFT: a registered clinician has not yet signed this content off. Do not "
+    "rely on it for care decisions.",
     "embed.loading": "Loading…",
     "embed.failed": "Could not load this guide",
     "embed.before": "Before you start: if any of these applies, do not do the check",
@@ -225,6 +227,8 @@ _SPANISH = {
     "fhir.title": "{name}: preguntas antes de empezar",
     "fhir.purpose": "Estas preguntas se hacen antes del paso 1: si respondes que sí a alguna, no "
     "hagas la autoexploración; el texto que aparece tras un sí indica qué hacer en su lugar.",
+    "status.draft": "BORRADOR: ningún profesional sanitario colegiado ha aprobado todavía este "
+    "contenido. No lo uses para tomar decisiones sobre tu salud.",
     "embed.loading": "Cargando…",
     "embed.failed": "No se ha podido cargar esta guía",
     "embed.before": "Antes de empezar: si te ocurre alguna de estas cosas, no hagas la revisión",

@@ -44,15 +44,16 @@ from api.content import models
 from api.content.catalog import Catalog
 from api.content.kinds import COLLECTIONS, CollectionName
 from api.content.languages import DEFAULT_LOCALE
+from api.content.signoffs import Status
 from api.content.terminology import system_uri
 
 Presented = dict[str, dict[str, BaseModel]]  # collection -> id -> response model
 
 
-def present(catalog: Catalog) -> Presented:
+def present(catalog: Catalog, status: Status) -> Presented:
     """Every item of the catalog as its response model, references resolved, by collection in
-    registry order and each collection in catalog order."""
-    p = _Presenter(catalog)
+    registry order and each collection in catalog order; each says the version's ``status``."""
+    p = _Presenter(catalog, status)
     build: dict[str, Callable[[Any], BaseModel]] = {
         "guides": p.guide,
         "muscles": p.muscle,
@@ -90,8 +91,9 @@ def code_uri(code: models.OntologyCode) -> str | None:
 
 
 class _Presenter:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, status: Status) -> None:
         self.catalog = catalog
+        self.status = status
         self.warning_order = {item_id: n for n, item_id in enumerate(catalog.warnings)}
         self.safety_by_self_test: dict[str, StepSafety] = {}
         self.labels = labels_for(catalog.locale)
@@ -204,6 +206,7 @@ class _Presenter:
 
     def region(self, region: models.Region) -> RegionView:
         return RegionView(
+            status=self.status,
             **region.model_dump(),
             translation=self.translation("regions", region.id),
             links=links(href("regions", region.id)),
@@ -211,6 +214,7 @@ class _Presenter:
 
     def muscle(self, muscle: models.Muscle) -> MuscleView:
         return MuscleView(
+            status=self.status,
             **muscle.model_dump(exclude={"codes", "relations"}),
             codes=tuple(code_view(code) for code in muscle.codes),
             relations=tuple(
@@ -228,6 +232,7 @@ class _Presenter:
 
     def action(self, action: models.Action) -> ActionView:
         return ActionView(
+            status=self.status,
             **action.model_dump(),
             muscles=self.refs("muscles", action.muscle_ids),
             sources=self.refs("sources", action.source_ids),
@@ -238,6 +243,7 @@ class _Presenter:
     def landmark(self, landmark: models.Landmark) -> LandmarkView:
         diagram_id = self.catalog.diagram_by_item.get(("landmarks", landmark.id))
         return LandmarkView(
+            status=self.status,
             **landmark.model_dump(exclude={"codes"}),
             codes=tuple(code_view(code) for code in landmark.codes),
             diagram_colour_label=self.label("diagram_colour", landmark.diagram_colour),
@@ -250,6 +256,7 @@ class _Presenter:
     def technique(self, technique: models.Technique) -> TechniqueView:
         diagram_id = self.catalog.diagram_by_item.get(("techniques", technique.id))
         return TechniqueView(
+            status=self.status,
             **technique.model_dump(),
             diagram_colour_label=self.label("diagram_colour", technique.diagram_colour),
             diagram_id=diagram_id,
@@ -260,6 +267,7 @@ class _Presenter:
 
     def diagram(self, diagram: models.Diagram) -> DiagramView:
         return DiagramView(
+            status=self.status,
             **diagram.model_dump(),
             sources=self.refs("sources", diagram.source_ids),
             translation=self.translation("diagrams", diagram.id),
@@ -268,6 +276,7 @@ class _Presenter:
 
     def condition(self, condition: models.Condition) -> ConditionView:
         return ConditionView(
+            status=self.status,
             **condition.model_dump(exclude={"codes"}),
             codes=tuple(code_view(code) for code in condition.codes),
             related_muscles=self.refs("muscles", condition.related_muscle_ids),
@@ -284,6 +293,7 @@ class _Presenter:
         diagram_id = catalog.self_tests[self_test_id].diagram_id
         prefix = f"variants.{variant}.steps.{step.number - 1}."
         return StepView(
+            status=self.status,
             **step.model_dump(),
             actor_label=self.label("actor", step.actor),
             pressure_label=self.label("pressure", step.pressure),
@@ -328,6 +338,7 @@ class _Presenter:
             for index, variant in enumerate(self_test.variants)
         )
         return SelfTestView(
+            status=self.status,
             **self_test.model_dump(exclude={"variants"}),
             screening=self.screening(self_test.id),
             contraindications=self.contraindications(self_test.id),
@@ -341,6 +352,7 @@ class _Presenter:
 
     def warning(self, warning: models.SafetyWarning) -> WarningView:
         return WarningView(
+            status=self.status,
             **warning.model_dump(exclude={"applies_to", "escalations"}),
             severity_label=self.label("severity", warning.severity),
             care=self.care(warning),
@@ -356,6 +368,7 @@ class _Presenter:
 
     def source(self, source: models.Source) -> SourceView:
         return SourceView(
+            status=self.status,
             **source.model_dump(),
             attribution=source_attribution(source, labels_for(self.catalog.locale)["accessed"]),
             translation=self.translation("sources", source.id),
@@ -364,6 +377,7 @@ class _Presenter:
 
     def guide(self, guide: models.Guide) -> GuideView:
         return GuideView(
+            status=self.status,
             **guide.model_dump(),
             attribution=guide_attribution(guide),
             disclaimer=self.warning_briefs((guide.disclaimer_id,))[0],

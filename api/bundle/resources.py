@@ -8,6 +8,7 @@ and links, so a client renders without a second request.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from api.content import models
 from api.content.kinds import COLLECTIONS, CollectionName
+from api.content.signoffs import Status
 
 
 class View(BaseModel):
@@ -39,6 +41,17 @@ def _next_is_optional(schema: dict[str, Any]) -> None:
 
 
 SVG_SUFFIX = ".svg"  # a resource's picture is its own URL with this suffix
+STATUS_DESCRIPTION = (
+    "`draft` until a registered clinician has signed this content version off, then `active` "
+    "(`/v1`'s `governance` says who and when). Show a draft as a draft: every handout, page "
+    "and text of this API starts with a line that says so."
+)
+
+
+class Governed(BaseModel):
+    """A piece of content as published: whether its version is signed off."""
+
+    status: Annotated[Status, Field(description=STATUS_DESCRIPTION)]
 
 
 class Links(View):
@@ -225,7 +238,7 @@ class Attribution(View):
     html: str
 
 
-class SourceView(models.Source):
+class SourceView(models.Source, Governed):
     attribution: Annotated[
         Attribution, Field(description="How to credit this source: title, publisher, URL, licence.")
     ]
@@ -233,7 +246,7 @@ class SourceView(models.Source):
     links: Links
 
 
-class MuscleView(models.Muscle):
+class MuscleView(models.Muscle, Governed):
     codes: tuple[CodeView, ...] = ()
     relations: tuple[RelationView, ...] = ()
     actions: tuple[Ref, ...]
@@ -242,14 +255,14 @@ class MuscleView(models.Muscle):
     links: Links
 
 
-class ActionView(models.Action):
+class ActionView(models.Action, Governed):
     muscles: tuple[Ref, ...]
     sources: tuple[Ref, ...]
     translation: Translation
     links: Links
 
 
-class LandmarkView(models.Landmark):
+class LandmarkView(models.Landmark, Governed):
     diagram_colour_label: Annotated[str | None, label_of("diagram_colour")]
     codes: tuple[CodeView, ...] = ()
     diagram_id: DiagramId
@@ -258,7 +271,7 @@ class LandmarkView(models.Landmark):
     links: Links
 
 
-class TechniqueView(models.Technique):
+class TechniqueView(models.Technique, Governed):
     diagram_colour_label: Annotated[str | None, label_of("diagram_colour")]
     diagram_id: DiagramId
     sources: tuple[Ref, ...]
@@ -266,7 +279,7 @@ class TechniqueView(models.Technique):
     links: Links
 
 
-class ConditionView(models.Condition):
+class ConditionView(models.Condition, Governed):
     codes: tuple[CodeView, ...] = ()
     related_muscles: tuple[Ref, ...]
     self_tests: tuple[Ref, ...]
@@ -296,7 +309,7 @@ class StepSafety(View):
     ]
 
 
-class StepView(models.Step):
+class StepView(models.Step, Governed):
     actor_label: Annotated[str, label_of("actor")]
     pressure_label: Annotated[str, label_of("pressure")]
     self_test_id: str
@@ -359,7 +372,7 @@ class ContraindicationQuestion(View):
         return f"{self.reason} {self.instead}" + escalation_text(self.escalations, if_label)
 
 
-class SelfTestView(models.SelfTest):
+class SelfTestView(models.SelfTest, Governed):
     screening: Annotated[
         tuple[ScreeningQuestion, ...],
         Field(description="Ask these, in order, before step 1; any yes rules the check out."),
@@ -404,7 +417,7 @@ class WarningTargetView(models.WarningTarget):
     href: str
 
 
-class WarningView(models.SafetyWarning):
+class WarningView(models.SafetyWarning, Governed):
     severity_label: Annotated[str, label_of("severity")]
     care: Annotated[
         CareAdvice | None,
@@ -417,18 +430,18 @@ class WarningView(models.SafetyWarning):
     links: Links
 
 
-class RegionView(models.Region):
+class RegionView(models.Region, Governed):
     translation: Translation
     links: Links
 
 
-class DiagramView(models.Diagram):
+class DiagramView(models.Diagram, Governed):
     sources: tuple[Ref, ...]
     translation: Translation
     links: Links
 
 
-class GuideView(models.Guide):
+class GuideView(models.Guide, Governed):
     attribution: Annotated[
         Attribution,
         Field(description="How to credit this guide where its text is shown: holder and licence."),
@@ -519,10 +532,45 @@ class LocaleView(View):
 class LocaleCollection(Collection[LocaleView]): ...
 
 
+class SignOffView(View):
+    """A clinician's decision on one content version (``content/governance/sign-offs.yaml``)."""
+
+    content_version: str
+    role: str
+    name: str
+    professional_body: str
+    registration: str
+    date: date
+    decision: Literal["approved", "changes-requested"]
+    scope: tuple[str, ...]
+    notes: str | None
+
+
+class GovernanceView(View):
+    """Whether the content version served is signed off, and by whom."""
+
+    status: Annotated[Status, Field(description=STATUS_DESCRIPTION)]
+    content_version: str
+    sign_off: Annotated[
+        SignOffView | None,
+        Field(description="The last decision on this version; null when none was made yet."),
+    ]
+    notice: Annotated[
+        str | None,
+        Field(description="The line every surface shows first while the content is a draft."),
+    ]
+
+    def in_words(self, labels: Mapping[str, str]) -> GovernanceView:
+        """This state with its notice in a locale's words (none once active)."""
+        notice = labels["status.draft"] if self.status == "draft" else None
+        return self.model_copy(update={"notice": notice})
+
+
 class ApiIndex(View):
     """Where everything is, and which content version is being served."""
 
     content_version: str
+    governance: GovernanceView
     locale: str
     collections: dict[str, str]
     search: Annotated[str, Field(description="Search, with {query} to fill in.")]

@@ -24,6 +24,7 @@ from api.bundle.format import FORMAT
 from api.bundle.resources import (
     COLLECTION_OF,
     ITEM_MODELS,
+    GovernanceView,
     LocaleView,
     LookupMatch,
     RegionView,
@@ -68,6 +69,7 @@ class Meta:
     items: int
     disclaimer: str
     releases: tuple[str, ...]  # versions the change feed can start from, oldest first
+    governance: GovernanceView  # whether this version is signed off (draft or active)
 
 
 class Store:
@@ -95,6 +97,7 @@ class Store:
             items=int(meta["items"]),
             disclaimer=meta["disclaimer"],
             releases=tuple(json.loads(meta["releases"])),
+            governance=GovernanceView.model_validate_json(meta["governance"]),
         )
         self._parsed: OrderedDict[tuple[str, str, str], BaseModel] = OrderedDict()
         self._parsed_lock = threading.Lock()  # handlers in the thread pool share it

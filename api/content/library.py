@@ -7,11 +7,15 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
 from api.content.catalog import Catalog, build_catalog
 from api.content.diagnostics import ContentError, ContentFolderError, ContentProblem
+from api.content.governance import FOLDER as GOVERNANCE_FOLDER
+from api.content.governance import read_sign_offs, scope_problems
+from api.content.kinds import KINDS
 from api.content.languages import DEFAULT_LOCALE, LANGUAGES
 from api.content.loader import (
     MODELS,
@@ -27,12 +31,14 @@ from api.content.references import find_broken_references
 from api.content.releases import FOLDER as RELEASES_FOLDER
 from api.content.releases import (
     Release,
+    item_key,
     read_releases,
     read_retirements,
     release_problems,
 )
 from api.content.retirements import Retirement
 from api.content.rules import escalation_problems, question_problems, readability_problems
+from api.content.signoffs import NO_SIGN_OFF, Governance, governance_of
 
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
@@ -47,6 +53,7 @@ class Library:
     translatable_fields: int  # in English; a locale's untranslated fields are in its catalog
     releases: tuple[Release, ...] = ()  # oldest first
     retirements: tuple[Retirement, ...] = ()
+    governance: Governance = NO_SIGN_OFF
 
     def translated_fields(self, locale: str) -> int:
         missing = sum(len(fields) for fields in self.catalogs[locale].untranslated.values())
@@ -90,9 +97,16 @@ def load_library(content_dir: Path, readability: bool = False) -> Library:
         catalogs[locale] = _catalog(locale, version, items, missing)
     releases, found = read_releases(content_dir)
     retirements, more = read_retirements(content_dir)
-    problems += found + more
+    sign_offs, signed = read_sign_offs(content_dir, date.today())
+    problems += found + more + signed
+    english_catalog = catalogs[DEFAULT_LOCALE]
+    keys = frozenset(
+        item_key(kind.collection, item_id)
+        for kind in KINDS
+        for item_id, _ in english_catalog.items(kind.collection)
+    )
+    problems += scope_problems(content_dir, sign_offs, keys)
     if not problems:
-        english_catalog = catalogs[DEFAULT_LOCALE]
         problems += release_problems(content_dir, english_catalog, releases, retirements)
     if problems:
         raise ContentError(problems)
@@ -104,6 +118,7 @@ def load_library(content_dir: Path, readability: bool = False) -> Library:
         total,
         releases,
         retirements,
+        governance_of(sign_offs, version, keys),
     )
 
 
@@ -121,9 +136,13 @@ def check_content(content_dir: Path) -> list[ContentProblem]:
 
 
 def content_version(content_dir: Path) -> str:
-    """A short hash of every content file, names included: it changes when anything does."""
+    """A short hash of every content file, names included: it changes when anything does. The
+    governance records (sign-offs) are about a version, not part of it."""
     digest = hashlib.sha256()
+    governance = content_dir / GOVERNANCE_FOLDER
     for path in sorted(p for p in content_dir.rglob("*.yaml") if p.is_file()):
+        if path.is_relative_to(governance):
+            continue
         digest.update(str(path.relative_to(content_dir)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
@@ -161,7 +180,7 @@ def _load_english(
 def _translation_locales(content_dir: Path, problems: list[ContentProblem]) -> list[str]:
     locales = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir()):
-        if folder.name in (DEFAULT_LOCALE, RELEASES_FOLDER):
+        if folder.name in (DEFAULT_LOCALE, RELEASES_FOLDER, GOVERNANCE_FOLDER):
             continue
         where = f"{content_dir.name}/{folder.name}"
         if not LOCALE_PATTERN.match(folder.name):

@@ -45,6 +45,8 @@ Rules:
    pressure or techniques; simplify wording only where the meaning stays the same, and never in
    a warning. Do not translate warnings yourself: ask for the material in the reader's language.
 4. End with the sources and this credit: {credit}
+5. If the material's first line says it is a draft, make that line, word for word, the first
+   line of the handout.
 
 Material:
 
@@ -144,7 +146,7 @@ def self_test_text(view: SelfTestView, context: RenderContext) -> str:
     for variant in view.variants:
         lines += _variant_lines(variant, context)
     lines += _credit_lines(view, context)
-    return _text(lines)
+    return _text(lines, context)
 
 
 def step_text(
@@ -157,14 +159,14 @@ def step_text(
     lines += before_lines(view, context)
     lines += _variant_lines(variant.model_copy(update={"steps": (step,)}), context)
     lines += _credit_lines(view, context)
-    return _text(lines)
+    return _text(lines, context)
 
 
 def screening_text(view: SelfTestView, context: RenderContext) -> str:
     """The questions to ask before step 1 and the disclaimer."""
     lines = [f"# {view.name}"]
     lines += safety_lines(view.screening, view.contraindications, disclaimer_of(view), context)
-    return _text(lines)
+    return _text(lines, context)
 
 
 def search_text(query: str, hits: Sequence[SearchHit], context: RenderContext) -> str:
@@ -175,14 +177,17 @@ def search_text(query: str, hits: Sequence[SearchHit], context: RenderContext) -
         f"## Results for {query!r}",
     ]
     lines += [f"- {hit.name} ({hit.kind}/{hit.id}): {hit.snippet}" for hit in hits]
-    return _text(lines)
+    return _text(lines, context)
 
 
 def handout_prompt(view: SelfTestView, context: RenderContext) -> str:
     """Instructions for writing a client handout from ``view``, safely, with the material."""
     credit = context.credit.text if context.credit is not None else ""
-    return HANDOUT.format(credit=credit, material=self_test_text(view, context))
+    prompt = HANDOUT.format(credit=credit, material=self_test_text(view, context))
+    return _text([prompt.rstrip("\n")], context)
 
 
-def _text(lines: Iterable[str]) -> str:
-    return "\n".join(lines) + "\n"
+def _text(lines: Iterable[str], context: RenderContext) -> str:
+    """The text, its first line the draft notice while the content is not signed off."""
+    first = [context.draft_notice] if context.draft_notice else []
+    return "\n".join([*first, *lines]) + "\n"

@@ -94,8 +94,9 @@ def _entry(
     match: LookupMatch, day: date | None, safety: list[str], credit: str, context: RenderContext
 ) -> InfobuttonEntry:
     """One match: a link for people (its HTML handout) and one for programs (its JSON), both in
-    the feed's language."""
+    the feed's language; its summary starts with the draft notice while there is one."""
     lang = context.locale
+    draft = [context.draft_notice] if context.draft_notice else []
     links = ((html.MEDIA_TYPE, html.SUFFIX), (JSON_MEDIA_TYPE, ""))
     return InfobuttonEntry(
         lang=lang,
@@ -112,7 +113,7 @@ def _entry(
         ),
         id=AtomValue(value=f"{context.base_url}{match.href}"),
         updated=AtomValue(value=_stamp(day)),
-        summary=AtomText(value="\n\n".join([match.summary, *safety])),
+        summary=AtomText(value="\n\n".join([*draft, match.summary, *safety])),
         rights=AtomText(value=credit),
     )
 

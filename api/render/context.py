@@ -34,6 +34,9 @@ class RenderContext:
     locales: tuple[str, ...] = ()
     # Who publishes the guides (the library's first guide's copyright holder).
     publisher: str = ""
+    # The line every surface shows first while the content version is not signed off, in this
+    # locale's words; None once it is active.
+    draft_notice: str | None = None
 
     def url(self, href: str) -> str:
         """``href`` made absolute where the base is known, asking for this locale; links that

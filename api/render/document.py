@@ -94,3 +94,4 @@ class Document:
     lang: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     notice: str | None = None  # shown at the top, e.g. that parts fell back to English
+    draft: str | None = None  # first of all, while the content is not signed off

@@ -63,8 +63,9 @@ def questionnaire(view: SelfTestView, context: RenderContext) -> dict[str, Any]:
         "version": context.version,
         "name": "".join(part.capitalize() for part in view.id.split("-")) + "Screening",
         "title": context.label("fhir.title").format(name=view.name),
-        "status": "active",
-        "experimental": False,
+        # A draft until a registered clinician signs the content version off.
+        "status": "draft" if context.draft_notice else "active",
+        "experimental": bool(context.draft_notice),
         "subjectType": ["Patient"],
         "date": day.isoformat() if day else None,
         "publisher": context.publisher or None,

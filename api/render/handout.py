@@ -43,7 +43,13 @@ def build_document(view: BaseModel, context: RenderContext) -> Document:
     blocks = [_absolute(block, context) for block in blocks + _footer(view, context)]
     untranslated = any(_untranslated(item) for item in _items(view))
     notice = context.label("fallback") if untranslated else None
-    return Document(title=title, lang=context.locale, blocks=tuple(blocks), notice=notice)
+    return Document(
+        title=title,
+        lang=context.locale,
+        blocks=tuple(blocks),
+        notice=notice,
+        draft=context.draft_notice,
+    )
 
 
 def _absolute(block: Block, context: RenderContext) -> Block:

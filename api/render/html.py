@@ -45,6 +45,7 @@ border-style:solid}
 .warning-info{border-color:#1a5fb4;background:#eef4fb}
 .warning.brief{padding:.25rem 1rem;margin:.5rem 0}
 .notice{font-style:italic}
+.draft{border:3px solid #111;padding:.5rem 1rem;margin:0 0 1rem;background:#fff}
 figure.diagram{margin:1rem 0}figure.diagram svg{max-width:100%;height:auto}
 @page{margin:14mm 15mm}
 @media print{body{font-size:9pt;line-height:1.25;margin:0;max-width:none;padding:0}\
@@ -80,7 +81,10 @@ def _linked_data(view: BaseModel, context: RenderContext) -> str:
 
 def render_document(document: Document, head: str = "") -> str:
     """The page of ``document``; ``head`` holds more lines for its head (links, metadata)."""
-    body = [f"<h1>{escape(document.title)}</h1>"]
+    body = []
+    if document.draft:
+        body.append(f'<p class="draft" role="note"><strong>{escape(document.draft)}</strong></p>')
+    body.append(f"<h1>{escape(document.title)}</h1>")
     if document.notice:
         body.append(f'<p class="notice">{escape(document.notice)}</p>')
     body += [_block(block) for block in document.blocks]

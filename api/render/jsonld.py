@@ -36,6 +36,8 @@ Node = dict[str, Any]
 def render(view: BaseModel, context: RenderContext) -> bytes:
     """The view as a JSON-LD document with the schema.org context."""
     node = {"@context": "https://schema.org", **to_node(view, context)}
+    if context.draft_notice and "@type" in node:  # not yet signed off by a clinician
+        node["creativeWorkStatus"] = "Draft"
     node = _absolute(_prune(node), context.base_url)
     return json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

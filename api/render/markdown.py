@@ -41,7 +41,8 @@ def render(view: BaseModel, context: RenderContext) -> bytes:
 
 
 def render_document(document: Document) -> str:
-    parts = [f"# {escape(document.title)}"]
+    parts = [f"> **{escape(document.draft)}**"] if document.draft else []
+    parts.append(f"# {escape(document.title)}")
     if document.notice:
         parts.append(f"*{escape(document.notice)}*")
     parts += [_block(block) for block in document.blocks]

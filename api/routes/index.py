@@ -24,6 +24,7 @@ async def get_index(ctx: ContextDep) -> Response:
     return await ctx.respond(
         ApiIndex(
             content_version=ctx.store.meta.version,
+            governance=ctx.store.meta.governance.in_words(ctx.locale.render_context.labels),
             locale=ctx.locale.name,
             collections={name: href(name) for name in LISTED},
             search=f"{href('search')}?q={{query}}",

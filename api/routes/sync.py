@@ -34,6 +34,7 @@ async def get_manifest(ctx: ContextDep, paging: PagingDep) -> Response:
         count=len(items),
         links=links,
         content_version=ctx.store.meta.version,
+        status=ctx.store.meta.governance.status,
         locale=ctx.locale.name,
     )
     return await ctx.respond(view, link_header)
