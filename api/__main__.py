@@ -137,7 +137,8 @@ def _check(content_dir: Path, due_within: timedelta | None = None) -> int:
 def _release(content_dir: Path, on: date | None) -> int:
     library = load_library(content_dir)
     version = library.catalogs[library.default_locale].version
-    path, new = record_release(content_dir, version, library.catalogs, on or _today())
+    status = library.governance.status
+    path, new = record_release(content_dir, version, library.catalogs, on or _today(), status)
     if new:
         print(f"wrote {path}: release of content version {version}")
     else:

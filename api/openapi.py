@@ -426,7 +426,13 @@ def _enum_names() -> dict[tuple[str, ...], str]:
     """Every closed set of values the code names (a ``Literal`` alias or a ``str`` Enum, in the
     content models, the response models and the routes), by its values."""
     # The routes are loaded with the app: their modules are in sys.modules (not imported here).
-    wanted = ("api.content.models", "api.bundle.feeds", views.__name__, "api.routes.")
+    wanted = (
+        "api.content.models",
+        "api.content.signoffs",
+        "api.bundle.feeds",
+        views.__name__,
+        "api.routes.",
+    )
     modules = [module for name, module in sorted(sys.modules.items()) if name.startswith(wanted)]
     named: dict[tuple[str, ...], str] = {}
     for module in modules:

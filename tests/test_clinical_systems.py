@@ -155,7 +155,8 @@ def test_infobutton_atom_is_a_valid_feed_in_the_readers_language(
         html = next(link for link in parsed.links if link.type == "text/html")
         assert html.href.endswith(f"{item['href']}.html?lang={locale}")
         summary = parsed.summary
-        assert summary.startswith(item["summary"])
+        notice = client.get("/v1", params={"lang": locale}).json()["governance"]["notice"]
+        assert summary.startswith(f"{notice}\n\n{item['summary']}")  # a draft says so first
         assert summary.endswith(disclaimer["action"])  # the disclaimer on every entry
         if item["kind"] == "self-tests":  # the screening comes before the steps
             assert f" {len(self_test['screening'])} " in summary
@@ -279,7 +280,8 @@ def test_the_screening_is_a_valid_fhir_questionnaire(
     index = client.get("/v1", params=params)
     assert body["version"] == index.headers["fascia-content-version"]
     assert body["language"] == locale
-    assert body["status"] == "active"
+    # Not signed off by a clinician: a draft, as FHIR says it (a test signs a copy off).
+    assert (body["status"], body["experimental"]) == ("draft", True)
     assert body["url"].endswith(f"{SELF_TEST}.fhir")
     guide = client.get("/v1/guides/glutes-and-low-back-pain", params=params).json()
     assert body["copyright"] == guide["attribution"]["text"]

@@ -53,10 +53,12 @@ def text_of(result: Any) -> str:
 
 
 def safety_first(text: str, self_test: dict[str, Any]) -> None:
-    """The answer opens with the title, then every screening question with what a yes means,
-    the contraindications, and the disclaimer, before anything else."""
+    """The answer opens with the draft notice (the content is not signed off), the title, then
+    every screening question with what a yes means, the contraindications, and the disclaimer,
+    before anything else."""
     lines = text.splitlines()
-    assert lines[0].startswith("# ")
+    assert lines[0] == labels_for(self_test["translation"]["locale"])["status.draft"]
+    assert lines[1].startswith("# ")
     disclaimer = next(w for w in self_test["warnings"] if w["kind"] == "disclaimer")
     end = lines.index(disclaimer["action"])
     head = "\n".join(lines[: end + 1])
@@ -247,7 +249,9 @@ def test_the_sdk_client_over_streamable_http(base: str) -> None:
         assert tool.annotations.destructive_hint is False
     hits = found["search"].structured_content["hits"]
     assert any(hit["id"] == "sciatic-nerve" for hit in hits)
-    assert text_of(found["search"]).splitlines()[0].startswith("## ")  # the disclaimer first
+    draft, first = text_of(found["search"]).splitlines()[:2]
+    assert draft == labels_for("en")["status.draft"]  # the content is not signed off
+    assert first.startswith("## ")  # then the disclaimer
     assert found["self_test"].structured_content["variants"][0]["id"] == "ball"
     assert "999" in text_of(found["step"])  # the UK's emergency number, for region GB
     screening = found["screening"].structured_content

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
+from api.bundle.labels import labels_for
 from tests import vocabulary
 from tests.conftest import BUNDLE, bundle_of
 from tests.spec import json_operations, parameters
@@ -118,7 +119,9 @@ def test_markdown_is_a_structured_handout(
 ) -> None:
     text = get(client, path, "text/markdown", locale).text
     lines = text.splitlines()
-    assert lines[0].startswith("# ")
+    # The content is not signed off: the draft notice, then the title.
+    assert lines[0] == f"> **{labels_for(locale)['status.draft']}**"
+    assert lines[2].startswith("# ")
     assert sum(line.startswith("# ") for line in lines) == 1
     assert any(line.startswith("## ") for line in lines)
     assert_handout_footer(client, text, locale, path)

@@ -19,6 +19,8 @@ from api.content.library import Library
 from api.content.releases import ReleasedItem, released_items
 from api.content.retirements import Retirement
 
+STATUS_FIELD = "status"  # a changed field of every item when the version's status changed
+
 
 def sync_rows(library: Library) -> Iterator[tuple[str, str, int, str]]:
     """(feed, locale, position, item JSON) of the manifest and of the feed since each release."""
@@ -29,7 +31,8 @@ def sync_rows(library: Library) -> Iterator[tuple[str, str, int, str]]:
         yield from _rows(MANIFEST, locale, entries)
         for release in library.releases:
             before = release.locales.get(locale, {})
-            changes = _changes(before, current, retired)
+            restated = release.status != library.governance.status
+            changes = _changes(before, current, retired, restated)
             yield from _rows(CHANGES + release.version, locale, changes)
 
 
@@ -51,7 +54,11 @@ def _changes(
     before: Mapping[str, ReleasedItem],
     after: Mapping[str, ReleasedItem],
     retired: Mapping[str, Retirement],
+    restated: bool = False,
 ) -> Iterator[Change]:
+    """What changed from ``before`` to ``after``; with ``restated`` (the version's status, draft
+    or active, is not what it was at the release), every item changed, and for safety: a
+    reader must now be told, or no longer told, that it is a draft."""
     for key, item in after.items():
         kind, item_id = key.split("/", 1)
         model = BY_COLLECTION[kind].model
@@ -59,9 +66,9 @@ def _changes(
         if old is None:
             safe = touches_safety(model, tuple(item.fields))
             yield Change(change="created", **_about(key, item), safety=safe)
-        elif old.hash != item.hash:
-            paths = changed_fields(old.fields, item.fields)
-            safe = touches_safety(model, paths)
+        elif old.hash != item.hash or restated:
+            paths = changed_fields(old.fields, item.fields) + (STATUS_FIELD,) * restated
+            safe = restated or touches_safety(model, paths)
             yield Change(change="updated", **_about(key, item), safety=safe, changed_fields=paths)
     for key, old in before.items():
         if key in after:

@@ -26,6 +26,7 @@ from api.content.diagnostics import ContentProblem
 from api.content.kinds import KINDS
 from api.content.models import Frozen
 from api.content.retirements import Retirement
+from api.content.signoffs import Status
 from api.content.yamlfile import YamlDocument, YamlFileError, parse_yaml
 
 FOLDER = "releases"
@@ -49,6 +50,9 @@ class Release(Frozen):
     version: Annotated[str, Field(pattern=VERSION_PATTERN)]
     number: Annotated[int, Field(ge=1)]
     date: date
+    # Whether the version was signed off when it was released: the change feed flags a change
+    # of status as a safety change. Releases made before sign-offs existed were all drafts.
+    status: Status = "draft"
     locales: dict[str, dict[str, ReleasedItem]]
 
 
@@ -152,7 +156,11 @@ def release_problems(
 
 
 def record_release(
-    content_dir: Path, version: str, catalogs: Mapping[str, Catalog], on: date
+    content_dir: Path,
+    version: str,
+    catalogs: Mapping[str, Catalog],
+    on: date,
+    status: Status = "draft",
 ) -> tuple[Path, bool]:
     """Write the release of the current content (``version``); (path, whether it is new)."""
     releases, _ = read_releases(content_dir)
@@ -163,6 +171,7 @@ def record_release(
         version=version,
         number=releases[-1].number + 1 if releases else 1,
         date=on,
+        status=status,
         locales={locale: released_items(catalog) for locale, catalog in catalogs.items()},
     )
     path.parent.mkdir(parents=True, exist_ok=True)

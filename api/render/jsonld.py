@@ -36,13 +36,16 @@ Node = dict[str, Any]
 def render(view: BaseModel, context: RenderContext) -> bytes:
     """The view as a JSON-LD document with the schema.org context."""
     node = {"@context": "https://schema.org", **to_node(view, context)}
-    if context.draft_notice and "@type" in node:  # not yet signed off by a clinician
+    if context.draft_notice and node.get("@type") in OUR_WORKS:  # not signed off yet
         node["creativeWorkStatus"] = "Draft"
     node = _absolute(_prune(node), context.base_url)
     return json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 LINKING = frozenset({"@id", "url", "image", "contentUrl", "sameAs"})
+# The creative works this API publishes as its own (a source is someone else's work): while the
+# content is not signed off, each says it is a draft.
+OUR_WORKS = frozenset({"MedicalWebPage", "HowTo", "HowToStep", "HowToTip"})
 
 
 def _absolute(value: Any, base: str) -> Any:

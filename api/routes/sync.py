@@ -70,7 +70,9 @@ async def list_changes(
         raise UnknownVersion(since, known, href("manifest"))
     bodies: list[str] = []
     after = None
-    if since != meta.version:
+    # Since a release, its stored feed: even since the version served now, which lists every
+    # item when the version's status (draft or active) is not what it was at that release.
+    if since in meta.releases:
         feed = CHANGES + since
         bodies, after = ctx.store.feed_page(feed, ctx.locale.name, paging.after, paging.size)
     links, link_header = paged_links(ctx, after)

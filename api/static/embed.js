@@ -65,6 +65,10 @@ border-width:6px 6px 6px .9rem !important;background:#fdecee !important}
 .warning.info{border-color:#1a5fb4 !important;border-style:dashed !important;
 background:#eef4fb !important}
 .warning p{margin:.25rem 0 !important}
+.draft{display:block !important;visibility:visible !important;opacity:1 !important;
+color:#111 !important;background:#fff !important;border:3px solid #111 !important;
+padding:.5rem .75rem !important;margin:0 0 .75rem !important;font-size:16px !important;
+position:static !important;transform:none !important;clip-path:none !important}
 `;
 
 // A label in the reader's language (the default one for a language the API does not have),
@@ -126,6 +130,12 @@ function safetySection(warnings, lang, heading) {
     ...stops.map((w) => warningBox(w, lang)),
     ...disclaimers.map((w) => warningBox(w, lang)),
   );
+}
+
+// While the content is not signed off by a clinician, the first thing shown says it is a draft.
+function draftNotice(data, lang) {
+  if (data.status !== "draft") return null;
+  return element("p", { class: "draft", role: "note" }, element("strong", {}, text("status.draft", lang)));
 }
 
 function diagram(links, title, lang) {
@@ -267,6 +277,7 @@ class FasciaSelfTest extends FasciaElement {
       element(
         "article",
         { lang: selfTest.translation.locale },
+        draftNotice(selfTest, lang),
         element("h2", { part: "title" }, selfTest.name),
         element("p", { part: "summary" }, selfTest.summary),
         safetySection([...selfTest.warnings, ...variant.warnings], lang, "h3"),
@@ -309,6 +320,7 @@ class FasciaStep extends FasciaElement {
       element(
         "article",
         { lang: step.translation.locale },
+        draftNotice(step, lang),
         safetySection(
           [...step.safety.red_flags, ...(step.safety.contraindications || []), step.safety.disclaimer],
           lang,
