@@ -17,6 +17,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from api import check_content
+from api.__main__ import SAFETY_CASE_PATH, safety_case_markdown
 from api.content.checks import CHECK_RULES
 from api.content.diagnostics import ContentProblem
 from api.content.governance import hazard_problems, read_hazards, suite_tests
@@ -275,3 +276,22 @@ def test_the_shipped_sign_offs_name_no_invented_clinician() -> None:
             assert word not in f"{record.name} {record.registration}".lower()
     text = (CONTENT / "governance" / "sign-offs.yaml").read_text(encoding="utf-8")
     assert INVENTED["name"] not in text
+
+
+def test_the_safety_case_report_is_the_log_and_the_sign_offs_as_committed() -> None:
+    """``docs/safety-case.md`` is written by ``python -m api safety-case``: run it after editing
+    the hazard log, the sign-offs or the content."""
+    committed = (ROOT / SAFETY_CASE_PATH).read_text(encoding="utf-8")
+    assert committed == safety_case_markdown(CONTENT)
+
+
+def test_the_report_lists_every_hazard_with_its_risk_and_tests() -> None:
+    report = safety_case_markdown(CONTENT)
+    for hazard in load_library(CONTENT).hazards:
+        assert f"{{#{hazard.id}}}" in report
+        assert f"residual {hazard.residual}".replace(" likelihood)", ")") in report
+        for control in hazard.controls:
+            for check in control.verified_by:
+                assert f"`{check.test or check.rule}`" in report
+    assert "## Open issues" in report
+    assert "No registered clinician has signed off" in report
