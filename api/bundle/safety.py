@@ -22,7 +22,7 @@ SCOPE = (
     "This report covers the content and the software that serves it, as the manufacturer's "
     "safety case under DCB0129: the hazards a reader could come to through them, the risk of "
     "each before and after its controls on DCB0129's 5x5 matrix, and what verifies each "
-    "control. Every control is verified by tests of the suite, which `make test` runs, or by "
+    "control. Every control is verified by tests of the suite, which make test runs, or by "
     "content checks, which every build runs too: a control that stops working fails the build.",
     "It does not cover a deploying platform's own use of the content: a platform that shows it "
     "writes its own hazard log and safety case under DCB0160, and may start from this one. It "

@@ -270,6 +270,26 @@ def _index(view: v.ApiIndex, context: RenderContext) -> Node:
     return {**_item_list(view.links.self_, items), "name": "Fascia"}
 
 
+def _safety_case(view: v.SafetyCaseView, context: RenderContext) -> Node:
+    return {
+        "@type": "Report",
+        "@id": view.links.self_,
+        "name": view.title,
+        "inLanguage": "en",
+        "version": view.content_version,
+        "abstract": " ".join(view.scope),
+        "hasPart": [
+            {
+                "@type": "WebPageElement",
+                "name": hazard.title,
+                "text": f"{hazard.effect} Initial risk {hazard.initial.rating}, residual risk "
+                f"{hazard.residual.rating} (DCB0129).",
+            }
+            for hazard in view.hazards
+        ],
+    }
+
+
 def _hit(view: v.SearchHit, context: RenderContext) -> Node:
     return {"@type": "WebPage", "@id": view.href, "name": view.name, "description": view.snippet}
 
@@ -354,6 +374,7 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.WarningView: _warning,
     v.SourceView: _source,
     v.ApiIndex: _index,
+    v.SafetyCaseView: _safety_case,
     v.LocaleView: _locale,
     v.RegionView: _region,
     v.SearchHit: _hit,
