@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from api.content import models
 from api.content.hazards import ControlKind, LikelihoodLevel, SeverityLevel
 from api.content.kinds import COLLECTIONS, CollectionName
-from api.content.signoffs import Status
+from api.content.signoffs import Decision, Status
 
 
 class View(BaseModel):
@@ -542,7 +542,7 @@ class SignOffView(View):
     professional_body: str
     registration: str
     date: date
-    decision: Literal["approved", "changes-requested"]
+    decision: Decision
     scope: tuple[str, ...]
     notes: str | None
 
