@@ -295,3 +295,28 @@ def test_the_report_lists_every_hazard_with_its_risk_and_tests() -> None:
                 assert f"`{check.test or check.rule}`" in report
     assert "## Open issues" in report
     assert "No registered clinician has signed off" in report
+
+
+def test_the_safety_case_is_served_with_every_hazard(client: TestClient) -> None:
+    report = client.get("/v1/safety-case").json()
+    hazards = load_library(CONTENT).hazards
+    assert [h["id"] for h in report["hazards"]] == [h.id for h in hazards]
+    for served, hazard in zip(report["hazards"], hazards, strict=True):
+        assert served["initial"]["rating"] == hazard.initial.rating
+        assert served["residual"]["rating"] == hazard.residual.rating
+        assert all(control["verified_by"] for control in served["controls"])
+    assert report["governance"]["status"] == "draft"
+    assert report["content_version"] == client.get("/v1").json()["content_version"]
+    assert report["open_issues"]
+    page = client.get("/v1/safety-case.md").text.replace("\\", "")  # less Markdown escapes
+    assert all(hazard.title in page for hazard in hazards)
+    assert (
+        "tests/test_geometry.py::test_the_shipped_diagram_keeps_pressing_clear_of_the_nerve" in page
+    )
+
+
+def test_the_safety_case_prints(client: TestClient) -> None:
+    response = client.get("/v1/safety-case.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
