@@ -31,13 +31,21 @@ DESCRIPTION = (
     "`Accept: application/ld+json` on the JSON path."
 )
 Node = dict[str, Any]
+# The types made here that are schema.org CreativeWorks, so have a creativeWorkStatus.
+CREATIVE_WORKS = frozenset(
+    {"MedicalWebPage", "WebPage", "WebPageElement", "HowTo", "HowToStep", "HowToSection", "Report"}
+)
 
 
 def render(view: BaseModel, context: RenderContext) -> bytes:
     """The view as a JSON-LD document with the schema.org context."""
     node = {"@context": "https://schema.org", **to_node(view, context)}
     if context.draft_notice and "@type" in node:  # not yet signed off by a clinician
-        node["creativeWorkStatus"] = "Draft"
+        if node["@type"] in CREATIVE_WORKS:
+            node["creativeWorkStatus"] = "Draft"
+        else:  # a muscle, a list, a region: the subject of a draft work
+            draft = {"@type": "CreativeWork", "creativeWorkStatus": "Draft"}
+            node["subjectOf"] = {**draft, "abstract": context.draft_notice}
     node = _absolute(_prune(node), context.base_url)
     return json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
