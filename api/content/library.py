@@ -110,7 +110,9 @@ def load_library(content_dir: Path, readability: bool = False) -> Library:
     retirements, more = read_retirements(content_dir)
     sign_offs, signed = read_sign_offs(content_dir, date.today())
     hazards, logged = read_hazards(content_dir)
-    problems += found + more + signed + logged + hazard_problems(content_dir, hazards)
+    problems += found + more + signed + logged
+    for problem in hazard_problems(content_dir, hazards):
+        (problems if problem.severity == "error" else warnings).append(problem)
     english_catalog = catalogs[DEFAULT_LOCALE]
     keys = frozenset(
         item_key(kind.collection, item_id)
