@@ -17,7 +17,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from api import check_content
-from api.__main__ import SAFETY_CASE_PATH, safety_case_markdown
+from api.__main__ import SAFETY_CASE_PATH, main, safety_case_markdown
 from api.content.checks import CHECK_RULES
 from api.content.diagnostics import ContentProblem
 from api.content.governance import hazard_problems, read_hazards, suite_tests
@@ -322,3 +322,10 @@ def test_the_safety_case_prints(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_check_lists_what_falls_due_for_review(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(CONTENT), "--due-within", "3650d"]) == 0
+    printed = capsys.readouterr().out
+    assert "due for review by" in printed
+    assert "regions/gb (last reviewed" in printed
