@@ -53,9 +53,14 @@ def text_of(result: Any) -> str:
 
 
 def safety_first(text: str, self_test: dict[str, Any]) -> None:
-    """The answer opens with the title, then every screening question with what a yes means,
-    the contraindications, and the disclaimer, before anything else."""
+    """The answer opens with the title (after the draft line, while no clinician has signed the
+    content off), then every screening question with what a yes means, the contraindications,
+    and the disclaimer, before anything else."""
     lines = text.splitlines()
+    notice = labels_for(self_test["translation"]["locale"])["status.draft"]
+    if self_test["status"] == "draft":
+        assert lines[0] == notice
+        lines = lines[1:]
     assert lines[0].startswith("# ")
     disclaimer = next(w for w in self_test["warnings"] if w["kind"] == "disclaimer")
     end = lines.index(disclaimer["action"])
@@ -247,7 +252,10 @@ def test_the_sdk_client_over_streamable_http(base: str) -> None:
         assert tool.annotations.destructive_hint is False
     hits = found["search"].structured_content["hits"]
     assert any(hit["id"] == "sciatic-nerve" for hit in hits)
-    assert text_of(found["search"]).splitlines()[0].startswith("## ")  # the disclaimer first
+    searched = text_of(found["search"]).splitlines()
+    if searched[0] == labels_for("en")["status.draft"]:  # while no clinician has signed off
+        searched = searched[1:]
+    assert searched[0].startswith("## ")  # the disclaimer first
     assert found["self_test"].structured_content["variants"][0]["id"] == "ball"
     assert "999" in text_of(found["step"])  # the UK's emergency number, for region GB
     screening = found["screening"].structured_content
