@@ -1,4 +1,5 @@
-"""Command line: ``python -m api check|build|release|notify|serve|openapi|export|new-key|mcp``."""
+"""Command line: ``python -m api <command>``: check, build, release, notify, serve, openapi,
+safety-case, export, new-key, mcp."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from api.app import create_app, mcp_server
-from api.bundle.build import build_bundle
+from api.bundle.build import build_bundle, governance_view
+from api.bundle.safety import safety_case
 from api.bundle.store import BundleError, Store
 from api.content.diagnostics import AccessDenied, ContentError, ContentFolderError
 from api.content.library import check_content, load_library
@@ -23,9 +25,11 @@ from api.openapi import render_examples, render_openapi
 from api.ops.notify import UnknownRelease, change_event, deliver
 from api.ops.serve import serve
 from api.ops.static_export import export
+from api.render.safetycase import render_markdown
 from api.settings import Settings
 
 OPENAPI_PATH = Path("openapi/openapi.json")
+SAFETY_CASE_PATH = Path("docs/safety-case.md")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         "openapi", help="write the OpenAPI document, and examples.json beside it"
     )
     spec.add_argument("--output", type=Path, default=OPENAPI_PATH, help=f"default: {OPENAPI_PATH}")
+    report = commands.add_parser(
+        "safety-case",
+        help="write the clinical safety case report (Markdown) from the hazard log and sign-offs",
+    )
+    report.add_argument("content_dir", nargs="?", type=Path, help="default: FASCIA_CONTENT_DIR")
+    report.add_argument(
+        "--output", type=Path, default=SAFETY_CASE_PATH, help=f"default: {SAFETY_CASE_PATH}"
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -87,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return _notify(settings, args.since)
         if args.command == "openapi":
             return _write_openapi(settings, args.output)
+        if args.command == "safety-case":
+            return _write_safety_case(args.content_dir or settings.content_dir, args.output)
         if args.command == "new-key":
             key, key_digest = new_key()
             print(f"API key (give to the client): {key}")
@@ -212,6 +226,21 @@ def _write_openapi(settings: Settings, output: Path) -> int:
     examples = output.with_name("examples.json")
     examples.write_text(render_examples(app), encoding="utf-8")
     print(f"wrote {output} and {examples}")
+    return 0
+
+
+def safety_case_markdown(content_dir: Path) -> str:
+    """The safety case report of ``content_dir`` as the docs page."""
+    library = load_library(content_dir)
+    version = library.catalogs[library.default_locale].version
+    view = safety_case(library.hazards, governance_view(library, version), version)
+    return render_markdown(view)
+
+
+def _write_safety_case(content_dir: Path, output: Path) -> int:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(safety_case_markdown(content_dir), encoding="utf-8")
+    print(f"wrote {output}: the safety case report of {content_dir}")
     return 0
 
 

@@ -80,6 +80,11 @@ TAGS = [
     {"name": "diagrams", "description": "The diagrams the steps point to, as shapes."},
     {"name": "sync", "description": "The manifest and the change feed, for mirroring."},
     {"name": "embed", "description": "The web component, pages for iframes, and oEmbed."},
+    {
+        "name": "safety",
+        "description": "The clinical safety case report (DCB0129): hazards, risks, controls and "
+        "the tests that verify them, and the sign-off state.",
+    },
 ]
 HEADERS: dict[str, dict[str, Any]] = {
     "Content-Language": {

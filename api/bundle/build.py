@@ -26,6 +26,7 @@ from api.bundle.sync import sync_rows
 from api.bundle.urls import href, links
 from api.content.catalog import Catalog
 from api.content.diagnostics import AccessDenied
+from api.content.hazards import HazardLog
 from api.content.kinds import BY_COLLECTION, KINDS
 from api.content.languages import language_of
 from api.content.library import Library, load_library
@@ -151,6 +152,7 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
         "disclaimer": guides[0].disclaimer_id if guides else _any_disclaimer(english),
         "releases": json.dumps([release.version for release in library.releases]),
         "governance": governance_view(library, english.version).model_dump_json(),
+        "hazards": HazardLog(hazards=library.hazards).model_dump_json(),
     }
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 

@@ -2,8 +2,9 @@
 (``api.bundle.store``), so that neither imports the other. The bundle is one SQLite file:
 
     meta     key -> value: format, content version, locales, default locale, the stamp of the
-             content files it was built from, locale summaries, item count, disclaimer id, and
-             the governance of the version (its status and sign-off)
+             content files it was built from, locale summaries, item count, disclaimer id, the
+             governance of the version (its status and sign-off) and the hazard log
+             (``hazards``, what ``/v1/safety-case`` reports)
     items    (locale, collection, id) -> position in the collection's order, the response model
              as JSON
     facets   (collection, facet, value, id): what each collection filter matches, for every locale
@@ -15,7 +16,7 @@
              (``api.bundle.search``)
 """
 
-FORMAT = "5"
+FORMAT = "6"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE items (

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from api.content import models
+from api.content.hazards import ControlKind, LikelihoodLevel, SeverityLevel
 from api.content.kinds import COLLECTIONS, CollectionName
 from api.content.signoffs import Decision, Status
 
@@ -574,6 +575,58 @@ class ApiIndex(View):
     locale: str
     collections: dict[str, str]
     search: Annotated[str, Field(description="Search, with {query} to fill in.")]
+    links: Links
+
+
+class RiskView(View):
+    """A risk on DCB0129's scales, and its rating in the standard's 5x5 matrix."""
+
+    severity: SeverityLevel
+    likelihood: LikelihoodLevel
+    rating: Annotated[
+        int, Field(ge=1, le=5, description="1 (acceptable) to 5 (unacceptable), DCB0129's matrix.")
+    ]
+
+
+class VerificationView(View):
+    """What shows a control works: a test of Fascia's suite, or a rule `check` applies."""
+
+    test: Annotated[str | None, Field(description="A pytest node id, such as tests/x.py::test_y.")]
+    rule: Annotated[str | None, Field(description="The name of a content check rule.")]
+    checks: Annotated[str | None, Field(description="What the rule refuses; null for a test.")]
+
+
+class ControlView(View):
+    kind: ControlKind
+    description: str
+    verified_by: tuple[VerificationView, ...]
+
+
+class HazardView(View):
+    """One hazard of the log: its causes, its effect on a reader, its risk and its controls."""
+
+    id: str
+    title: str
+    causes: tuple[str, ...]
+    effect: str
+    initial: Annotated[RiskView, Field(description="Before any control.")]
+    residual: Annotated[RiskView, Field(description="With every control in place.")]
+    controls: tuple[ControlView, ...]
+
+
+class SafetyCaseView(View):
+    """The clinical safety case report of the content served (DCB0129's, the maker's): its
+    scope, the sign-off state, the hazard log with each risk before and after its controls, and
+    what remains open. A platform deploying the content writes its own under DCB0160."""
+
+    title: str
+    content_version: str
+    governance: GovernanceView
+    scope: tuple[str, ...]
+    hazards: tuple[HazardView, ...]
+    open_issues: Annotated[
+        tuple[str, ...], Field(description="What is not yet done or not yet low enough.")
+    ]
     links: Links
 
 

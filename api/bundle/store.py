@@ -33,6 +33,7 @@ from api.bundle.resources import (
     StepView,
 )
 from api.bundle.search import run_search
+from api.content.hazards import Hazard, HazardLog
 from api.content.kinds import CollectionName, is_collection
 from api.content.retirements import Retirement
 
@@ -70,6 +71,7 @@ class Meta:
     disclaimer: str
     releases: tuple[str, ...]  # versions the change feed can start from, oldest first
     governance: GovernanceView  # whether this version is signed off (draft or active)
+    hazards: tuple[Hazard, ...]  # the hazard log, for the safety case report
 
 
 class Store:
@@ -98,6 +100,7 @@ class Store:
             disclaimer=meta["disclaimer"],
             releases=tuple(json.loads(meta["releases"])),
             governance=GovernanceView.model_validate_json(meta["governance"]),
+            hazards=HazardLog.model_validate_json(meta["hazards"]).hazards,
         )
         self._parsed: OrderedDict[tuple[str, str, str], BaseModel] = OrderedDict()
         self._parsed_lock = threading.Lock()  # handlers in the thread pool share it

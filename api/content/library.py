@@ -14,7 +14,8 @@ from types import MappingProxyType
 from api.content.catalog import Catalog, build_catalog
 from api.content.diagnostics import ContentError, ContentFolderError, ContentProblem
 from api.content.governance import FOLDER as GOVERNANCE_FOLDER
-from api.content.governance import read_sign_offs, scope_problems
+from api.content.governance import hazard_problems, read_hazards, read_sign_offs, scope_problems
+from api.content.hazards import Hazard
 from api.content.kinds import KINDS
 from api.content.languages import DEFAULT_LOCALE, LANGUAGES
 from api.content.loader import (
@@ -37,7 +38,12 @@ from api.content.releases import (
     release_problems,
 )
 from api.content.retirements import Retirement
-from api.content.rules import escalation_problems, question_problems, readability_problems
+from api.content.rules import (
+    escalation_problems,
+    overdue_problems,
+    question_problems,
+    readability_problems,
+)
 from api.content.signoffs import NO_SIGN_OFF, Governance, governance_of
 
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -54,6 +60,7 @@ class Library:
     releases: tuple[Release, ...] = ()  # oldest first
     retirements: tuple[Retirement, ...] = ()
     governance: Governance = NO_SIGN_OFF
+    hazards: tuple[Hazard, ...] = ()  # the hazard log (content/governance/hazards.yaml)
 
     def translated_fields(self, locale: str) -> int:
         missing = sum(len(fields) for fields in self.catalogs[locale].untranslated.values())
@@ -75,7 +82,11 @@ def load_library(content_dir: Path, readability: bool = False) -> Library:
     easily each text reads (``check`` does; start-up does not)."""
     check_folder(content_dir)
     english, problems, failed = _load_english(content_dir)
-    found = [*escalation_problems(english, DEFAULT_LOCALE), *question_problems(english)]
+    found = [
+        *escalation_problems(english, DEFAULT_LOCALE),
+        *question_problems(english),
+        *overdue_problems(english, date.today()),
+    ]
     if readability:
         found += readability_problems(english, DEFAULT_LOCALE)
     problems += [p for p in found if p.severity == "error"]
@@ -98,7 +109,10 @@ def load_library(content_dir: Path, readability: bool = False) -> Library:
     releases, found = read_releases(content_dir)
     retirements, more = read_retirements(content_dir)
     sign_offs, signed = read_sign_offs(content_dir, date.today())
-    problems += found + more + signed
+    hazards, logged = read_hazards(content_dir)
+    problems += found + more + signed + logged
+    for problem in hazard_problems(content_dir, hazards):
+        (problems if problem.severity == "error" else warnings).append(problem)
     english_catalog = catalogs[DEFAULT_LOCALE]
     keys = frozenset(
         item_key(kind.collection, item_id)
@@ -119,6 +133,7 @@ def load_library(content_dir: Path, readability: bool = False) -> Library:
         releases,
         retirements,
         governance_of(sign_offs, version, keys),
+        hazards,
     )
 
 

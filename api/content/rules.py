@@ -9,6 +9,8 @@ Both read the text a reader sees, in every locale, and report the file, field an
   ``escalation``: data that every surface renders with the reader's regional care.
 - **One question, one thing.** An English screening question that mixes "and" with "or" (outside
   brackets) can be read two ways; split it.
+- **Review dates.** An item past its ``next_review`` date is reported (a warning: the content
+  still builds, and ``check --due-within`` lists what falls due next).
 - **Readability.** Safety text (every field marked ``SAFETY`` and every text of a warning or
   region) stays at or below a reading grade of 6 (Flesch-Kincaid in English; Fernandez-Huerta
   reading ease of at least 70 in Spanish, its sixth-grade band) and at most 25 words a sentence.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Annotated, get_args, get_origin
 
 from pydantic import BaseModel
@@ -76,6 +79,15 @@ def question_problems(items: Iterable[LoadedItem]) -> Iterator[ContentProblem]:
                 "examples in brackets)"
             )
             yield problem_at(item.file, ("question",), message)
+
+
+def overdue_problems(items: Iterable[LoadedItem], today: date) -> Iterator[ContentProblem]:
+    """Items whose next review date has passed: what they say may no longer be current."""
+    for item in items:
+        due = getattr(item.model, "next_review", None)
+        if isinstance(due, date) and due < today:
+            message = f"past its review date ({due}): review it and set the next date"
+            yield problem_at(item.file, ("next_review",), message, "warning")
 
 
 def readability_problems(items: Iterable[LoadedItem], locale: str) -> Iterator[ContentProblem]:

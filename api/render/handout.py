@@ -393,6 +393,33 @@ def _index(view: v.ApiIndex, context: RenderContext, level: int) -> list[Block]:
     return [Heading(level, context.label("collections")), LinkList(links)]
 
 
+def _safety_case(view: v.SafetyCaseView, context: RenderContext, level: int) -> list[Block]:
+    """The safety case report: in English, as the hazard log is kept."""
+    governance = view.governance
+    rows = [("Status", governance.status), ("Content version", view.content_version)]
+    if governance.sign_off is not None:
+        record = governance.sign_off
+        who = f"{record.name}, {record.role} ({record.professional_body} {record.registration})"
+        rows += [("Last decision", f"{record.decision}, {record.date}"), ("By", who)]
+    blocks: list[Block] = [Heading(level, "Scope"), *(Paragraph(p) for p in view.scope)]
+    blocks += [Heading(level, "Sign-off"), Facts(tuple(rows)), Heading(level, "Hazard log")]
+    for hazard in view.hazards:
+        initial, residual = hazard.initial, hazard.residual
+        facts = (
+            ("Effect on the reader", hazard.effect),
+            ("Initial risk", f"{initial.rating} ({initial.severity}, {initial.likelihood})"),
+            ("Residual risk", f"{residual.rating} ({residual.severity}, {residual.likelihood})"),
+        )
+        controls = tuple(
+            f"{control.kind}: {control.description} Verified by: "
+            + "; ".join(check.test or f"check rule {check.rule}" for check in control.verified_by)
+            for control in hazard.controls
+        )
+        blocks += [Heading(level + 1, hazard.title), Facts(facts), Bullets(hazard.causes)]
+        blocks += [Bullets(controls)]
+    return [*blocks, Heading(level, "Open issues"), Bullets(view.open_issues)]
+
+
 def _hit(view: v.SearchHit, context: RenderContext, level: int) -> list[Block]:
     return [Paragraph(view.snippet), LinkList((Link(view.href, view.href),))]
 
@@ -539,6 +566,7 @@ _BUILDERS: dict[type, Builder] = {
     v.WarningView: _warning,
     v.SourceView: _source,
     v.ApiIndex: _index,
+    v.SafetyCaseView: _safety_case,
     v.LocaleView: _locale,
     v.RegionView: _region,
     v.DiagramView: _diagram,

@@ -31,21 +31,26 @@ DESCRIPTION = (
     "`Accept: application/ld+json` on the JSON path."
 )
 Node = dict[str, Any]
+# The types made here that are schema.org CreativeWorks, so have a creativeWorkStatus.
+CREATIVE_WORKS = frozenset(
+    {"MedicalWebPage", "WebPage", "WebPageElement", "HowTo", "HowToStep", "HowToSection", "Report"}
+)
 
 
 def render(view: BaseModel, context: RenderContext) -> bytes:
     """The view as a JSON-LD document with the schema.org context."""
     node = {"@context": "https://schema.org", **to_node(view, context)}
-    if context.draft_notice and node.get("@type") in OUR_WORKS:  # not signed off yet
-        node["creativeWorkStatus"] = "Draft"
+    if context.draft_notice and "@type" in node:  # not yet signed off by a clinician
+        if node["@type"] in CREATIVE_WORKS:
+            node["creativeWorkStatus"] = "Draft"
+        else:  # a muscle, a list, a region: the subject of a draft work
+            draft = {"@type": "CreativeWork", "creativeWorkStatus": "Draft"}
+            node["subjectOf"] = {**draft, "abstract": context.draft_notice}
     node = _absolute(_prune(node), context.base_url)
     return json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 LINKING = frozenset({"@id", "url", "image", "contentUrl", "sameAs"})
-# The creative works this API publishes as its own (a source is someone else's work): while the
-# content is not signed off, each says it is a draft.
-OUR_WORKS = frozenset({"MedicalWebPage", "HowTo", "HowToStep", "HowToTip"})
 
 
 def _absolute(value: Any, base: str) -> Any:
@@ -273,6 +278,26 @@ def _index(view: v.ApiIndex, context: RenderContext) -> Node:
     return {**_item_list(view.links.self_, items), "name": "Fascia"}
 
 
+def _safety_case(view: v.SafetyCaseView, context: RenderContext) -> Node:
+    return {
+        "@type": "Report",
+        "@id": view.links.self_,
+        "name": view.title,
+        "inLanguage": "en",
+        "version": view.content_version,
+        "abstract": " ".join(view.scope),
+        "hasPart": [
+            {
+                "@type": "WebPageElement",
+                "name": hazard.title,
+                "text": f"{hazard.effect} Initial risk {hazard.initial.rating}, residual risk "
+                f"{hazard.residual.rating} (DCB0129).",
+            }
+            for hazard in view.hazards
+        ],
+    }
+
+
 def _hit(view: v.SearchHit, context: RenderContext) -> Node:
     return {"@type": "WebPage", "@id": view.href, "name": view.name, "description": view.snippet}
 
@@ -357,6 +382,7 @@ _BUILDERS: dict[type, Callable[[Any, RenderContext], Node]] = {
     v.WarningView: _warning,
     v.SourceView: _source,
     v.ApiIndex: _index,
+    v.SafetyCaseView: _safety_case,
     v.LocaleView: _locale,
     v.RegionView: _region,
     v.SearchHit: _hit,

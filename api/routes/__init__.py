@@ -19,6 +19,7 @@ from api.routes import (
     locales,
     lookup,
     oembed,
+    safety_case,
     search,
     sync,
 )
@@ -35,6 +36,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     infobutton.router,
     export.router,
     sync.router,
+    safety_case.router,
     embed.router,
     oembed.router,
     health.router,
