@@ -13,6 +13,8 @@ from api import Settings, create_app
 from api.edge.keys import new_key
 from tests.conftest import BUNDLE
 
+pytestmark = pytest.mark.unit
+
 KEY, DIGEST = new_key()
 
 

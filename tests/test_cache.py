@@ -18,6 +18,8 @@ from api.http.etags import BODY_HEADERS
 from api.render import REPRESENTATIONS
 from tests.conftest import BUNDLE, sampled
 
+pytestmark = pytest.mark.unit
+
 # Every representation, the PDF and the picture included (a picture only where a diagram shows
 # the resource: elsewhere both answer the same 406).
 SUFFIXES = {representation.media_type: representation.suffix for representation in REPRESENTATIONS}
@@ -48,6 +50,7 @@ def compare(fast: TestClient, plain: TestClient, url: str, headers: dict[str, st
     return actual.status_code
 
 
+@pytest.mark.contract
 def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
     app: FastAPI, plain: TestClient
 ) -> None:

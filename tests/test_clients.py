@@ -24,6 +24,8 @@ import pytest
 
 from tests.servers import ROOT, fascia, free_port
 
+pytestmark = pytest.mark.system
+
 EXAMPLES = ROOT / "examples"
 SPEC = ROOT / "openapi" / "openapi.json"
 NODE_BIN = ROOT / "node_modules" / ".bin"

@@ -22,6 +22,8 @@ from api.bundle.resources import InfobuttonResponse
 from api.content.terminology import BY_NAME, BY_OID, BY_URI, CLINICAL
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from schemathesis.generation.case import Case
 
 from api import Settings, create_app
 from tests.conftest import BUNDLE
+
+pytestmark = pytest.mark.contract
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(bundle=BUNDLE)))
 

@@ -20,6 +20,8 @@ from api.routes.embed import SCRIPT_FILE, embed_script
 from tests.conftest import BUNDLE, ROOT
 from tests.test_browser import _html, html_pages
 
+pytestmark = pytest.mark.unit
+
 ORIGIN = "http://127.0.0.1:8000"  # FASCIA_PUBLIC_URL unset, Host not allowed: the bind address
 SELF_TEST = f"{ORIGIN}/v1/self-tests/muscular-minesweeper"
 

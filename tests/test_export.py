@@ -18,6 +18,8 @@ from api.ops.static_export import export
 from tests.conftest import BUNDLE
 from tests.servers import free_port, nginx
 
+pytestmark = pytest.mark.live
+
 SUFFIXES = {
     "application/json": ".json",
     "application/ld+json": ".jsonld",

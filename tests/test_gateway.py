@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from tests.conftest import BUNDLE
 
+pytestmark = pytest.mark.unit
+
 PROBLEM = "application/problem+json"
 
 

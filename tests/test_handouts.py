@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from tests.conftest import BUNDLE
 
+pytestmark = pytest.mark.unit
+
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 ELECTRIC = "warnings/sciatic-nerve-electric-sensation"
 
@@ -158,6 +160,7 @@ def pdf_language(body: bytes) -> str | None:
     return None
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_pdf_handout_carries_every_stop_warning_and_the_disclaimer(
     client: TestClient, lang: str, tmp_path: Path

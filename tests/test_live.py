@@ -21,6 +21,8 @@ import pytest
 
 from tests.servers import ROOT, fascia, free_port
 
+pytestmark = pytest.mark.live
+
 SEED = 20261126
 EXAMPLES = 100
 

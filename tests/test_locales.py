@@ -11,6 +11,8 @@ from api import Settings, check_content, create_app
 from api.content.diagnostics import ContentProblem
 from tests.conftest import bundle_of
 
+pytestmark = pytest.mark.unit
+
 MEDIUS = "muscles/gluteus-medius.yaml"
 
 

@@ -32,6 +32,8 @@ from api.routes.mcp import warning_line
 from tests.conftest import BUNDLE, ROOT
 from tests.servers import fascia, free_port
 
+pytestmark = pytest.mark.unit
+
 TOOLS = {"search", "get_self_test", "get_step", "get_screening"}
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 T = TypeVar("T")
@@ -195,6 +197,7 @@ def run_http(
     return asyncio.run(session())
 
 
+@pytest.mark.live
 def test_the_sdk_client_over_streamable_http(base: str) -> None:
     """List the tools, call each, read a resource, get the prompt: over HTTP, through the
     gateway (metrics count /mcp)."""
@@ -233,6 +236,7 @@ def test_the_sdk_client_over_streamable_http(base: str) -> None:
     assert 'route="/mcp"' in metrics
 
 
+@pytest.mark.live
 def test_mcp_takes_the_same_keys_and_only_post() -> None:
     key, digest = new_key()
     port = free_port()
@@ -261,6 +265,7 @@ def test_mcp_takes_the_same_keys_and_only_post() -> None:
         assert infobutton.status_code == 401
 
 
+@pytest.mark.live
 def test_the_sdk_client_over_stdio() -> None:
     server = StdioServerParameters(command=sys.executable, args=["-m", "api", "mcp"], cwd=str(ROOT))
 

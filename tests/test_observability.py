@@ -14,6 +14,8 @@ from api import Settings, create_app
 from api.edge.logs import AccessLog, JsonFormatter
 from tests.conftest import BUNDLE
 
+pytestmark = pytest.mark.unit
+
 
 def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     text = client.get("/metrics").text

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from tests.conftest import BUNDLE
 from tests.servers import free_port, redis
+
+pytestmark = pytest.mark.live
 
 
 def test_replicas_share_the_quota_through_redis() -> None:

@@ -19,6 +19,8 @@ from tests import vocabulary
 from tests.conftest import BUNDLE, bundle_of
 from tests.spec import json_operations, parameters
 
+pytestmark = pytest.mark.unit
+
 LOCALES = ("en", "es")
 REPRESENTATIONS = {
     "application/json": ".json",
