@@ -1,5 +1,6 @@
-"""Shared fixtures: the real content, a scratch copy of it to break, and an app over each; and the
-tiers every test falls in (``make test-fast`` runs the ``unit`` tier only).
+"""Shared fixtures: the real content, a scratch copy of it to break, an app over each, a client of
+any settings (``make_client``); and the tiers every test falls in (``make test-fast`` runs the
+``unit`` tier only).
 
     unit     in-process: the app through TestClient, the content, the renderers
     contract in-process but exhaustive: schemathesis over every operation, every response of
@@ -17,9 +18,10 @@ Collection fails if a test ends up in no tier or in more than one: none is "unit
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi import FastAPI
@@ -128,6 +130,32 @@ def app() -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+MakeClient = Callable[..., TestClient]  # the type of the make_client fixture
+
+
+@contextmanager
+def app_client(
+    *, raise_server_exceptions: bool = True, lifespan: bool = True, **settings: Any
+) -> Iterator[TestClient]:
+    """A TestClient over a new app of ``Settings(bundle=BUNDLE, **settings)``, its lifespan run
+    (``lifespan=False``: never run, as an app called without it), closed on leaving."""
+    app = create_app(Settings(**{"bundle": BUNDLE, **settings}))
+    test_client = TestClient(app, raise_server_exceptions=raise_server_exceptions)
+    with test_client if lifespan else closing(test_client):
+        yield test_client
+
+
+@pytest.fixture
+def make_client() -> Iterator[MakeClient]:
+    """``make_client(**settings)``: an ``app_client`` of those settings, closed after the test."""
+    with ExitStack() as stack:
+
+        def make(**kwargs: Any) -> TestClient:
+            return stack.enter_context(app_client(**kwargs))
+
+        yield make
 
 
 @pytest.fixture

@@ -18,10 +18,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api import Settings, create_app
 from api.content.kinds import COLLECTIONS
 from api.http.openapi import ALTERNATES, render_examples, render_openapi, trimmed
-from tests.conftest import BUNDLE, ORIGIN, ROOT
+from tests.conftest import ORIGIN, ROOT, MakeClient
 from tests.spec import json_operations, operations, parameters, resolve, responses
 
 pytestmark = pytest.mark.unit
@@ -69,9 +68,9 @@ def test_served_spec_is_the_committed_one(client: TestClient) -> None:
     assert other["servers"][0]["url"] == "http://localhost:8000"
 
 
-def test_with_keys_on_the_served_document_asks_for_them() -> None:
+def test_with_keys_on_the_served_document_asks_for_them(make_client: MakeClient) -> None:
     digest = hashlib.sha256(b"fascia_key").hexdigest()
-    keyed = TestClient(create_app(Settings(bundle=BUNDLE, api_key_digests=(digest,))))
+    keyed = make_client(api_key_digests=(digest,))
     served = keyed.get("/openapi.json").json()
     assert served["components"]["securitySchemes"]["ApiKey"]["name"] == "X-API-Key"
     assert served["paths"]["/v1/muscles"]["get"]["security"] == [{}, {"ApiKey": []}]
