@@ -17,6 +17,7 @@ Collection fails if a test ends up in no tier or in more than one: none is "unit
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing, contextmanager
@@ -112,8 +113,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Build the bundle of the real content, unless it is up to date."""
-    build_bundle(CONTENT, BUNDLE, if_changed=True)
+    """Build the bundle of the real content, unless it is up to date: once, before any test. With
+    pytest-xdist, the controller builds it before it starts the workers, which only read it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        build_bundle(CONTENT, BUNDLE, if_changed=True)
 
 
 def bundle_of(content_dir: Path) -> Path:

@@ -26,7 +26,11 @@ def keyed() -> Iterator[TestClient]:
 
 
 @pytest.mark.parametrize("path", ["/v1/muscles", "/v1/warnings?severity=stop", "/v1/nothing"])
-@pytest.mark.parametrize("key", [None, "", "fascia_wrong", KEY + "x"])
+@pytest.mark.parametrize(
+    "key",
+    [None, "", "fascia_wrong", KEY + "x"],
+    ids=["no-header", "empty", "fascia_wrong", "the-key-and-more"],  # the same in every process
+)
 def test_v1_needs_a_valid_key(keyed: TestClient, path: str, key: str | None) -> None:
     headers = {"X-API-Key": key} if key is not None else {}
     response = keyed.get(path, headers=headers)
