@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools pdf-libraries build run check docs test test-fast lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
+.PHONY: help install system-tools pdf-libraries build run check docs test test-fast pytest lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,13 +80,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-unit: install system-tools node_modules/.installed ## pytest only (apps under test keep their access logs to themselves)
-	FASCIA_ACCESS_LOG=false $(RUN) pytest --durations=15
+# Tests run in parallel (pytest-xdist). Most of the suite's time is spent waiting for servers,
+# browsers and other processes, so there are more workers than cores; apps under test keep their
+# access logs to themselves.
+WORKERS ?= 4
+PYTEST := FASCIA_ACCESS_LOG=false $(RUN) pytest -n $(WORKERS)
 
-test: lint typecheck docker-lint check docs unit ## Everything CI runs: every tier of tests
+pytest: install system-tools node_modules/.installed ## Every tier of tests, in parallel; lists the 15 slowest at the end
+	$(PYTEST) --durations=15
 
-test-fast: install ## The in-process tests only (the unit tier), for while you work: about a minute
-	FASCIA_ACCESS_LOG=false $(RUN) pytest -m unit -q
+test: lint typecheck docker-lint check docs pytest ## Everything CI runs: lint, types, content, the docs site, then every tier of tests
+
+test-fast: install ## The unit tier only (in process, in parallel), for while you work: under a minute
+	$(PYTEST) -m unit -q
+
+unit: test-fast ## The same as test-fast: the unit tier only
 
 bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 7 minutes)
 	$(RUN) python -m api build --if-changed

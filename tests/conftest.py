@@ -1,20 +1,28 @@
-"""Shared fixtures: the real content, a scratch copy of it to break, and an app over each; and the
-tiers every test falls in (``make test-fast`` runs the ``unit`` tier only).
+"""Shared fixtures: the real content, a scratch copy of it to break, an app over each, a client of
+any settings (``make_client``); and the tiers every test falls in (``make test-fast`` runs the
+``unit`` tier only).
 
     unit     in-process: the app through TestClient, the content, the renderers
     contract in-process but exhaustive: schemathesis over every operation, every response of
-             the library through the cache and the app, every representation typeset
-    live     real servers on 127.0.0.1 (uvicorn, nginx, Redis) or other processes of ours
+             the library through the cache and the app, every representation typeset, the
+             ecosystems' linters and generators over the committed document
+    live     real servers on 127.0.0.1 (uvicorn, nginx, Redis, Varnish) or other processes of ours
     browser  headless Chromium against a live server
     system   tools outside Python: the TypeScript and generated clients, the benchmark smoke run
+
+Each module names its tier (``pytestmark = pytest.mark.unit``); a test of another tier in it
+names its own with a decorator (``@pytest.mark.live``), which stands instead of the module's.
+Collection fails if a test ends up in no tier or in more than one: none is "unit" by default.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi import FastAPI
@@ -45,19 +53,6 @@ CHROMIUM_ARGUMENTS = [
 ]
 
 
-SYSTEM_MODULES = {"test_clients", "test_bench"}
-CONTRACT_MODULES = {"test_contract"}
-CONTRACT_TESTS = {
-    "test_the_ecosystems_linters_find_nothing",
-    "test_generated_clients_have_no_numbered_or_shadowing_names",
-    "test_every_content_response_is_byte_identical_from_the_cache_and_the_app",
-    "test_the_suffix_operations_answer_what_they_document",
-    "test_pdf_handout_carries_every_stop_warning_and_the_disclaimer",
-}
-LIVE_MODULES = {"test_live", "test_faults", "test_redis_quota", "test_export", "test_cli"}
-LIVE_TESTS = {"test_mcp_takes_the_same_keys_and_only_post", "test_the_sdk_client_over_stdio"}
-
-
 SAMPLED_STEPS = ("1", "5")  # a step that does not press, and one that presses and warns
 
 
@@ -84,29 +79,44 @@ def sampled(paths: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return chosen
 
 
-def tier_of(item: pytest.Item) -> str:
-    fixtures = getattr(item, "fixturenames", ())
-    module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-    if module in SYSTEM_MODULES:
-        return "system"
-    if "browser" in fixtures:
-        return "browser"
-    if "base" in fixtures or module in LIVE_MODULES or item.name in LIVE_TESTS:
-        return "live"
-    if module in CONTRACT_MODULES or getattr(item, "originalname", "") in CONTRACT_TESTS:
-        return "contract"
-    return "unit"
+TIERS = ("unit", "contract", "live", "browser", "system")
+SCOPES = (pytest.Item, pytest.Class, pytest.Module)  # where a tier may be named
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in exactly one tier, from what it uses: no test is left unmarked."""
+def _declared(node: pytest.Node) -> list[str]:
+    return [mark.name for mark in node.own_markers if mark.name in TIERS]
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by tier
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in exactly one tier: its own decorator's, else its module's ``pytestmark``.
+    The tier is put on the test and taken off the module, so that ``-m`` sees that one only. A
+    test in none or in more than one is a collection error (reported by xdist's workers too)."""
+    declaring: set[pytest.Node] = set()
+    tiered = []
     for item in items:
-        item.add_marker(tier_of(item))
+        chain = [n for n in reversed(item.listchain()) if isinstance(n, SCOPES)]  # item first
+        tiers = next((_declared(node) for node in chain if _declared(node)), [])
+        if len(tiers) != 1:
+            problem = f"in {len(tiers)} tiers {tiers}: name one of {', '.join(TIERS)} (its module's"
+            problem += " `pytestmark = pytest.mark.<tier>`, or a decorator on the test)"
+            report = pytest.CollectReport(item.nodeid, "failed", problem, [])
+            config.hook.pytest_collectreport(report=report)
+            continue
+        if not _declared(item):
+            item.add_marker(tiers[0])
+        declaring.update(chain[1:])
+        tiered.append(item)
+    for node in declaring:
+        node.own_markers[:] = [mark for mark in node.own_markers if mark.name not in TIERS]
+    items[:] = tiered
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Build the bundle of the real content, unless it is up to date."""
-    build_bundle(CONTENT, BUNDLE, if_changed=True)
+    """Build the bundle of the real content, unless it is up to date: once, before any test. With
+    pytest-xdist, the controller builds it before it starts the workers, which only read it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        build_bundle(CONTENT, BUNDLE, if_changed=True)
 
 
 def bundle_of(content_dir: Path) -> Path:
@@ -123,6 +133,32 @@ def app() -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+MakeClient = Callable[..., TestClient]  # the type of the make_client fixture
+
+
+@contextmanager
+def app_client(
+    *, raise_server_exceptions: bool = True, lifespan: bool = True, **settings: Any
+) -> Iterator[TestClient]:
+    """A TestClient over a new app of ``Settings(bundle=BUNDLE, **settings)``, its lifespan run
+    (``lifespan=False``: never run, as an app called without it), closed on leaving."""
+    app = create_app(Settings(**{"bundle": BUNDLE, **settings}))
+    test_client = TestClient(app, raise_server_exceptions=raise_server_exceptions)
+    with test_client if lifespan else closing(test_client):
+        yield test_client
+
+
+@pytest.fixture
+def make_client() -> Iterator[MakeClient]:
+    """``make_client(**settings)``: an ``app_client`` of those settings, closed after the test."""
+    with ExitStack() as stack:
+
+        def make(**kwargs: Any) -> TestClient:
+            return stack.enter_context(app_client(**kwargs))
+
+        yield make
 
 
 @pytest.fixture

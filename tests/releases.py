@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api import Settings, create_app
 from api.__main__ import main
 from api.bundle.build import build_bundle
 from api.content.library import content_version
@@ -81,6 +80,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Releases]:
     assert main(["release", str(content), "--date", "2026-12-01"]) == 0
     second = content_version(content)
     bundle = build_bundle(content, content.parent / "bundle.sqlite").path
-    settings = Settings(bundle=bundle)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    from tests.conftest import app_client  # noqa: PLC0415 - conftest imports this module
+
+    with app_client(raise_server_exceptions=False, bundle=bundle) as client:
         yield Releases(content, first, second, client, bundle)

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api import Settings, create_app
+from api import Settings
 from api.edge.keys import new_key
-from tests.conftest import BUNDLE
+from tests.conftest import MakeClient, app_client
+
+pytestmark = pytest.mark.unit
 
 KEY, DIGEST = new_key()
 
 
 @pytest.fixture(scope="module")
-def keyed() -> TestClient:
-    return TestClient(create_app(Settings(bundle=BUNDLE, api_key_digests=(DIGEST,))))
+def keyed() -> Iterator[TestClient]:
+    with app_client(api_key_digests=(DIGEST,)) as client:
+        yield client
 
 
 @pytest.mark.parametrize("path", ["/v1/muscles", "/v1/warnings?severity=stop", "/v1/nothing"])
-@pytest.mark.parametrize("key", [None, "", "fascia_wrong", KEY + "x"])
+@pytest.mark.parametrize(
+    "key",
+    [None, "", "fascia_wrong", KEY + "x"],
+    ids=["no-header", "empty", "fascia_wrong", "the-key-and-more"],  # the same in every process
+)
 def test_v1_needs_a_valid_key(keyed: TestClient, path: str, key: str | None) -> None:
     headers = {"X-API-Key": key} if key is not None else {}
     response = keyed.get(path, headers=headers)
@@ -61,18 +69,17 @@ def test_no_side_doors_with_keys_on(keyed: TestClient, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", SIDE_DOORS[:-1])
-def test_embeds_can_be_made_public_on_purpose(path: str) -> None:
-    settings = Settings(bundle=BUNDLE, api_key_digests=(DIGEST,), public_embeds=True)
-    client = TestClient(create_app(settings))
+def test_embeds_can_be_made_public_on_purpose(make_client: MakeClient, path: str) -> None:
+    client = make_client(api_key_digests=(DIGEST,), public_embeds=True)
     assert client.get(path).status_code == 200, path
     assert client.get("/v1/self-tests/muscular-minesweeper").status_code == 401
     assert client.get("/metrics").status_code == 401
 
 
-def test_metrics_behind_a_bearer_token() -> None:
+def test_metrics_behind_a_bearer_token(make_client: MakeClient) -> None:
     token = "scraper-secret-token"
     digest = hashlib.sha256(token.encode()).hexdigest()
-    client = TestClient(create_app(Settings(bundle=BUNDLE, metrics_token=digest)))
+    client = make_client(metrics_token=digest)
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {token}"}):
         refused = client.get("/metrics", headers=headers)
         assert refused.status_code == 401
@@ -92,8 +99,8 @@ def test_digests_must_be_sha256() -> None:
         Settings(api_key_digests=("not-a-digest",))
 
 
-def test_quota_per_client_with_headers() -> None:
-    client = TestClient(create_app(Settings(bundle=BUNDLE, rate_limit="3/minute")))
+def test_quota_per_client_with_headers(make_client: MakeClient) -> None:
+    client = make_client(rate_limit="3/minute")
     answers = [client.get("/v1/muscles") for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[0].headers["ratelimit-policy"] == '"default";q=3;w=60'
@@ -104,12 +111,9 @@ def test_quota_per_client_with_headers() -> None:
     assert client.get("/healthz").status_code == 200
 
 
-def test_quota_is_counted_per_key() -> None:
+def test_quota_is_counted_per_key(make_client: MakeClient) -> None:
     other_key, other_digest = new_key()
-    settings = Settings(
-        bundle=BUNDLE, api_key_digests=(DIGEST, other_digest), rate_limit="2/minute"
-    )
-    client = TestClient(create_app(settings))
+    client = make_client(api_key_digests=(DIGEST, other_digest), rate_limit="2/minute")
     first = [client.get("/v1", headers={"X-API-Key": KEY}).status_code for _ in range(3)]
     second = client.get("/v1", headers={"X-API-Key": other_key}).status_code
     assert (first, second) == ([200, 200, 429], 200)
@@ -129,16 +133,11 @@ def content_examples(document: dict[str, Any]) -> list[str]:
     return found
 
 
-def test_with_keys_on_the_open_document_carries_no_content(keyed: TestClient) -> None:
+def test_with_keys_on_the_open_document_carries_no_content(
+    keyed: TestClient, make_client: MakeClient
+) -> None:
     """The document is open to anyone; with keys on, it shows no answer cut from the content."""
-    assert (
-        len(
-            content_examples(
-                TestClient(create_app(Settings(bundle=BUNDLE))).get("/openapi.json").json()
-            )
-        )
-        > 30
-    )
+    assert len(content_examples(make_client().get("/openapi.json").json())) > 30
     document = keyed.get("/openapi.json").json()
     assert content_examples(document) == []
     assert (

@@ -23,6 +23,8 @@ from api.edge.response_cache import content_paths
 from tests.conftest import BUNDLE, sampled
 from tests.servers import ROOT
 
+pytestmark = pytest.mark.browser
+
 LOCALES = ("en", "es")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from collections.abc import Iterator
 
 import brotli  # type: ignore[import-untyped]
 import pytest
@@ -11,12 +12,13 @@ import zstandard
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api import Settings, create_app
 from api.edge.response_cache import Responses, content_paths
 from api.http.codings import choose_coding
 from api.http.etags import BODY_HEADERS
 from api.render import REPRESENTATIONS
-from tests.conftest import BUNDLE, sampled
+from tests.conftest import MakeClient, app_client, sampled
+
+pytestmark = pytest.mark.unit
 
 # Every representation, the PDF and the picture included (a picture only where a diagram shows
 # the resource: elsewhere both answer the same 406).
@@ -24,8 +26,9 @@ SUFFIXES = {representation.media_type: representation.suffix for representation 
 
 
 @pytest.fixture(scope="module")
-def plain() -> TestClient:
-    return TestClient(create_app(Settings(bundle=BUNDLE, response_cache_mb=0)))
+def plain() -> Iterator[TestClient]:
+    with app_client(response_cache_mb=0) as client:
+        yield client
 
 
 # The PDF of a few resources of different shapes: typesetting is the slow part, not caching.
@@ -48,13 +51,14 @@ def compare(fast: TestClient, plain: TestClient, url: str, headers: dict[str, st
     return actual.status_code
 
 
+@pytest.mark.contract
 def test_every_content_response_is_byte_identical_from_the_cache_and_the_app(
-    app: FastAPI, plain: TestClient
+    app: FastAPI, plain: TestClient, make_client: MakeClient
 ) -> None:
     """Each path and locale in JSON, and the sampled paths (``sampled``: one item of each kind)
     in every other representation: the first answer (rendered and kept), the second (a
     lookup), its 304 and its suffix URL all equal the uncached app's answers."""
-    fresh = TestClient(create_app(Settings(bundle=BUNDLE)))
+    fresh = make_client()
     responses: Responses = fresh.app.state.responses  # type: ignore[attr-defined]
     paths = list(content_paths(app.state.store))
     assert len(paths) > 60
@@ -179,19 +183,20 @@ def test_head_is_headers_only(client: TestClient) -> None:
     assert head.headers.items() == get.headers.items()
 
 
-def test_cached_responses_need_nothing_else_at_request_time() -> None:
-    app = create_app(Settings(bundle=BUNDLE))
-    client = TestClient(app, raise_server_exceptions=False)
+def test_cached_responses_need_nothing_else_at_request_time(make_client: MakeClient) -> None:
+    client = make_client(raise_server_exceptions=False)
+    app = client.app
     before = client.get("/v1/self-tests/muscular-minesweeper.md?lang=es").content
     app.state.locales = {}  # what the routes would need: gone
     assert client.get("/v1/self-tests/muscular-minesweeper.md?lang=es").content == before
     assert client.get("/v1/warnings?kind=safety").status_code == 500
 
 
-def test_the_cache_stays_within_its_size_and_drops_the_least_recently_used() -> None:
-    app = create_app(Settings(bundle=BUNDLE, response_cache_mb=1))
-    client = TestClient(app)
-    responses: Responses = app.state.responses
+def test_the_cache_stays_within_its_size_and_drops_the_least_recently_used(
+    make_client: MakeClient,
+) -> None:
+    client = make_client(response_cache_mb=1)
+    responses: Responses = client.app.state.responses  # type: ignore[attr-defined]
     client.get("/v1/warnings?severity=caution")
     kept = (
         "/v1/warnings",
@@ -227,10 +232,9 @@ def test_each_country_with_its_own_advice_is_cached_apart(client: TestClient) ->
     assert japanese.headers["content-language"] == "en"
 
 
-def test_no_cache_renders_every_request() -> None:
-    app = create_app(Settings(bundle=BUNDLE, response_cache_mb=0))
-    client = TestClient(app)
-    assert app.state.responses is None
+def test_no_cache_renders_every_request(make_client: MakeClient) -> None:
+    client = make_client(response_cache_mb=0)
+    assert client.app.state.responses is None  # type: ignore[attr-defined]
     assert client.get("/v1/muscles").status_code == 200
 
 
@@ -264,10 +268,10 @@ def test_every_304_is_its_200_less_the_headers_about_a_body(
     assert got == expected
 
 
-def test_a_head_is_kept_as_its_get(app: FastAPI) -> None:
+def test_a_head_is_kept_as_its_get(app: FastAPI, make_client: MakeClient) -> None:
     """A repeated HEAD renders nothing: its GET is kept on the first, and the next HEAD and GET
     are lookups with the same headers."""
-    client = TestClient(create_app(Settings(bundle=BUNDLE)))
+    client = make_client()
     responses: Responses = client.app.state.responses  # type: ignore[attr-defined]
     url = "/v1/self-tests/muscular-minesweeper/steps/3.md"
     plain = {"Accept-Encoding": "identity"}
@@ -298,8 +302,10 @@ def raw(client: TestClient, url: str, headers: dict[str, str]) -> tuple[int, dic
 
 
 @pytest.mark.parametrize("coding", ["br", "zstd", "gzip"])
-def test_each_coding_decodes_to_the_identity_bytes_with_its_own_etag(coding: str) -> None:
-    client = TestClient(create_app(Settings(bundle=BUNDLE)))
+def test_each_coding_decodes_to_the_identity_bytes_with_its_own_etag(
+    make_client: MakeClient, coding: str
+) -> None:
+    client = make_client()
     decoders = {
         "br": brotli.decompress,
         "zstd": lambda b: zstandard.ZstdDecompressor().decompressobj().decompress(b),

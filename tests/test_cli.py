@@ -11,6 +11,8 @@ import pytest
 from api.__main__ import main
 from tests.conftest import CONTENT, ROOT
 
+pytestmark = pytest.mark.live
+
 
 def test_check_passes_on_real_content(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(CONTENT)]) == 0

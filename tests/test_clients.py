@@ -24,6 +24,8 @@ import pytest
 
 from tests.servers import ROOT, fascia, free_port
 
+pytestmark = pytest.mark.system
+
 EXAMPLES = ROOT / "examples"
 CLIENTS_PAGE = ROOT / "docs" / "integrators" / "clients.md"  # where the quick starts are shown
 SPEC = ROOT / "openapi" / "openapi.json"

@@ -15,6 +15,8 @@ from tests.conftest import CONTENT
 from tests.test_loader import check_content, line_of, replace
 from tests.test_safety import RED_FLAGS as LISTED_RED_FLAGS
 
+pytestmark = pytest.mark.unit
+
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 PRESSING = [3, 4, 5, 6, 7, 8]  # the steps that press, in both variants
 GUARDED = {"sciatic-nerve", "sciatic-no-press-zone"}

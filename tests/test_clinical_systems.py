@@ -32,6 +32,8 @@ from api.content.terminology import BY_NAME, BY_OID, BY_URI, CLINICAL
 from api.render import atom
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 ATOM = "{http://www.w3.org/2005/Atom}"
 

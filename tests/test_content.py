@@ -14,6 +14,8 @@ from api.content.loader import MODELS
 from api.content.models import SafetyWarning
 from tests.conftest import CONTENT, ROOT
 
+pytestmark = pytest.mark.unit
+
 ARTICLE = ROOT.parent / "shared" / "source" / "000_b4e38e0bb65242d1.txt"
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 CLINICAL_SOURCES = {

@@ -12,6 +12,8 @@ from api.content.diagnostics import ContentProblem
 from api.content.geometry import bounds, parse_path
 from tests.test_loader import check_content, line_of, replace
 
+pytestmark = pytest.mark.unit
+
 DIAGRAM = "diagrams/glutes-from-behind.yaml"
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 SVG = "{http://www.w3.org/2000/svg}"

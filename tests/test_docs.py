@@ -19,6 +19,8 @@ from api.routes.docs import DOCS_POLICY, IMMUTABLE
 from tests.conftest import ROOT
 from tests.spec import operations
 
+pytestmark = pytest.mark.unit
+
 SPEC = json.loads((ROOT / "openapi" / "openapi.json").read_text(encoding="utf-8"))
 
 
@@ -150,6 +152,7 @@ def open_docs(browser: Browser, base: str) -> tuple[Page, list[str], list[str]]:
     return page, errors, foreign
 
 
+@pytest.mark.browser
 def test_every_operation_is_listed_with_no_error_and_nothing_from_elsewhere(
     browser: Browser, base: str
 ) -> None:
@@ -166,6 +169,7 @@ def test_every_operation_is_listed_with_no_error_and_nothing_from_elsewhere(
     page.close()
 
 
+@pytest.mark.browser
 def test_try_it_out_calls_the_same_origin(browser: Browser, base: str) -> None:
     page, errors, foreign = open_docs(browser, base)
     block = page.locator("#operations-self-tests-getSelfTest")

@@ -14,15 +14,17 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 
-from api import Settings, create_app
+from api import Settings
 from api.bundle.labels import LABELS
 from api.bundle.urls import PREFIX
 from api.content.languages import DEFAULT_LOCALE, LANGUAGES
 from api.render.context import RenderContext
 from api.render.preview import page_head
 from api.routes.embed import SCRIPT_FILE, embed_script, script_source
-from tests.conftest import BUNDLE, ROOT
+from tests.conftest import ROOT, MakeClient
 from tests.test_browser import _html, html_pages
+
+pytestmark = pytest.mark.unit
 
 ORIGIN = "http://127.0.0.1:8000"  # FASCIA_PUBLIC_URL unset, Host not allowed: the bind address
 SELF_TEST = f"{ORIGIN}/v1/self-tests/muscular-minesweeper"
@@ -151,11 +153,10 @@ def test_other_pages_still_cannot_be_framed(client: TestClient) -> None:
     assert page.headers["content-security-policy"].endswith("frame-ancestors 'none'")
 
 
-def test_frame_ancestors_come_from_the_setting() -> None:
+def test_frame_ancestors_come_from_the_setting(make_client: MakeClient) -> None:
     sites = "https://cms.example.org, https://*.example.net"
-    app = create_app(Settings(bundle=BUNDLE, embed_frame_ancestors=sites))  # type: ignore[arg-type]
-    with TestClient(app) as client:
-        response = client.get("/embed/self-tests/muscular-minesweeper")
+    client = make_client(embed_frame_ancestors=sites)
+    response = client.get("/embed/self-tests/muscular-minesweeper")
     policy = response.headers["content-security-policy"]
     assert policy.endswith("frame-ancestors https://cms.example.org https://*.example.net")
 

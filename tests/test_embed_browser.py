@@ -20,6 +20,8 @@ from api.routes.embed import embed_script
 from tests.servers import free_port
 from tests.test_browser import axe, violations
 
+pytestmark = pytest.mark.browser
+
 __all__ = ["axe"]  # a fixture shared with the handout tests (`browser` is the conftest's)
 
 SELF_TEST = "muscular-minesweeper"

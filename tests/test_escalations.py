@@ -16,6 +16,8 @@ from api.bundle.labels import labels_for
 from tests.conftest import CONTENT
 from tests.test_loader import check_content, line_of, replace
 
+pytestmark = pytest.mark.unit
+
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 GUIDE = "/v1/guides/glutes-and-low-back-pain"
 

@@ -11,12 +11,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api import Settings, create_app
 from api.edge.response_cache import content_paths
 from api.http.etags import cache_control
 from api.ops.static_export import export
-from tests.conftest import BUNDLE
+from tests.conftest import app_client
 from tests.servers import free_port, nginx
+
+pytestmark = pytest.mark.live
 
 SUFFIXES = {
     "application/json": ".json",
@@ -37,8 +38,7 @@ def fetch(url: str, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
 @pytest.fixture(scope="module")
 def public() -> Iterator[TestClient]:
     """An app with a public URL: handouts link the same way exported and served."""
-    settings = Settings(bundle=BUNDLE, public_url="https://fascia.example")
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with app_client(raise_server_exceptions=False, public_url="https://fascia.example") as client:
         yield client
 
 

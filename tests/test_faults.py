@@ -34,6 +34,8 @@ from api.content.diagnostics import AccessDenied
 from tests.conftest import CONTENT
 from tests.servers import ROOT, fascia, free_port, redis
 
+pytestmark = pytest.mark.live
+
 MAX_REQUESTS = 20_000
 MAX_SECONDS = 30.0
 

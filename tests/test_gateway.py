@@ -9,8 +9,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api import Settings, create_app
-from tests.conftest import BUNDLE
+from tests.conftest import MakeClient
+
+pytestmark = pytest.mark.unit
 
 PROBLEM = "application/problem+json"
 
@@ -42,9 +43,8 @@ def test_any_origin_may_read_by_default(client: TestClient) -> None:
     assert "ETag" in response.headers["access-control-expose-headers"]
 
 
-def test_configured_origins_only() -> None:
-    settings = Settings(bundle=BUNDLE, cors_origins=("https://good.example",))
-    client = TestClient(create_app(settings))
+def test_configured_origins_only(make_client: MakeClient) -> None:
+    client = make_client(cors_origins=("https://good.example",))
     good = client.get("/v1/muscles", headers={"Origin": "https://good.example"})
     bad = client.get("/v1/muscles", headers={"Origin": "https://bad.example"})
     assert good.headers["access-control-allow-origin"] == "https://good.example"

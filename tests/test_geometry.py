@@ -22,6 +22,8 @@ from api.content.geometry import (
 )
 from tests.test_loader import check_content
 
+pytestmark = pytest.mark.unit
+
 DIAGRAM = "diagrams/glutes-from-behind.yaml"
 SELF_TEST = "self-tests/muscular-minesweeper.yaml"
 SQUARE = flatten("M 0 0 L 10 0 L 10 10 L 0 10 Z")[0]

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api import Settings, create_app
-from tests.conftest import BUNDLE
+from tests.conftest import MakeClient, app_client
+
+pytestmark = pytest.mark.unit
 
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 ELECTRIC = "warnings/sciatic-nerve-electric-sensation"
@@ -20,8 +21,7 @@ ELECTRIC = "warnings/sciatic-nerve-electric-sensation"
 
 @pytest.fixture(scope="module")
 def public() -> Iterator[TestClient]:
-    settings = Settings(bundle=BUNDLE, public_url="https://fascia.example/")
-    with TestClient(create_app(settings)) as client:
+    with app_client(public_url="https://fascia.example/") as client:
         yield client
 
 
@@ -67,9 +67,11 @@ def test_handout_links_are_absolute_and_keep_the_language(public: TestClient) ->
     assert f"https://fascia.example{SELF_TEST}/steps/5.svg?variant=partner&lang=es" in links
 
 
-def test_without_a_public_url_links_use_the_requests_own_allowed_origin() -> None:
+def test_without_a_public_url_links_use_the_requests_own_allowed_origin(
+    make_client: MakeClient,
+) -> None:
     hosts = ("one.example", "two.example:8080")
-    client = TestClient(create_app(Settings(bundle=BUNDLE, allowed_hosts=hosts)))
+    client = make_client(allowed_hosts=hosts)
     one = client.get(f"{SELF_TEST}.md", headers={"Host": "one.example"}).text
     two = client.get(f"{SELF_TEST}.md", headers={"Host": "TWO.example:8080"}).text
     assert f"(<http://one.example{SELF_TEST}.svg?lang=en>)" in one
@@ -158,6 +160,7 @@ def pdf_language(body: bytes) -> str | None:
     return None
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_pdf_handout_carries_every_stop_warning_and_the_disclaimer(
     client: TestClient, lang: str, tmp_path: Path

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from api import ContentProblem, check_content
 
+pytestmark = pytest.mark.unit
+
 HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=200)
 PARAMETER_TEXT = st.text(max_size=60)
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

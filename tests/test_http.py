@@ -7,6 +7,8 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import ORIGIN
 
+pytestmark = pytest.mark.unit
+
 ITEM_PATHS = [
     "/v1/guides/glutes-and-low-back-pain",
     "/v1/muscles/gluteus-maximus",

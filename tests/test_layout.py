@@ -22,6 +22,8 @@ from api.openapi import TAGS
 from api.routes import KIND_ROUTERS, ROUTERS
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 # Lower layers never import higher ones; `settings` is configuration, read by any layer.
 LAYERS = {
     "content": 0,

@@ -10,6 +10,8 @@ from api import ContentError, ContentProblem, load_catalog
 from api import check_content as check_everything
 from tests.conftest import CONTENT
 
+pytestmark = pytest.mark.unit
+
 MUSCLE = "muscles/gluteus-medius.yaml"
 
 

@@ -6,13 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api import Settings, check_content, create_app
+from api import check_content
 from api.bundle.labels import LABELS, labels_for
 from api.content.diagnostics import ContentProblem
 from api.content.languages import DEFAULT_LOCALE, LANGUAGES
-from tests.conftest import bundle_of
+from tests.conftest import MakeClient, bundle_of
+
+pytestmark = pytest.mark.unit
 
 MEDIUS = "muscles/gluteus-medius.yaml"
 
@@ -34,14 +35,16 @@ def test_real_translation_is_complete() -> None:
     assert check_content(Path(__file__).parent.parent / "content") == []
 
 
-def test_missing_file_and_field_are_warnings_and_fall_back(content_copy: Path) -> None:
+def test_missing_file_and_field_are_warnings_and_fall_back(
+    content_copy: Path, make_client: MakeClient
+) -> None:
     spanish(content_copy, MEDIUS).unlink()
     drop_line(spanish(content_copy, "muscles/gluteus-maximus.yaml"), "common_name:")
     found = check_content(content_copy)
     assert {p.severity for p in found} == {"warning"}
     assert {Path(p.file).name for p in found} == {"gluteus-medius.yaml", "gluteus-maximus.yaml"}
 
-    client = TestClient(create_app(Settings(bundle=bundle_of(content_copy))))
+    client = make_client(bundle=bundle_of(content_copy))
     maximus = client.get("/v1/muscles/gluteus-maximus?lang=es").json()
     assert maximus["common_name"] == "Glute max"
     assert maximus["name"] != "Gluteus maximus"

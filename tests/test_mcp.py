@@ -23,14 +23,15 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from api import Settings, create_app
 from api.app import mcp_server
 from api.bundle.labels import labels_for
 from api.content.kinds import COLLECTIONS
 from api.edge.keys import new_key
 from api.render.assistant import warning_line
-from tests.conftest import BUNDLE, ROOT
+from tests.conftest import ROOT, MakeClient
 from tests.servers import fascia, free_port
+
+pytestmark = pytest.mark.unit
 
 TOOLS = {"search", "get_self_test", "get_step", "get_screening"}
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
@@ -224,6 +225,7 @@ def run_http(
     return asyncio.run(session())
 
 
+@pytest.mark.live
 def test_the_sdk_client_over_streamable_http(base: str) -> None:
     """List the tools, call each, read a resource, get the prompt: over HTTP, through the
     gateway (metrics count /mcp)."""
@@ -264,6 +266,7 @@ def test_the_sdk_client_over_streamable_http(base: str) -> None:
     assert 'route="/mcp"' in metrics
 
 
+@pytest.mark.live
 def test_mcp_takes_the_same_keys_and_only_post() -> None:
     key, digest = new_key()
     port = free_port()
@@ -292,6 +295,7 @@ def test_mcp_takes_the_same_keys_and_only_post() -> None:
         assert infobutton.status_code == 401
 
 
+@pytest.mark.live
 def test_the_sdk_client_over_stdio() -> None:
     server = StdioServerParameters(command=sys.executable, args=["-m", "api", "mcp"], cwd=str(ROOT))
 
@@ -310,24 +314,22 @@ def test_the_sdk_client_over_stdio() -> None:
     assert probe.stdout == b""
 
 
-def test_mcp_without_the_lifespan_is_a_503_problem() -> None:
-    app = create_app(Settings(bundle=BUNDLE))
-    bare = TestClient(app)  # no `with`: the app's lifespan, which starts the endpoint, never runs
+def test_mcp_without_the_lifespan_is_a_503_problem(make_client: MakeClient) -> None:
+    bare = make_client(lifespan=False)  # the app's lifespan, which starts the endpoint, never runs
     answer = bare.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.headers["retry-after"] == "1"
 
 
-def test_mcp_and_infobutton_count_against_the_same_quota() -> None:
-    app = create_app(Settings(bundle=BUNDLE, rate_limit="3/minute"))
-    with TestClient(app) as client:
-        statuses = [
-            client.get("/v1/muscles").status_code,
-            client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"}).status_code,
-            client.get("/infobutton", params={"mainSearchCriteria.v.c": "1"}).status_code,
-            client.post("/mcp", json={"jsonrpc": "2.0", "id": 2, "method": "ping"}).status_code,
-        ]
+def test_mcp_and_infobutton_count_against_the_same_quota(make_client: MakeClient) -> None:
+    client = make_client(rate_limit="3/minute")
+    statuses = [
+        client.get("/v1/muscles").status_code,
+        client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"}).status_code,
+        client.get("/infobutton", params={"mainSearchCriteria.v.c": "1"}).status_code,
+        client.post("/mcp", json={"jsonrpc": "2.0", "id": 2, "method": "ping"}).status_code,
+    ]
     assert statuses[0] == 200
     assert statuses[3] == 429  # the fourth request of the minute, whichever door it used
 

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from api.http.negotiation import choose_locale, choose_media_type, parse_accept
 
+pytestmark = pytest.mark.unit
+
 AVAILABLE = ("application/json", "application/ld+json", "text/html", "text/markdown")
 
 

@@ -21,6 +21,8 @@ from api.ops.notify import Delivery, deliver, sign
 from tests.conftest import BUNDLE, ROOT
 from tests.releases import RETIRED, WARNING, Releases
 
+pytestmark = pytest.mark.unit
+
 SECRET = "whsec_" + base64.b64encode(b"fascia-test-secret-32-bytes-long").decode()
 
 

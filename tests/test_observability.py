@@ -10,9 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from api import Settings, create_app
 from api.edge.logs import AccessLog, JsonFormatter
-from tests.conftest import BUNDLE
+from tests.conftest import MakeClient
+
+pytestmark = pytest.mark.unit
 
 
 def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -24,8 +25,8 @@ def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], 
     }
 
 
-def test_requests_are_counted_by_route_status_and_representation() -> None:
-    client = TestClient(create_app(Settings(bundle=BUNDLE)))
+def test_requests_are_counted_by_route_status_and_representation(make_client: MakeClient) -> None:
+    client = make_client()
     client.get("/v1/muscles/gluteus-maximus")
     client.get("/v1/muscles/gluteus-medius.html")
     client.get("/v1/muscles/nobody")
@@ -47,10 +48,11 @@ def test_content_version_is_an_info_metric(client: TestClient) -> None:
     assert ("version", version) in info[0][1]
 
 
-def test_access_log_is_one_json_line_with_the_request_id() -> None:
-    app = create_app(Settings(bundle=BUNDLE, access_log=True))
+def test_access_log_is_one_json_line_with_the_request_id(make_client: MakeClient) -> None:
+    client = make_client(access_log=True)
+    app = client.app
     app.state.access_log.stream = io.StringIO()
-    TestClient(app).get("/v1/warnings?severity=stop", headers={"X-Request-ID": "trace-42"})
+    client.get("/v1/warnings?severity=stop", headers={"X-Request-ID": "trace-42"})
     app.state.access_log.flush()
     (line,) = [json.loads(text) for text in app.state.access_log.stream.getvalue().splitlines()]
     assert line["request_id"] == "trace-42"
@@ -63,10 +65,11 @@ def test_access_log_is_one_json_line_with_the_request_id() -> None:
 
 @pytest.mark.parametrize(("enabled", "lines"), [(False, 0), (True, 1)])
 def test_access_log_can_be_turned_off(
-    capsys: pytest.CaptureFixture[str], enabled: bool, lines: int
+    capsys: pytest.CaptureFixture[str], make_client: MakeClient, enabled: bool, lines: int
 ) -> None:
-    app = create_app(Settings(bundle=BUNDLE, access_log=enabled))
-    TestClient(app).get("/v1/muscles", headers={"X-Request-ID": "off-or-on"})
+    client = make_client(access_log=enabled)
+    app = client.app
+    client.get("/v1/muscles", headers={"X-Request-ID": "off-or-on"})
     if app.state.access_log is not None:
         app.state.access_log.flush()  # to standard error, where the server writes it
     assert capsys.readouterr().err.count('"request_id":"off-or-on"') == lines

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from api.content.kinds import COLLECTIONS
 from tests.conftest import ORIGIN
 
+pytestmark = pytest.mark.unit
+
 
 def follow(client: TestClient, url: str) -> list[dict[str, Any]]:
     """Every page from ``url`` on, following links.next; checks each page's Link header."""

@@ -1,6 +1,10 @@
 """The package's public surface is explicit; changing it is a deliberate act."""
 
+import pytest
+
 import api
+
+pytestmark = pytest.mark.unit
 
 
 def test_public_names() -> None:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import pytest
 
-from api import Settings, create_app
-from tests.conftest import BUNDLE
+from tests.conftest import app_client
 from tests.servers import free_port, redis
+
+pytestmark = pytest.mark.live
 
 
 def test_replicas_share_the_quota_through_redis() -> None:
     port = free_port()
     with redis(port):
-        settings = Settings(
-            bundle=BUNDLE,
-            rate_limit="3/minute",
-            rate_limit_storage=f"redis://127.0.0.1:{port}",
-        )
-        with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
+        settings = {"rate_limit": "3/minute", "rate_limit_storage": f"redis://127.0.0.1:{port}"}
+        with app_client(**settings) as first, app_client(**settings) as second:
             statuses = [
                 first.get("/v1/muscles").status_code,
                 second.get("/v1/muscles").status_code,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import httpx2
+import pytest
 
 from api import Settings, create_app
 from api.render.pool import RenderPool
 from tests.conftest import BUNDLE
+
+pytestmark = pytest.mark.unit
 
 STEP = "/v1/self-tests/muscular-minesweeper/steps/{}.pdf"
 CHEAP = "/v1/muscles/gluteus-maximus"

@@ -17,8 +17,10 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from api.bundle.labels import labels_for
 from tests import vocabulary
-from tests.conftest import BUNDLE, bundle_of
+from tests.conftest import BUNDLE, MakeClient, bundle_of
 from tests.spec import json_operations, parameters
+
+pytestmark = pytest.mark.unit
 
 LOCALES = ("en", "es")
 REPRESENTATIONS = {
@@ -227,12 +229,12 @@ def test_the_checks_themselves_can_fail() -> None:
         html5lib.HTMLParser(strict=True).parse("<!DOCTYPE html><p>a</div>")
 
 
-def test_every_content_string_is_escaped(content_copy: Path) -> None:
+def test_every_content_string_is_escaped(content_copy: Path, make_client: MakeClient) -> None:
     hostile = '<script>alert("x")</script> & [link](javascript:alert(1)) *bold* # title'
     muscle = content_copy / "en" / "muscles" / "gluteus-minimus.yaml"
     text = muscle.read_text(encoding="utf-8")
     muscle.write_text(text.replace("common_name: Glute min", f"common_name: '{hostile}'"))
-    client = TestClient(create_app(Settings(bundle=bundle_of(content_copy))))
+    client = make_client(bundle=bundle_of(content_copy))
     html = client.get("/v1/muscles/gluteus-minimus.html").text
     assert "<script" not in without_linked_data(html)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; [link]" in html

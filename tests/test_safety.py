@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+pytestmark = pytest.mark.unit
+
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 RED_FLAGS = [
     "red-flag-after-serious-accident",

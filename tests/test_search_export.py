@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("query", "lang", "first"),

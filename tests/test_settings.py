@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from api import Settings
 from api.__main__ import main
 
+pytestmark = pytest.mark.unit
+
 
 def test_defaults_listen_on_loopback() -> None:
     settings = Settings()

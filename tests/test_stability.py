@@ -16,6 +16,8 @@ import pytest
 from tests.compatibility import breaking_changes
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 RELEASED = sorted((ROOT / "openapi" / "released").glob("v1.*.json"))
 
 

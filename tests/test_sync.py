@@ -13,6 +13,8 @@ import pytest
 from api.__main__ import main
 from tests.releases import ADDED, MUSCLE, RETIRED, SUCCESSOR, WARNING, Releases
 
+pytestmark = pytest.mark.unit
+
 
 def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for item in items}

@@ -12,6 +12,8 @@ import zstandard
 
 from tests.servers import free_port, varnish
 
+pytestmark = pytest.mark.live
+
 PATHS = ["/v1/self-tests/muscular-minesweeper", "/v1/muscles/gluteus-maximus.md"]
 # Each client asks in turn, twice: the second round is answered from Varnish's cache.
 ASKED = ["br", "gzip", "zstd", "", "br, gzip", "identity", "gzip;q=0, br", "*"]
