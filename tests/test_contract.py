@@ -59,6 +59,9 @@ def test_every_markdown_operation_honours_the_spec(case: Case) -> None:
 
 @schema.include(tag="pdf").parametrize()
 def test_every_pdf_operation_honours_the_spec(case: Case) -> None:
+    """Sampled (schemathesis.toml): each PDF operation's documented examples and four generated
+    requests, without the coverage phase. A PDF is its HTML twin's page typeset, and the HTML
+    operations take the same parameters through every phase."""
     case.call_and_validate()
 
 
