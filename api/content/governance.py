@@ -10,6 +10,7 @@ the initial one."""
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -155,9 +156,18 @@ def suite_tests(tests_dir: Path) -> frozenset[str]:
     found: set[str] = set()
     for path in sorted(tests_dir.rglob("test_*.py")):
         module = f"{tests_dir.name}/{path.relative_to(tests_dir).as_posix()}"
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        found.update(f"{module}::{name}" for name in _test_names(tree.body))
+        stat = path.stat()
+        found.update(
+            f"{module}::{name}" for name in _tests_in(path, stat.st_mtime_ns, stat.st_size)
+        )
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _tests_in(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The test names in one file, parsed once per version of it (``check`` runs often in the
+    suite itself; parsing every test file each time cost about 70 ms)."""
+    return tuple(_test_names(ast.parse(path.read_text(encoding="utf-8")).body))
 
 
 def _test_names(body: Iterable[ast.stmt]) -> Iterable[str]:
