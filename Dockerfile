@@ -18,7 +18,7 @@ FROM docker.io/library/python:3.11-slim
 # Pango and a font for PDF handouts (WeasyPrint), from Debian.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 fascia \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin fascia

@@ -39,11 +39,11 @@ system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium, poppl
 
 # WeasyPrint typesets the PDF handouts with Pango, CairoSVG rasterises the PNG previews with cairo;
 # without them only PDFs and PNGs are unavailable (503).
-pdf-libraries: ## Install Pango, cairo and a font from Debian if missing (needs root)
+pdf-libraries: ## Install Pango, cairo and fonts from Debian if missing (needs root)
 	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! ldconfig -p | grep -q libcairo.so.2 \
-		|| ! test -d /usr/share/fonts/truetype/dejavu; then \
+		|| ! test -d /usr/share/fonts/truetype/dejavu || ! test -d /usr/share/fonts/truetype/liberation; then \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core; } \
+			libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core fonts-liberation; } \
 		|| echo "warning: could not install Pango (root needed); PDFs will answer 503" >&2; \
 	fi
 

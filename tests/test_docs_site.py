@@ -269,7 +269,7 @@ def parameters(path: str) -> dict[str, bool]:
     return found
 
 
-COMMON = {"lang", "region", "page_size", "cursor"}  # every collection takes these
+COMMON = {"lang", "region", "paper", "print", "page_size", "cursor"}  # every collection takes these
 
 
 def test_the_collections_table_gives_each_collection_its_filters() -> None:

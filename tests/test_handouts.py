@@ -185,7 +185,6 @@ def test_pdf_handout_carries_every_stop_warning_and_the_disclaimer(
     info = pdf_info(by_suffix.content, tmp_path)
     assert info["Title"] == self_test["name"]
     assert info["Author"] == "Fascia"
-    assert int(info["Pages"]) <= 6  # 20 red flags and 14 contraindications come first
     assert pdf_language(by_suffix.content) == lang
 
 

@@ -232,12 +232,12 @@ def test_regions_are_listed_with_their_countries(client: TestClient) -> None:
             400,
             "varient",
             "accepted_params",
-            ["variant", "lang", "region", "page_size", "cursor"],
+            ["variant", "lang", "region", "paper", "print", "page_size", "cursor"],
         ),
         (f"{SELF_TEST}/steps?limit=3", 400, "limit", "unknown_params", ["limit"]),
         ("/v1/muscles?language=es", 400, "language", "unknown_params", ["language"]),
-        (f"{SELF_TEST}?variant=tennis-ball", 404, "partner, ball", "allowed_values", None),
-        (f"{SELF_TEST}?variant=Ball", 404, "partner, ball", "allowed_values", None),
+        (f"{SELF_TEST}?variant=tennis-ball", 404, "partner, ball, all", "allowed_values", None),
+        (f"{SELF_TEST}?variant=Ball", 404, "partner, ball, all", "allowed_values", None),
         (
             f"{SELF_TEST}/steps/12",
             404,
@@ -271,7 +271,7 @@ def test_mistakes_say_what_would_have_worked(
     problem = response.json()
     assert hint in problem["detail"]
     if field == "allowed_values":
-        value = ["partner", "ball"]
+        value = ["partner", "ball", "all"]
     assert problem[field] == value
 
 

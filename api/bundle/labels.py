@@ -97,7 +97,6 @@ _ENGLISH = {
     "contraindications.text": "If any of these applies to you, do not do the check: do what it "
     "says instead.",
     "advice": "Good to know",
-    "stop_signs": "Stop at once if",
     "see_above": "in full above",
     "see_step": "in full at step {number}",
     "next_page": "Next page",
@@ -216,7 +215,6 @@ _SPANISH = {
     "contraindications.text": "Si alguna de estas situaciones es la tuya, no hagas la "
     "autoexploración: haz lo que se indica en su lugar.",
     "advice": "Conviene saber",
-    "stop_signs": "Para de inmediato si",
     "see_above": "completo más arriba",
     "see_step": "completo en el paso {number}",
     "next_page": "Página siguiente",

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.errors import ALLOWED_METHODS
 from api.render.embedpage import EMBED_PATH_PREFIX, EMBED_STYLE
-from api.render.html import STYLE
+from api.render.html import STYLES
 
 __all__ = ["ALLOWED_METHODS", "SecurityHeaders", "html_policy", "security_headers"]
 
@@ -25,7 +25,8 @@ def _style_hash(style: str) -> str:
 def html_policy(frame_ancestors: str = "'none'") -> str:
     """The CSP of HTML pages: their inline stylesheets and nothing else (no script, no forms)."""
     return (
-        f"default-src 'none'; style-src {_style_hash(STYLE)} {_style_hash(EMBED_STYLE)}; "
+        f"default-src 'none'; style-src {' '.join(map(_style_hash, STYLES.values()))} "
+        f"{_style_hash(EMBED_STYLE)}; "
         f"img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}"
     )
 

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel
 
 from api.bundle.labels import labels_for
 from api.bundle.resources import Attribution, SourceView, WarningView
 from api.content.languages import DEFAULT_LOCALE
+
+Paper = Literal["a4", "letter"]
+PAPERS: tuple[Paper, ...] = ("a4", "letter")
+# Of the countries with care advice of their own (content/*/regions: the only countries a request
+# is told apart by), those that print on US Letter: a handout for a reader there is set on Letter,
+# anywhere else on A4, unless ``paper`` asks for the other.
+LETTER_COUNTRIES = frozenset({"US", "MX"})
+Print = Literal["standard", "large"]
+PRINTS: tuple[Print, ...] = ("standard", "large")
+
+
+def paper_for(country: str) -> Paper:
+    """The paper a reader in ``country`` (ISO 3166-1 alpha-2, or "") prints on."""
+    return "letter" if country in LETTER_COUNTRIES else "a4"
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,13 @@ class RenderContext:
     # The line every surface shows first while the content version is not signed off, in this
     # locale's words; None once it is active.
     draft_notice: str | None = None
+    # How a handout is printed: the paper (``PAPERS``) and whether in large print. Only the PDF
+    # and the HTML handout's print stylesheet read them.
+    paper: Paper = "a4"
+    large_print: bool = False
+    # Whether ``base_url`` is an address a reader can use later (FASCIA_PUBLIC_URL): only then
+    # is a link's address printed on paper.
+    public: bool = False
 
     def url(self, href: str) -> str:
         """``href`` made absolute where the base is known, asking for this locale; links that

@@ -61,12 +61,26 @@ class Callout:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A diagram: drawn inline where markup allows (``svg``), else linked (``href``, ``alt``).
+    A numbered picture lists what its numbers mark in ``legend``; ``beside`` sets it beside the
+    text it belongs to (a step's) rather than across the page."""
+
+    svg: str
+    href: str
+    alt: str
+    legend: tuple[str, ...] = ()
+    beside: bool = False
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     title: str
     instruction: str
     details: tuple[tuple[str, str], ...] = ()
     callouts: tuple[Callout, ...] = ()
+    figure: Figure | None = None
 
 
 @dataclass(frozen=True)
@@ -74,15 +88,6 @@ class Steps:
     """A numbered list of steps, in order."""
 
     steps: tuple[Step, ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A diagram: drawn inline where markup allows (``svg``), else linked (``href``, ``alt``)."""
-
-    svg: str
-    href: str
-    alt: str
 
 
 Block = Heading | Paragraph | Facts | Bullets | LinkList | Callout | Steps | Figure
@@ -95,3 +100,15 @@ class Document:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     notice: str | None = None  # shown at the top, e.g. that parts fell back to English
     draft: str | None = None  # first of all, while the content is not signed off
+    paper: str = "a4"  # how it is printed: the paper, in large print or not, and whether
+    large_print: bool = False  # the addresses of its links are printed (only public ones)
+    print_links: bool = False
+
+
+# Print geometry, shared by the stylesheet and the pictures sized for it: the page margin, the
+# narrower paper's text width (A4: 210 mm less the margins), the share of it a whole picture
+# takes (its legend beside it) and the share a step's picture takes beside the step.
+MARGIN_MM = 15
+TEXT_WIDTH_PT = (210 - 2 * MARGIN_MM) * 72 / 25.4
+ACROSS = 0.6
+BESIDE = 0.4

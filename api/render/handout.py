@@ -1,12 +1,14 @@
 """Build the client-facing handout ``Document`` of any view: item, collection or index.
 
-Every handout ends with the disclaimer and the sources it draws on, and every warning is a
-``Callout`` carrying its severity, stop warnings first.
+Every handout opens with the disclaimer and ends with the sources it draws on, and every warning
+is a ``Callout`` carrying its severity, stop warnings first. A self-test states every warning in
+full before its first step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,6 +17,9 @@ from api.bundle import resources as v
 from api.render import svg
 from api.render.context import RenderContext
 from api.render.document import (
+    ACROSS,
+    BESIDE,
+    TEXT_WIDTH_PT,
     Block,
     Bullets,
     Callout,
@@ -40,7 +45,8 @@ def build_document(view: BaseModel, context: RenderContext) -> Document:
         title, blocks = context.label("export"), _export(view, context)
     else:
         title, blocks = _title(view, context), _body(view, context, 2)
-    blocks = [_absolute(block, context) for block in blocks + _footer(view, context)]
+    blocks = _disclaimer(context) + blocks + _footer(view, context)
+    blocks = [_absolute(block, context) for block in blocks]
     untranslated = any(_untranslated(item) for item in _items(view))
     notice = context.label("fallback") if untranslated else None
     return Document(
@@ -49,7 +55,17 @@ def build_document(view: BaseModel, context: RenderContext) -> Document:
         blocks=tuple(blocks),
         notice=notice,
         draft=context.draft_notice,
+        paper=context.paper,
+        large_print=context.large_print,
+        print_links=context.public,
     )
+
+
+def _disclaimer(context: RenderContext) -> list[Block]:
+    """What the handout is and is not, read first: it does not replace care."""
+    disclaimer = context.disclaimer
+    label = context.label("severity.info")
+    return [Callout("info", label, disclaimer.title, disclaimer.action)]
 
 
 def _absolute(block: Block, context: RenderContext) -> Block:
@@ -57,8 +73,16 @@ def _absolute(block: Block, context: RenderContext) -> Block:
     if isinstance(block, LinkList):
         return LinkList(tuple(Link(link.text, context.url(link.href)) for link in block.links))
     if isinstance(block, Figure):
-        return Figure(block.svg, context.url(block.href), block.alt)
+        return replace(block, href=context.url(block.href))
+    if isinstance(block, Steps):
+        return Steps(tuple(_absolute_step(step, context) for step in block.steps))
     return block
+
+
+def _absolute_step(step: Step, context: RenderContext) -> Step:
+    if step.figure is None:
+        return step
+    return replace(step, figure=replace(step.figure, href=context.url(step.figure.href)))
 
 
 def _collection(view: v.Collection[Any], context: RenderContext) -> tuple[str, list[Block]]:
@@ -160,38 +184,42 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
     ]
     blocks += _screening(view.warnings, context, level)
     once = _Once(context)
-    # The red flags and contraindications were just asked, and the disclaimer closes the handout.
-    others = warnings_before(view)
-    # The picture sits beside what to know before starting (printed, it floats to the right):
-    # where the no-press zone is, next to the words that describe it.
-    figure = _figure(view, context)
-    if others:
-        blocks.append(Heading(level, context.label("warnings.before")))
-        blocks += [*figure, *once.callouts(others, context.label("see_above"))]
-        figure = []
-    if view.advice:
-        blocks.append(Heading(level, context.label("advice")))
-        blocks.append(Facts(tuple((a.title, a.text) for a in view.advice)))
-    # Stop warnings come before the steps too, so that they are read before anyone presses.
-    stops = [
+    # Everything that keeps the reader safe comes before step 1, each warning in full once: the
+    # screening just asked, then what to know before starting, then every warning a variant or
+    # step carries (stop warnings first). The steps only refer back to them.
+    later = [
         warning
         for variant in view.variants
         for warning in (*variant.warnings, *(w for s in variant.steps for w in s.warnings))
-        if warning.severity == "stop"
     ]
-    # Those stated in full under "before you start" need no second heading of their own.
-    stops = [w for w in {w.id: w for w in stops}.values() if w.id not in once.stated]
-    if stops:
-        blocks.append(Heading(level, context.label("stop_signs")))
-        blocks += once.callouts(stops, context.label("see_above"))
-    blocks += figure
+    before = list({w.id: w for w in [*warnings_before(view), *later]}.values())
+    before.sort(key=lambda w: w.severity != "stop")  # stop warnings first, else as they come
+    if before:
+        blocks.append(Heading(level, context.label("warnings.before")))
+        blocks += once.callouts(before, context.label("see_above"))
+    # The whole picture, after the words that describe where the no-press zone is.
+    blocks += _figure(view, context)
+    if view.advice:
+        blocks.append(Heading(level, context.label("advice")))
+        blocks.append(Facts(tuple((a.title, a.text) for a in view.advice)))
     for variant in view.variants:
         blocks.append(Heading(level, variant.name))
         blocks += [Paragraph(variant.summary), Facts(_variant_rows(variant, context))]
         blocks += once.callouts(variant.warnings, context.label("see_above"))
-        blocks.append(Steps(tuple(_step(step, context, once) for step in variant.steps)))
-        once.forget_steps()  # another variant's step numbers are its own
+        steps = tuple(
+            _step(step, context, once, _step_figure(step, context)) for step in variant.steps
+        )
+        blocks.append(Steps(steps))
     return blocks
+
+
+def _step_figure(step: v.StepView, context: RenderContext) -> Figure | None:
+    """A pressing step's own picture (its landmarks in full, the no-press zone among them), set
+    beside it; a step that presses nothing has none."""
+    if step.pressure == "none":
+        return None
+    figures = _figure(step, context, beside=True)
+    return figures[0] if figures else None
 
 
 class _Once:
@@ -223,11 +251,6 @@ class _Once:
         self.at_steps |= new
         return self.callouts(warnings, where)
 
-    def forget_steps(self) -> None:
-        for warning_id in self.at_steps:
-            del self.stated[warning_id]
-        self.at_steps = set()
-
 
 def _variant_rows(variant: v.VariantView, context: RenderContext) -> tuple[tuple[str, str], ...]:
     return _rows(
@@ -241,7 +264,12 @@ def _variant_rows(variant: v.VariantView, context: RenderContext) -> tuple[tuple
     )
 
 
-def _step(step: v.StepView, context: RenderContext, once: _Once | None = None) -> Step:
+def _step(
+    step: v.StepView,
+    context: RenderContext,
+    once: _Once | None = None,
+    figure: Figure | None = None,
+) -> Step:
     details = [
         (context.label("actor"), context.label(f"actor.{step.actor}")),
         (context.label("pressure"), context.label(f"pressure.{step.pressure}")),
@@ -261,6 +289,7 @@ def _step(step: v.StepView, context: RenderContext, once: _Once | None = None) -
         callouts=tuple(
             once.at_step(step.warnings, step.number) if once else _callouts(step.warnings, context)
         ),
+        figure=figure,
     )
 
 
@@ -338,14 +367,19 @@ def _shape_names(view: v.DiagramView) -> tuple[str, ...]:
     return tuple(shape.label for shape in view.shapes)
 
 
-def _figure(view: BaseModel, context: RenderContext) -> list[Block]:
-    """The view's diagram, where one shows it."""
+def _figure(view: BaseModel, context: RenderContext, beside: bool = False) -> list[Figure]:
+    """The view's diagram, where one shows it: numbered, with its legend in words, and sized so
+    that its numbers print at 9 pt or more across the page (or ``beside`` a step)."""
     links = getattr(view, "links", None)
     if not svg.draws(view) or links is None or links.diagram is None:
         return []
     name = getattr(view, "id", None) or getattr(view, "number", "")
-    markup = svg.picture(view, context, f"diagram-{type(view).__name__.lower()}-{name}")
-    return [Figure(markup, links.diagram, svg.caption(view, context))]
+    printed = TEXT_WIDTH_PT * (BESIDE if beside else ACROSS)
+    badge = svg.badge_size(view, context, printed)
+    prefix = f"diagram-{type(view).__name__.lower()}-{name}"
+    markup = svg.picture(view, context, prefix, badge)
+    legend = svg.legend(view, context)
+    return [Figure(markup, links.diagram, svg.caption(view, context), legend, beside)]
 
 
 def _condition(view: v.ConditionView, context: RenderContext, level: int) -> list[Block]:
@@ -473,15 +507,30 @@ def _screening(flags: Iterable[v.WarningBrief], context: RenderContext, level: i
             not_for.append(f"{flag.question} {flag.action}{escalations}")
     label, title = context.label("severity.stop"), context.label("if_any_yes")
     callouts = [
-        Callout("stop", label, title, action, tuple(questions))
+        Callout("stop", label, title, action, chunk)
         for action, questions in groups.items()
+        for chunk in _chunks(questions)
     ]
-    if not_for:
-        text = context.label("contraindications.text")
-        callouts.append(
-            Callout("stop", label, context.label("contraindications"), text, tuple(not_for))
-        )
+    text = context.label("contraindications.text")
+    callouts += [
+        Callout("stop", label, context.label("contraindications"), text, chunk)
+        for chunk in _chunks(not_for)
+    ]
     return [Heading(level, context.label("screening")), *callouts] if callouts else []
+
+
+BOX_CHARACTERS = 1100  # a STOP box of questions this long fits a page in large print
+
+
+def _chunks(questions: list[str]) -> list[tuple[str, ...]]:
+    """The questions in runs short enough for one box each, so that no box is split across
+    pages when printed: each box repeats what to do if any answer is yes."""
+    runs: list[list[str]] = []
+    for question in questions:
+        if not runs or sum(map(len, runs[-1])) + len(question) > BOX_CHARACTERS:
+            runs.append([])
+        runs[-1].append(question)
+    return [tuple(run) for run in runs]
 
 
 def _links(label: str, refs: Iterable[v.Ref], level: int) -> list[Block]:
@@ -503,7 +552,6 @@ def _rows(
 
 
 def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
-    disclaimer = context.disclaimer
     # Whatever this handout cites, and the works adapted by the guides its items belong to.
     adapted = [source_id for item in _items(view) for source_id in context.credits(item)]
     cited = list(dict.fromkeys([*_cited_sources(view), *adapted]))
@@ -511,10 +559,7 @@ def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
         Link(source.attribution.text, source.url or source.links.self_)
         for source in (context.sources[i] for i in cited if i in context.sources)
     )
-    blocks: list[Block] = [
-        Heading(2, context.label("disclaimer")),
-        Callout("info", context.label("severity.info"), disclaimer.title, disclaimer.action),
-    ]
+    blocks: list[Block] = []
     if attributions:  # an index or a list of locales draws on no source
         blocks += [Heading(2, context.label("sources")), LinkList(attributions)]
     blocks += _dates(view, context)

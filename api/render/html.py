@@ -9,6 +9,9 @@ from pydantic import BaseModel
 from api.render import jsonld
 from api.render.context import RenderContext
 from api.render.document import (
+    ACROSS,
+    BESIDE,
+    MARGIN_MM,
     Block,
     Bullets,
     Callout,
@@ -33,34 +36,53 @@ DESCRIPTION = (
     "Every resource as a printable, accessible HTML handout (`text/html`): the `.html` "
     "suffix, or `Accept: text/html` on the JSON path."
 )
-# Served with the page so it needs no other request; print-friendly, warnings stand out in
-# black and white as well as in colour.
-STYLE = """\
-body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#111}
-h1,h2,h3,h4{line-height:1.2}dt{font-weight:600}dd{margin:0 0 .5rem 1rem}
-.warning{border-left:.5rem solid;padding:.5rem 1rem;margin:1rem 0}
-.warning-stop{border-color:#b00020;background:#fdecee;border-width:.25rem .25rem .25rem .75rem;\
-border-style:solid}
-.warning-caution{border-color:#b35c00;background:#fff4e5}
-.warning-info{border-color:#1a5fb4;background:#eef4fb}
-.warning.brief{padding:.25rem 1rem;margin:.5rem 0}
-.notice{font-style:italic}
-.draft{border:3px solid #111;padding:.5rem 1rem;margin:0 0 1rem;background:#fff}
-figure.diagram{margin:1rem 0}figure.diagram svg{max-width:100%;height:auto}
-@page{margin:14mm 15mm}
-@media print{body{font-size:9pt;line-height:1.25;margin:0;max-width:none;padding:0}\
-h1{font-size:16pt;margin:0 0 .4rem}h2{font-size:12pt;margin:.6rem 0 .25rem;break-after:avoid}\
-h3,h4{break-after:avoid}p{margin:.2rem 0}ul{margin:.2rem 0}\
-dl{margin:.2rem 0}dt{display:inline;font-weight:bold}dt::after{content:": "}\
-dd{display:inline;margin:0}dd::after{content:"\\A";white-space:pre}\
-.warning{padding:.2rem .6rem;margin:.3rem 0}.warning p,.warning li{break-inside:avoid}\
-.warning.brief{padding:.1rem .6rem;margin:.2rem 0}ol>li{margin-bottom:.4rem}\
-ol>li>p:first-child{break-after:avoid}\
-li>dl>dd::after{content:" \\b7  ";white-space:normal}li>dl>dd:last-child::after{content:""}\
-a{color:inherit;text-decoration:none}a[href^="http"]::after{content:" <" attr(href) ">";\
-font-size:8pt;overflow-wrap:anywhere}figure.diagram{float:right;width:36%;margin:0 0 .3rem .8rem}\
-figure.diagram svg{width:100%;height:auto}figcaption{font-size:8pt}}
+# Printed, text is set in a sans serif with Arial's widths where there is one (Debian's
+# fonts-liberation), which fits more words on a line than DejaVu Sans at the same size.
+PRINT_FONTS = '"Liberation Sans", Arial, "DejaVu Sans", sans-serif'
+# Served with the page so it needs no other request; warnings stand out in black and white as
+# well as in colour. Printed (and typeset as a PDF), it follows clear-print guidance for patient
+# information: body text at 12 pt (16 pt in large print), headings larger, nothing under 9 pt,
+# no warning split across pages.
+STYLE = f"""\
+body{{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;\
+color:#111}}.large body{{font-size:1.375rem;max-width:56rem}}
+h1,h2,h3,h4{{line-height:1.2}}dt{{font-weight:600}}dd{{margin:0 0 .5rem 1rem}}
+.warning{{border-left:.5rem solid;padding:.5rem 1rem;margin:1rem 0}}
+.warning-stop{{border-color:#b00020;background:#fdecee;border-width:.25rem .25rem .25rem .75rem;\
+border-style:solid}}
+.warning-caution{{border-color:#b35c00;background:#fff4e5}}
+.warning-info{{border-color:#1a5fb4;background:#eef4fb}}
+.warning.brief{{padding:.25rem 1rem;margin:.5rem 0}}
+.notice{{font-style:italic}}
+.draft{{border:3px solid #111;padding:.5rem 1rem;margin:0 0 1rem;background:#fff}}
+figure.diagram{{margin:1rem 0}}figure.diagram svg{{max-width:100%;height:auto}}
+figure.beside{{max-width:26rem}}.legend{{margin:.25rem 0;padding:0;list-style:none}}
+.beside .legend li{{display:inline}}.beside .legend li+li::before{{content:" \\b7  "}}
+@page{{margin:{MARGIN_MM}mm}}
+@media print{{body{{font-family:{PRINT_FONTS};font-size:12pt;line-height:1.25;margin:0;\
+max-width:none;padding:0}}\
+.large body{{font-size:16pt;max-width:none}}\
+h1{{font-size:1.7em;margin:0 0 .4em}}h2{{font-size:1.35em;margin:.8em 0 .3em;break-after:avoid}}\
+h3,h4{{font-size:1.15em;break-after:avoid}}p{{margin:.3em 0}}ul{{margin:.3em 0}}\
+dl{{margin:.3em 0}}dt{{display:inline;font-weight:bold}}dt::after{{content:": "}}\
+dd{{display:inline;margin:0}}dd::after{{content:"\\A";white-space:pre}}\
+.warning,.draft{{padding:.3em .7em;margin:.5em 0;break-inside:avoid}}\
+.warning.brief{{padding:.15em .7em;margin:.3em 0}}ol>li{{margin-bottom:.7em;clear:both}}\
+ol>li>p:first-child{{break-after:avoid}}\
+li>dl>dd::after{{content:" \\b7  ";white-space:normal}}li>dl>dd:last-child::after{{content:""}}\
+a{{color:inherit;text-decoration:none}}.print-links a[href^="http"]::after{{\
+content:" <" attr(href) ">";font-size:.8em;overflow-wrap:anywhere}}\
+figure.diagram{{width:100%;margin:.5em 0;break-inside:avoid;display:flex;gap:.8em}}\
+figure.diagram>svg{{width:{ACROSS * 100:g}%;flex:none}}\
+figure.beside{{float:right;display:block;width:{BESIDE * 100:g}%;max-width:none;\
+margin:0 0 .4em .8em}}figure.beside>svg{{width:100%}}\
+figure.diagram svg{{height:auto}}figcaption{{font-size:.85em}}.legend{{font-size:1em}}}}
 """
+# The stylesheet of a page for each paper it is printed on (its CSS page size added): each is
+# one exact text, so that the pages' content security policy can allow each by its hash.
+STYLES = {
+    paper: f"{STYLE}@page{{size:{size}}}\n" for paper, size in (("a4", "A4"), ("letter", "letter"))
+}
 
 
 def render(view: BaseModel, context: RenderContext) -> bytes:
@@ -88,15 +110,21 @@ def render_document(document: Document, head: str = "") -> str:
     if document.notice:
         body.append(f'<p class="notice">{escape(document.notice)}</p>')
     body += [_block(block) for block in document.blocks]
+    names = [
+        name
+        for name, on in (("large", document.large_print), ("print-links", document.print_links))
+        if on
+    ]
+    classes = f' class="{" ".join(names)}"' if names else ""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{escape(document.lang)}">\n'
+        f'<html lang="{escape(document.lang)}"{classes}>\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(document.title)}</title>\n"
         f"{head}"
-        f"<style>{STYLE}</style>\n"
+        f"<style>{STYLES[document.paper]}</style>\n"
         "</head>\n"
         "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
@@ -126,10 +154,18 @@ def _block(block: Block) -> str:
             return _callout(block)
         case Steps(steps=steps):
             return "<ol>\n" + "\n".join(_step(step) for step in steps) + "\n</ol>"
-        case Figure(svg=svg, href=href, alt=alt):
-            caption = f'<figcaption><a href="{escape(href)}">{escape(alt)}</a></figcaption>'
-            return f'<figure class="diagram">{svg}{caption}</figure>'
+        case Figure():
+            return _figure(block)
     raise TypeError(f"no HTML for {block!r}")
+
+
+def _figure(figure: Figure) -> str:
+    """The picture, its numbers in words (a list a screen reader reads too), and its caption."""
+    legend = "".join(f"<li>{escape(entry)}</li>" for entry in figure.legend)
+    listed = f'<ul class="legend">{legend}</ul>' if legend else ""
+    caption = f'<a href="{escape(figure.href)}">{escape(figure.alt)}</a>'
+    kind = "diagram beside" if figure.beside else "diagram"
+    return f'<figure class="{kind}">{figure.svg}<figcaption>{caption}{listed}</figcaption></figure>'
 
 
 def _callout(callout: Callout) -> str:
@@ -154,5 +190,7 @@ def _step(step: Step) -> str:
     if step.details:
         parts.append(_block(Facts(step.details)))
     parts += [_callout(callout) for callout in step.callouts]
+    if step.figure is not None:
+        parts.insert(1, _figure(step.figure))  # floats beside the step's words when printed
     parts.append("</li>")
     return "".join(parts)

@@ -93,5 +93,7 @@ def _step(step: Step) -> str:
     if step.details:
         parts.append(_block(Facts(step.details)))
     parts += [_callout(callout) for callout in step.callouts]
+    if step.figure is not None:
+        parts.append(_block(step.figure))
     body = "\n\n".join(parts).replace("\n", "\n" + indent).replace(indent + "\n", "\n")
     return marker + body

@@ -1,4 +1,4 @@
-"""PDF handouts: the HTML handout typeset by WeasyPrint. ``application/pdf``.
+"""PDF handouts: the HTML handout typeset by WeasyPrint as tagged PDF/UA-1. ``application/pdf``.
 
 The same document as the HTML page, so the two never disagree; the diagram is inline SVG, so
 nothing is fetched. WeasyPrint needs Pango (Debian ``libpango-1.0-0 libpangoft2-1.0-0``): it is
@@ -26,6 +26,9 @@ DESCRIPTION = (
     "`.pdf` suffix, or `Accept: application/pdf` on the JSON path."
 )
 AUTHOR = "Fascia"
+# Tagged for assistive technology (ISO 14289-1): the language, the title shown instead of the
+# file name, headings, lists and figures as structure, in reading order.
+PDF_VARIANT = "pdf/ua-1"
 EXPORTED = False  # seconds of typesetting per page: on request, then cached
 
 
@@ -46,7 +49,8 @@ def markup(view: BaseModel, context: RenderContext) -> str:
 def typeset(markup: str) -> bytes:
     """The PDF of ``markup`` (slow: seconds of CPU for a long handout). Run in a worker process
     by the server (``api.render.pool``)."""
-    pdf: bytes = _html_class()(string=markup, url_fetcher=_refuse).write_pdf()
+    document = _html_class()(string=markup, url_fetcher=_refuse)
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
 
 

@@ -10,6 +10,7 @@ is a standalone file and inline in a handout under the page's content security p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -43,6 +44,7 @@ NEUTRAL = {"outline": ("#efe6d6", "#6b6259"), "area": ("#f6dccb", "#b98b70")}
 NEUTRAL_LINE = "#4a423b"
 FADED = "0.25"
 KEY_ROW = 26
+MIN_PRINTED_PT = 9.5  # no text of a printed picture is smaller (clear print: 9 pt at the least)
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,29 @@ def _diagram(drawing: Drawing, context: RenderContext) -> v.DiagramView:
     return diagram
 
 
-def picture(view: BaseModel, context: RenderContext, prefix: str) -> str:
-    """The view's picture as an ``<svg>`` element; ``prefix`` keeps its ids unique in a page."""
+def badge_size(view: BaseModel, context: RenderContext, printed_pt: float) -> int:
+    """The font size, in the diagram's units, of numbers that print at ``MIN_PRINTED_PT`` or
+    more when the picture is ``printed_pt`` points wide."""
+    drawing = drawing_of(view)
+    assert drawing is not None
+    return math.ceil(MIN_PRINTED_PT * _diagram(drawing, context).width / printed_pt)
+
+
+def legend(view: BaseModel, context: RenderContext) -> tuple[str, ...]:
+    """What each number of a numbered picture (``picture(..., badge=...)``) marks, in words and
+    in its order: the shapes shown in full, with their colour."""
+    drawing = drawing_of(view)
+    assert drawing is not None
+    diagram = _diagram(drawing, context)
+    shown = [s for s in diagram.shapes if _shown(s, drawing.highlight)]
+    return tuple(f"{n}: {_named(s, context)}" for n, s in enumerate(shown, 1))
+
+
+def picture(view: BaseModel, context: RenderContext, prefix: str, badge: int = 0) -> str:
+    """The view's picture as an ``<svg>`` element; ``prefix`` keeps its ids unique in a page.
+    With ``badge`` (a font size), the shapes shown in full carry numbers that size instead of
+    their names, and the key is left out: for print, where names small enough to fit would be
+    too small to read, the handout lists the numbers in words beside the picture (``legend``)."""
     drawing = drawing_of(view)
     if drawing is None:
         raise ValueError(f"no diagram shows this {type(view).__name__}")
@@ -103,6 +126,8 @@ def picture(view: BaseModel, context: RenderContext, prefix: str) -> str:
     shown = [s for s in diagram.shapes if _shown(s, drawing.highlight)]
     faded = [s for s in diagram.shapes if not _shown(s, drawing.highlight)]
     colours = [c for c in PALETTE if any(s.colour == c for s in diagram.shapes)]
+    if badge:
+        colours = []
     height = diagram.height + (KEY_ROW * (len(colours) + 1) if colours else 0)
     description = diagram.description
     if drawing.highlight is not None:
@@ -118,7 +143,11 @@ def picture(view: BaseModel, context: RenderContext, prefix: str) -> str:
         _definitions(prefix, colours),
         f'<rect width="{diagram.width}" height="{height}" fill="#ffffff"/>',
         *_shapes(diagram, faded, prefix),
-        *(_label(s, faded=s in faded) for s in diagram.shapes),
+        *(
+            (_badge(s, n, badge) for n, s in enumerate(shown, 1))
+            if badge
+            else (_label(s, faded=s in faded) for s in diagram.shapes)
+        ),
         *_key(diagram, colours, context, prefix),
         "</svg>",
     ]
@@ -253,6 +282,29 @@ def _label(shape: DiagramShape, faded: bool) -> str:
         f"{label}</text>"
         f'<text {place} fill="#1a1a1a">{label}</text></g>'
     )
+
+
+def _badge(shape: DiagramShape, number: int, size: int) -> str:
+    """A number where the shape's name would be, ringed, with the name's pointer line."""
+    x, y = shape.label_at
+    line = ""
+    if shape.points_to is not None:
+        to_x, to_y = shape.points_to
+        x += size * 0.8 if to_x < x else -size * 0.8 if to_x > x else 0
+        line = (
+            f'<line x1="{x:g}" y1="{y:g}" x2="{to_x:g}" y2="{to_y:g}" stroke="#1a1a1a" '
+            'stroke-width="2"/>'
+            f'<circle cx="{to_x:g}" cy="{to_y:g}" r="3.5" fill="#1a1a1a"/>'
+        )
+    ring = (
+        f'<circle cx="{x:g}" cy="{y:g}" r="{size * 0.72:g}" fill="#ffffff" stroke="#1a1a1a" '
+        'stroke-width="2.5"/>'
+    )
+    text = (
+        f'<text x="{x:g}" y="{y + size * 0.36:g}" text-anchor="middle" font-size="{size}" '
+        f'font-weight="bold" fill="#1a1a1a">{number}</text>'
+    )
+    return f'<g data-label="{shape.id}">{line}{ring}{text}</g>'
 
 
 def _key(

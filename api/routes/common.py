@@ -53,7 +53,9 @@ from api.render import (
     by_media_type,
     offered_for,
 )
+from api.render.context import LETTER_COUNTRIES, Paper, Print, paper_for
 from api.render.html import MEDIA_TYPE as PAGE_MEDIA_TYPE
+from api.render.pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
 from api.render.pool import RenderPool
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
@@ -92,6 +94,8 @@ class Context:
     vary: str
     if_none_match: str | None
     base: str  # the public base URL handouts link with ("": relative links)
+    paper: Paper = "a4"
+    large_print: bool = False
 
     @property
     def store(self) -> Store:
@@ -139,6 +143,20 @@ class Context:
             raise NotAcceptable(media_types, suffixes, detail=detail)
         raise NotAcceptable(media_types, suffixes, self.representation.suffix, detail)
 
+    def render_context(self, representation: Representation) -> RenderContext:
+        """How to render for this request. A PDF is read on paper, so it links to this server
+        only at its public address (FASCIA_PUBLIC_URL): never to an address such as localhost
+        that will not work where the paper is read."""
+        public = self.request.app.state.negotiator.public_url is not None
+        base = self.base if public or representation.media_type != PDF_MEDIA_TYPE else ""
+        return replace(
+            self.locale.render_context,
+            base_url=base,
+            public=public,
+            paper=self.paper,
+            large_print=self.large_print,
+        )
+
     async def respond(self, view: BaseModel, link: str | None = None) -> Response:
         """``view`` rendered in the negotiated representation, locale and region; 304 if
         unchanged."""
@@ -149,7 +167,7 @@ class Context:
                 view, self.locale.advice[region_of(self.country, self.store.countries)]
             )
             language = f"{language}-{self.country}"
-        render_context = replace(self.locale.render_context, base_url=self.base)
+        render_context = self.render_context(representation)
         if representation.markup is not None and representation.typeset is not None:
             pool: RenderPool = self.request.app.state.render_pool
             markup = representation.markup(view, render_context)  # milliseconds: on the loop
@@ -200,6 +218,25 @@ async def get_context(
             examples=["es-MX,es;q=0.9,en;q=0.5"],
         ),
     ] = None,
+    paper: Annotated[
+        Paper | None,
+        Query(
+            description="The paper a PDF handout (and the HTML handout, printed) is set on: "
+            "`letter` (US Letter) or `a4`. By default Letter for a reader in "
+            f"{' or '.join(sorted(LETTER_COUNTRIES))} (by `region` or Accept-Language), "
+            "A4 anywhere else. Other representations ignore it.",
+            examples=["letter"],
+        ),
+    ] = None,
+    print_: Annotated[
+        Print,
+        Query(
+            alias="print",
+            description="`large` sets a PDF handout (and the HTML handout, printed) in large "
+            "print: body text at 16 pt instead of 12 pt. Other representations ignore it.",
+            examples=["large"],
+        ),
+    ] = "standard",
     if_none_match: Annotated[
         str | None,
         Header(
@@ -217,6 +254,7 @@ async def get_context(
     audience = negotiator.audience(request.scope, lang, region)
     chosen: Locale = request.app.state.locales[audience.locale]
     country, base = audience.country, audience.base
+    sheet, large = paper or paper_for(country), print_ == "large"
     offered = _offered(request)
     media_types = tuple(r.media_type for r in offered)
     suffixes = tuple(r.suffix for r in offered)
@@ -227,7 +265,18 @@ async def get_context(
     if forced is not None:
         if forced.partial and forced not in offered:
             raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
-        return Context(request, chosen, country, forced, True, VARY_BY_SUFFIX, if_none_match, base)
+        return Context(
+            request,
+            chosen,
+            country,
+            forced,
+            True,
+            VARY_BY_SUFFIX,
+            if_none_match,
+            base,
+            sheet,
+            large,
+        )
     media_type = accepted_media_type(request.scope)
     if media_type not in media_types:  # not here: the best of those that are
         media_type = choose_media_type(request.headers.get("accept"), media_types)
@@ -235,7 +284,16 @@ async def get_context(
         raise NotAcceptable(media_types, suffixes)
     representation = by_media_type(media_type)
     return Context(
-        request, chosen, country, representation, False, VARY_NEGOTIATED, if_none_match, base
+        request,
+        chosen,
+        country,
+        representation,
+        False,
+        VARY_NEGOTIATED,
+        if_none_match,
+        base,
+        sheet,
+        large,
     )
 
 

@@ -13,6 +13,7 @@ from api.bundle.resources import (
 )
 from api.bundle.urls import href
 from api.http.errors import NotFound
+from api.render.pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
 from api.routes.common import (
     ContextDep,
     PagingDep,
@@ -29,22 +30,25 @@ VariantQuery = Annotated[
     str | None,
     Query(
         max_length=80,
-        description="A variant id (for example `partner` or `ball`); an unknown one is a 404 "
-        "listing the variants there are.",
+        description="A variant id (for example `partner` or `ball`), or `all` for every "
+        "variant; an unknown one is a 404 listing the variants there are.",
         examples=["ball"],
     ),
 ]
 
 
+EVERY_VARIANT = "all"
+
+
 def narrowed(self_test: SelfTestView, variant: str | None) -> SelfTestView:
-    """The self-test as ``variant`` shows it (whole for None), for every caller: REST and MCP;
-    an unknown variant is a 404 listing the variants there are."""
-    if variant is None:
+    """The self-test as ``variant`` shows it (whole for None or ``all``), for every caller: REST
+    and MCP; an unknown variant is a 404 listing the variants there are."""
+    if variant is None or variant == EVERY_VARIANT:
         return self_test
     try:
         return self_test.narrowed(variant)
     except KeyError:
-        names = [candidate.id for candidate in self_test.variants]
+        names = [candidate.id for candidate in self_test.variants] + [EVERY_VARIANT]
         raise NotFound(
             f"variant of self-test '{self_test.id}'", variant, "variant", allowed=names
         ) from None
@@ -81,8 +85,12 @@ async def get_self_test(
     """Everything needed to show a self-test in one request: who it is for, what you need, and
     every variant's steps in order, each with its landmarks, techniques and warnings. Red flags,
     contraindications and the disclaimer come first, in `warnings`; practical advice in `advice`.
-    `variant` narrows the answer to one variant, and its advice to what applies to it."""
+    `variant` narrows the answer to one variant, and its advice to what applies to it. A PDF
+    handout is of one variant unless asked otherwise: the `default_variant`, or `variant=all`
+    for the whole self-test."""
     self_test = ctx.item(SelfTestView, self_test_id)
+    if variant is None and ctx.representation.media_type == PDF_MEDIA_TYPE:
+        variant = self_test.default_variant
     return await ctx.respond(narrowed(self_test, variant))
 
 
