@@ -229,7 +229,6 @@ class _Once:
     def __init__(self, context: RenderContext) -> None:
         self.context = context
         self.stated: dict[str, str] = {}
-        self.at_steps: set[str] = set()
 
     def callouts(
         self, warnings: Iterable[v.WarningBrief | v.WarningView], where: str
@@ -243,13 +242,28 @@ class _Once:
             else:
                 self.stated[warning.id] = where
                 found += _callouts((warning,), self.context)
-        return found
+        return _merged(found)
 
     def at_step(self, warnings: Iterable[v.WarningBrief], number: int) -> list[Callout]:
-        where = self.context.label("see_step").format(number=number)
-        new = {w.id for w in warnings} - self.stated.keys()
-        self.at_steps |= new
-        return self.callouts(warnings, where)
+        return self.callouts(warnings, self.context.label("see_step").format(number=number))
+
+
+def _merged(callouts: list[Callout]) -> list[Callout]:
+    """Brief callouts in a row of the same severity, stated in the same place, as one line:
+    "STOP: Harder pressure is not better; Shooting ... down the leg (in full above)"."""
+    found: list[Callout] = []
+    for callout in callouts:
+        last = found[-1] if found else None
+        if (
+            last is not None
+            and callout.brief
+            and last.brief
+            and (last.severity, last.text) == (callout.severity, callout.text)
+        ):
+            found[-1] = replace(last, title=f"{last.title}; {callout.title}")
+        else:
+            found.append(callout)
+    return found
 
 
 def _variant_rows(variant: v.VariantView, context: RenderContext) -> tuple[tuple[str, str], ...]:

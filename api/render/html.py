@@ -67,8 +67,9 @@ h3,h4{{font-size:1.15em;break-after:avoid}}p{{margin:.3em 0}}ul{{margin:.3em 0}}
 dl{{margin:.3em 0}}dt{{display:inline;font-weight:bold}}dt::after{{content:": "}}\
 dd{{display:inline;margin:0}}dd::after{{content:"\\A";white-space:pre}}\
 .warning,.draft{{padding:.3em .7em;margin:.5em 0;break-inside:avoid}}\
-.warning.brief{{padding:.15em .7em;margin:.3em 0}}ol>li{{margin-bottom:.7em;clear:both}}\
-ol>li>p:first-child{{break-after:avoid}}\
+.warning.brief{{padding:.15em .7em;margin:.3em 0}}ol>li{{margin-bottom:.7em;clear:both;\
+break-inside:avoid}}\
+ol>li>p:first-child{{break-after:avoid}}figure.beside+p{{break-before:avoid}}\
 li>dl>dd::after{{content:" \\b7  ";white-space:normal}}li>dl>dd:last-child::after{{content:""}}\
 a{{color:inherit;text-decoration:none}}.print-links a[href^="http"]::after{{\
 content:" <" attr(href) ">";font-size:.8em;overflow-wrap:anywhere}}\
@@ -163,7 +164,9 @@ def _figure(figure: Figure) -> str:
     """The picture, its numbers in words (a list a screen reader reads too), and its caption."""
     legend = "".join(f"<li>{escape(entry)}</li>" for entry in figure.legend)
     listed = f'<ul class="legend">{legend}</ul>' if legend else ""
-    caption = f'<a href="{escape(figure.href)}">{escape(figure.alt)}</a>'
+    # Beside a step, the picture's title would repeat the step's (it is the picture's own
+    # accessible name, from its <title>): only the legend is shown.
+    caption = "" if figure.beside else f'<a href="{escape(figure.href)}">{escape(figure.alt)}</a>'
     kind = "diagram beside" if figure.beside else "diagram"
     return f'<figure class="{kind}">{figure.svg}<figcaption>{caption}{listed}</figcaption></figure>'
 
@@ -191,6 +194,6 @@ def _step(step: Step) -> str:
         parts.append(_block(Facts(step.details)))
     parts += [_callout(callout) for callout in step.callouts]
     if step.figure is not None:
-        parts.insert(1, _figure(step.figure))  # floats beside the step's words when printed
+        parts.insert(2, _figure(step.figure))  # floats beside the step's words when printed
     parts.append("</li>")
     return "".join(parts)

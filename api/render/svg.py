@@ -126,9 +126,8 @@ def picture(view: BaseModel, context: RenderContext, prefix: str, badge: int = 0
     shown = [s for s in diagram.shapes if _shown(s, drawing.highlight)]
     faded = [s for s in diagram.shapes if not _shown(s, drawing.highlight)]
     colours = [c for c in PALETTE if any(s.colour == c for s in diagram.shapes)]
-    if badge:
-        colours = []
-    height = diagram.height + (KEY_ROW * (len(colours) + 1) if colours else 0)
+    keyed = [] if badge else colours  # a numbered picture's key is its legend, in words
+    height = diagram.height + (KEY_ROW * (len(keyed) + 1) if keyed else 0)
     description = diagram.description
     if drawing.highlight is not None:
         names = ", ".join(_named(s, context) for s in shown) or "-"
@@ -148,7 +147,7 @@ def picture(view: BaseModel, context: RenderContext, prefix: str, badge: int = 0
             if badge
             else (_label(s, faded=s in faded) for s in diagram.shapes)
         ),
-        *_key(diagram, colours, context, prefix),
+        *_key(diagram, keyed, context, prefix),
         "</svg>",
     ]
     return "\n".join(parts)
