@@ -229,14 +229,15 @@ async def get_context(
         ),
     ] = None,
     print_: Annotated[
-        Print,
+        Print | None,
         Query(
             alias="print",
             description="`large` sets a PDF handout (and the HTML handout, printed) in large "
-            "print: body text at 16 pt instead of 12 pt. Other representations ignore it.",
+            "print: body text at 16 pt instead of 12 pt (`standard`, the default). Other "
+            "representations ignore it.",
             examples=["large"],
         ),
-    ] = "standard",
+    ] = None,
     if_none_match: Annotated[
         str | None,
         Header(
