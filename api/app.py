@@ -187,7 +187,12 @@ def create_app(settings: Settings | None = None) -> Fascia:
     policy = _policy(settings, app.state.metrics)
     app.state.quota = policy.quota
     app.state.access_log = policy.access_log
-    app.state.render_pool = shared_pool(settings.render_processes, settings.render_queue)
+    app.state.render_pool = shared_pool(
+        settings.render_processes,
+        settings.render_queue,
+        settings.render_tasks_per_worker,
+        settings.render_memory_mb,
+    )
     app.state.negotiator = Negotiator(
         meta.default_locale,
         meta.locales,

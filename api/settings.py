@@ -113,6 +113,25 @@ class Settings(BaseSettings):
             "one typesetting.",
         ),
     ] = 8
+    render_tasks_per_worker: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=100_000,
+            description="Renders a typesetting worker does before it is replaced by a fresh "
+            "one, so that what a library leaks or caches cannot grow without bound.",
+        ),
+    ] = 200
+    render_memory_mb: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=1_000_000,
+            description="Address space each typesetting worker may use, in MB (0: no limit). "
+            "A handout that needs more is answered 503; the largest here (the whole export on "
+            "one page) peaks near 400 MB.",
+        ),
+    ] = 1024
     api_key_digests: Annotated[
         tuple[str, ...],
         NoDecode,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 
 import httpx2
 import pytest
@@ -63,5 +65,38 @@ def test_the_same_pdf_asked_at_once_is_typeset_once() -> None:
             assert [a.status_code for a in answers] == [200] * 4
             assert len({a.content for a in answers}) == 1
             assert pool.in_flight == 0
+
+    asyncio.run(asyncio.wait_for(scenario(), 180))  # bounded, whatever happens
+
+
+def test_a_killed_worker_is_replaced_and_readyz_says_so_meanwhile() -> None:
+    """``kill -KILL`` of a typesetting worker (as the OOM killer does): the render it was doing
+    is typeset again in a new pool, later PDFs are answered, and /readyz tells the truth."""
+
+    async def scenario() -> None:
+        client, pool = client_for(1, 4)
+        async with client:
+            assert (await client.get(STEP.format(1))).status_code == 200
+            replaced = pool.replaced
+            worker = await asyncio.to_thread(pool._pool().submit(os.getpid).result, 30)
+            running = asyncio.create_task(client.get(STEP.format(2)))
+            while pool.in_flight < 1:
+                await asyncio.sleep(0.001)
+            await asyncio.sleep(0.2)  # the one worker has taken the render up
+            os.kill(worker, signal.SIGKILL)
+            answered = await running
+            assert answered.status_code == 200
+            assert answered.content.startswith(b"%PDF-")
+            seen = set()
+            for _ in range(600):  # 30 s at most
+                state = (await client.get("/readyz")).json()["render_pool"]
+                seen.add(state)
+                if state == "ready" and pool.replaced > replaced:
+                    break
+                await asyncio.sleep(0.05)
+            assert pool.replaced == replaced + 1
+            assert seen <= {"ready", "rebuilding"}
+            assert (await client.get(STEP.format(3))).status_code == 200
+            assert (await client.get("/readyz")).json()["render_pool"] == "ready"
 
     asyncio.run(asyncio.wait_for(scenario(), 180))  # bounded, whatever happens
