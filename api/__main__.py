@@ -26,7 +26,7 @@ from api.ops.notify import UnknownRelease, change_event, deliver
 from api.ops.serve import serve
 from api.ops.static_export import export
 from api.render.safetycase import render_markdown
-from api.settings import Settings
+from api.settings import SECRET_SETTINGS, Settings
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 SAFETY_CASE_PATH = Path("docs/safety-case.md")
@@ -166,8 +166,13 @@ def settings_problems(error: ValidationError) -> str:
     for problem in error.errors(include_url=False):
         field = str(problem["loc"][0]) if problem["loc"] else ""
         name = f"FASCIA_{field.upper()}" if field else "settings"
-        given = f" (given {problem['input']!r})" if not isinstance(problem["input"], dict) else ""
-        lines.append(f"  {name}: {problem['msg']}{given}")
+        value, message = problem["input"], problem["msg"]
+        given = f" (given {value!r})" if not isinstance(value, dict) else ""
+        if field in SECRET_SETTINGS:  # keys, tokens, secrets, passwords in URLs: never printed
+            given = " (the value is not shown: it may hold a secret)"
+            if isinstance(value, str) and value:
+                message = message.replace(value, "…")
+        lines.append(f"  {name}: {message}{given}")
     return "\n".join(lines)
 
 

@@ -29,7 +29,7 @@ from api.edge.logs import EVENTS, AccessLog
 from api.edge.metrics import Metrics
 from api.edge.quota import Quota
 from api.edge.response_cache import ResponseCache, Responses
-from api.edge.rewrite import HeadAsGet, RepresentationSuffix
+from api.edge.rewrite import HeadAsGet, RepresentationSuffix, TrailingSlash
 from api.edge.security import SecurityHeaders
 from api.http.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, problem_body
 from api.http.etags import cache_control
@@ -161,6 +161,9 @@ def create_app(settings: Settings | None = None) -> Fascia:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # Starlette's redirect names the request's own Host: api.edge.rewrite.TrailingSlash
+        # redirects with a relative Location instead.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.store = store
@@ -267,6 +270,7 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
         *([lambda inner: ResponseCache(inner, responses, negotiator)] if responses else []),
         # Outside FastAPI so that even its own 500s carry the headers.
         lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),
+        TrailingSlash,
         RepresentationSuffix,
         HeadAsGet,
     ]

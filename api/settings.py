@@ -24,6 +24,13 @@ _FRAME_SOURCE = re.compile(
 )
 
 
+# Settings whose values may be secrets (or hold one, such as a password in a URL): an error
+# about them never prints the value.
+SECRET_SETTINGS = frozenset(
+    {"api_key_digests", "metrics_token", "rate_limit_storage", "webhook_urls", "webhook_secret"}
+)
+
+
 class Settings(BaseSettings):
     """How to run Fascia; a wrong value stops start-up and names the variable."""
 

@@ -376,3 +376,18 @@ def test_a_clinical_code_without_its_terminology_stops_the_build(content_copy: P
     assert problem.line is not None
     assert problem.field.endswith(".system")
     assert "'icd-11'" in problem.message
+
+
+@pytest.mark.parametrize("text", ["%01%02%0B", "back%00pain", "%EF%BF%BE"])
+def test_infobutton_refuses_what_xml_cannot_carry(client: TestClient, text: str) -> None:
+    """Characters XML 1.0 does not allow would make the Atom feed ill-formed: refused, named."""
+    base = (
+        "/infobutton?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=M54.50"
+    )
+    response = client.get(f"{base}&mainSearchCriteria.v.dn={text}")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "mainSearchCriteria.v.dn" in response.json()["detail"]
+    fine = client.get(f"{base}&mainSearchCriteria.v.dn=Dolor%20lumbar%20%C3%B1")
+    assert fine.status_code == 200
+    ET.fromstring(fine.content)  # well-formed

@@ -158,3 +158,18 @@ def test_step_without_variant_uses_default(client: TestClient) -> None:
     assert step["variant_id"] == "partner"
     ball = client.get("/v1/self-tests/muscular-minesweeper/steps/1?variant=ball").json()
     assert ball["variant_id"] == "ball"
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [("/v1/muscles/", "/v1/muscles"), ("/v1/muscles/?lang=es", "/v1/muscles?lang=es")],
+)
+def test_a_trailing_slash_redirects_relatively_whatever_the_host(
+    client: TestClient, path: str, location: str
+) -> None:
+    """The Location never names the Host the request sent: anyone can send any Host."""
+    response = client.get(path, headers={"Host": "evil.example"}, follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == location
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert client.get(path).status_code == 200

@@ -210,3 +210,29 @@ def test_notify_checks_the_version_before_anything_else(
     monkeypatch.setenv("FASCIA_BUNDLE", str(BUNDLE))
     assert main(["notify", "--since", "0123456789abcdef"]) == 1
     assert "no release has content version" in capsys.readouterr().err
+
+
+def test_an_unusable_url_fails_alone_and_prints_no_token(
+    receiver: tuple[Receiver, str],
+) -> None:
+    """A URL urllib cannot use (a bad port, a space in the host) is that subscriber's failure:
+    no traceback, the token in it never printed, and the other subscribers still get the event."""
+    state, base = receiver
+    bad = ("https://hooks.example:port/in?token=s3cret", "http://bad host/in?token=s3cret")
+    deliveries = deliver(
+        (*bad, f"{base}/ok"), {"type": "t"}, SECRET, attempts=3, backoff=0, timeout=5
+    )
+    assert [d.error is None for d in deliveries] == [False, False, True]
+    assert [d.attempts for d in deliveries[:2]] == [1, 1]
+    assert all("s3cret" not in str(d) for d in deliveries)
+    assert state.verified["/ok"] == [{"type": "t"}]
+
+
+def test_the_same_event_sent_again_has_the_same_id(receiver: tuple[Receiver, str]) -> None:
+    """Standard Webhooks: a subscriber de-duplicates on webhook-id."""
+    state, base = receiver
+    for event in ({"type": "a"}, {"type": "a"}):
+        deliver((f"{base}/ok",), event, SECRET, attempts=1, backoff=0, timeout=5)
+    assert len(state.message_ids["/ok"]) == 1
+    deliver((f"{base}/ok",), {"type": "b"}, SECRET, attempts=1, backoff=0, timeout=5)
+    assert len(state.message_ids["/ok"]) == 2

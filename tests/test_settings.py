@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from api import Settings
 from api.__main__ import main
+from api.ops.serve import quota_warning
 
 pytestmark = pytest.mark.unit
 
@@ -52,3 +53,36 @@ def test_a_bad_setting_is_named_by_its_environment_variable(
     assert "FASCIA_PUBLIC_URL: " in error
     assert "pydantic" not in error
     assert "errors.pydantic.dev" not in error
+
+
+@pytest.mark.parametrize(
+    ("variable", "secret"),
+    [
+        ("FASCIA_API_KEY_DIGESTS", "my-plain-api-key-s3cret"),  # a key where its digest goes
+        ("FASCIA_METRICS_TOKEN", "s3cret"),  # too short to be a token
+        ("FASCIA_WEBHOOK_SECRET", "whsec_s3cret!!"),
+        ("FASCIA_RATE_LIMIT_STORAGE", "redis://user:s3cret@cache:port/0"),
+        ("FASCIA_WEBHOOK_URLS", "ftp://hooks.example/in?token=s3cret"),
+    ],
+)
+def test_a_bad_secret_setting_is_named_but_never_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, secret: str
+) -> None:
+    monkeypatch.setenv(variable, secret)
+    assert main(["serve"]) == 1
+    error = capsys.readouterr().err
+    assert f"  {variable}: " in error
+    assert "s3cret" not in error
+
+
+def test_several_workers_counting_a_quota_in_memory_are_warned_of() -> None:
+    quota = {"rate_limit": "600/minute"}
+    assert quota_warning(Settings(workers=1, **quota)) is None
+    assert quota_warning(Settings(workers=4)) is None  # no quota
+    assert (
+        quota_warning(Settings(workers=4, rate_limit_storage="redis://cache:6379", **quota)) is None
+    )
+    warning = quota_warning(Settings(workers=4, **quota))
+    assert warning is not None
+    assert "4 times" in warning
+    assert "FASCIA_RATE_LIMIT_STORAGE" in warning

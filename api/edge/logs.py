@@ -47,8 +47,8 @@ def configure(level: str) -> None:
     logging.getLogger("weasyprint").setLevel(max(logging.WARNING, root.level))
 
 
-def event(message: str, **fields: Any) -> None:
-    EVENTS.info(message, extra={"fields": fields})
+def event(message: str, level: str = "info", **fields: Any) -> None:
+    EVENTS.log(logging.getLevelName(level.upper()), message, extra={"fields": fields})
 
 
 _PLAIN = re.compile(r"[ !#-\[\]-~]*").fullmatch  # printable ASCII but " and \

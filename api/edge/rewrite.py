@@ -1,6 +1,9 @@
-"""ASGI middleware that rewrites requests before routing: HEAD as GET, URL suffixes as Accept."""
+"""ASGI middleware that rewrites requests before routing: HEAD as GET, URL suffixes as Accept,
+a trailing slash redirected away."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,3 +45,26 @@ class RepresentationSuffix:
             if path != scope["path"]:
                 scope = {**scope, "path": path, "raw_path": path.encode()}
         await self.app(scope, receive, send)
+
+
+class TrailingSlash:
+    """``/v1/muscles/`` is redirected (307) to ``/v1/muscles``, query kept, by a relative
+    Location: never by the Host the request names, which anyone can set."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or len(path) < 2 or not path.endswith("/"):
+            await self.app(scope, receive, send)
+            return
+        location = "/" + path.strip("/")
+        if scope.get("query_string"):
+            location += "?" + scope["query_string"].decode("latin-1")
+        headers = [
+            (b"location", quote(location, safe="/?&=%:@!$'()*+,;~").encode("latin-1")),
+            (b"content-length", b"0"),
+        ]
+        await send({"type": "http.response.start", "status": 307, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})

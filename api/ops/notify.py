@@ -15,12 +15,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +54,10 @@ def redact(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     host = f"[{host}]" if ":" in host else host
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    try:
+        netloc = f"{host}:{parts.port}" if parts.port else host
+    except ValueError:  # a port that is not a number: not printed
+        netloc = host
     hidden = "?…" if parts.query else ""
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", "")) + hidden
 
@@ -118,7 +121,9 @@ def deliver(
 ) -> list[Delivery]:
     """Post ``event`` to each URL, retrying with exponential backoff; one Delivery each."""
     body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
-    message_id = f"msg_{uuid.uuid4().hex}"
+    # The same event sent again (a re-run of notify) has the same id, so that a subscriber can
+    # de-duplicate on it (Standard Webhooks); a different event, a different one.
+    message_id = f"msg_{hashlib.sha256(body).hexdigest()[:32]}"
     return [
         _deliver_one(url, body, message_id, secret, attempts, backoff, timeout, sleep)
         for url in urls
@@ -135,8 +140,9 @@ def _deliver_one(
     timeout: float,
     sleep: Callable[[float], None],
 ) -> Delivery:
-    error = "not tried"
+    error, tried = "not tried", 0
     for attempt in range(1, attempts + 1):
+        tried = attempt
         if attempt > 1:
             sleep(backoff * 2 ** (attempt - 2))
         timestamp = int(time.time())
@@ -147,8 +153,8 @@ def _deliver_one(
             "webhook-timestamp": str(timestamp),
             "webhook-signature": sign(secret, message_id, timestamp, body),
         }
-        request = urllib.request.Request(url, body, headers, method="POST")
         try:
+            request = urllib.request.Request(url, body, headers, method="POST")
             with _OPENER.open(request, timeout=timeout) as response:
                 if 200 <= response.status < 300:
                     return Delivery(url, attempt, None)
@@ -157,6 +163,10 @@ def _deliver_one(
             error = f"HTTP {failure.code}"
             if 300 <= failure.code < 400:
                 error += " (a redirect: not followed)"
-        except (OSError, ValueError) as failure:
+        except OSError as failure:
             error = str(getattr(failure, "reason", failure))
-    return Delivery(url, attempts, error)
+        except (ValueError, http.client.HTTPException) as failure:
+            # Named by its kind only: its text would hold the URL, and any token in it.
+            error = f"{type(failure).__name__}: the URL cannot be used"
+            break  # trying again cannot help
+    return Delivery(url, tried, error)

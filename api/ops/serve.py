@@ -50,9 +50,23 @@ def serve(settings: Settings) -> int:
         workers=settings.workers,
         api_reference=f"http://{settings.host}:{settings.port}/docs",
     )
+    if (warning := quota_warning(settings)) is not None:
+        logs.event("quota counted per worker", level="warning", detail=warning)
     if settings.workers == 1:
         return _run(app, settings, reuse_port=settings.reuse_port)
     return _fork_workers(app, settings)
+
+
+def quota_warning(settings: Settings) -> str | None:
+    """What to warn of when several workers each count a quota in their own memory."""
+    shared = settings.rate_limit_storage != "memory://"
+    if not settings.rate_limit or settings.workers == 1 or shared:
+        return None
+    return (
+        f"FASCIA_RATE_LIMIT {settings.rate_limit} is counted by each of the {settings.workers} "
+        f"workers alone (memory://): a client may get up to {settings.workers} times as much. "
+        "Set FASCIA_RATE_LIMIT_STORAGE=redis://host:port to count it once."
+    )
 
 
 class Drain:

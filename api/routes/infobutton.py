@@ -58,6 +58,10 @@ CONTEXT_ROOTS = (
     "executionTimeStamp",
 )
 
+# Text a feed echoes: only characters XML 1.0 allows (control characters would make an Atom
+# feed ill-formed), so that a request with others is refused, not answered with a broken feed.
+XML_TEXT = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]*$"
+
 router = APIRouter(tags=["lookup"])
 OIDS = ", ".join(f"`{system.oid}` ({system.title})" for system in BY_OID.values())
 
@@ -94,6 +98,7 @@ async def infobutton(
             alias="mainSearchCriteria.v.c",
             min_length=1,
             max_length=40,
+            pattern=XML_TEXT,
             description="The problem code. ICD codes match without regard to case or the dot.",
             examples=["279039007"],
         ),
@@ -103,6 +108,7 @@ async def infobutton(
         Query(
             alias="mainSearchCriteria.v.dn",
             max_length=200,
+            pattern=XML_TEXT,
             description="The code's display name, as the EHR shows it: echoed in the feed's "
             "categories, not used to search.",
             examples=["Low back pain"],
