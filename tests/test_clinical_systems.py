@@ -256,11 +256,42 @@ def test_infobutton_ignores_context_it_does_not_use_and_refuses_the_rest(
     unknown = infobutton(client, foo="1")
     assert unknown.status_code == 400
     assert unknown.json()["unknown_params"] == ["foo"]
-    oid = infobutton(client, **{"mainSearchCriteria.v.cs": "2.16.840.1.113883.6.103"})
-    assert oid.status_code == 400
-    assert oid.json()["allowed_values"] == list(BY_OID)
-    code = infobutton(client, **{"mainSearchCriteria.v.c": "M54.5"})
-    assert code.status_code == 404
+    not_an_oid = infobutton(client, **{"mainSearchCriteria.v.cs": "icd-9"})
+    assert not_an_oid.status_code == 400
+    assert not_an_oid.json()["allowed_values"] == list(BY_OID)
+
+
+@pytest.mark.parametrize("response_type", ["application/atom+xml", "application/json"])
+@pytest.mark.parametrize(
+    "miss",
+    [
+        {"mainSearchCriteria.v.c": "J45.909"},  # asthma: nothing is written for it
+        {"mainSearchCriteria.v.cs": "2.16.840.1.113883.6.88", "mainSearchCriteria.v.c": "1191"},
+    ],
+    ids=["a code we have nothing for", "a code system we do not carry (RxNorm)"],
+)
+def test_infobutton_answers_a_miss_with_an_empty_feed(
+    client: TestClient, response_type: str, miss: dict[str, str]
+) -> None:
+    """As MedlinePlus Connect does: an EHR sends whatever code is on the chart."""
+    answer = infobutton(client, knowledgeResponseType=response_type, **miss)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(response_type)
+    if response_type == "application/json":
+        assert answer.json()["feed"]["entry"] == []
+        return
+    parsed = feedparser.parse(answer.content)
+    assert not parsed.bozo, parsed.bozo_exception  # a well-formed feed, read as one
+    assert parsed.entries == []
+    assert miss["mainSearchCriteria.v.c"] in parsed.feed.subtitle
+
+
+def test_infobutton_refuses_jsonp_saying_what_to_do_instead(client: TestClient) -> None:
+    answer = infobutton(client, knowledgeResponseType="application/javascript")
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "CORS" in answer.json()["detail"]
+    assert "application/json" in answer.json()["allowed_values"]
 
 
 def questionnaire(client: TestClient, **params: str) -> dict[str, Any]:

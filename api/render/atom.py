@@ -27,7 +27,6 @@ from api.bundle.resources import (
     LookupMatch,
     SelfTestView,
 )
-from api.content.terminology import CodeSystem
 from api.render import html, jsonview
 from api.render.context import RenderContext
 
@@ -39,15 +38,16 @@ CONTENT_TYPES = {MEDIA_TYPE: f"{MEDIA_TYPE}; charset=utf-8", JSON_MEDIA_TYPE: JS
 def feed(
     found: Found,
     items: Sequence[BaseModel | None],
-    system: CodeSystem,
+    system: str,
     feed_id: str,
     categories: Sequence[tuple[str, str]],
     context: RenderContext,
 ) -> InfobuttonResponse:
-    """The feed for ``found`` (whose matches are ``items``, in the lookup's order): one entry per
-    match, each summary ending with the safety to read first. ``feed_id`` is the canonical
-    request; ``categories`` echo the request's parameters; links are absolute from the
-    context's base URL."""
+    """The feed for ``found`` (whose matches are ``items``, in the lookup's order; none for a
+    code nothing is written for) of the code system titled ``system``: one entry per match,
+    each summary ending with the safety to read first. ``feed_id`` is the canonical request;
+    ``categories`` echo the request's parameters; links are absolute from the context's base
+    URL."""
     base, locale = context.base_url, context.locale
     disclaimer = context.disclaimer
     credit = context.credit.text if context.credit is not None else ""
@@ -61,8 +61,9 @@ def feed(
             safety.insert(0, screening)
         day = item_date(item) or item_date(disclaimer)
         entries.append(_entry(match, day, safety, credit, context))
-    updated = max((entry.updated.value for entry in entries), default=_stamp(None))
-    title = context.label("lookup.results").format(system=system.title, code=found.code)
+    latest = _stamp(item_date(disclaimer))  # an empty feed: when the disclaimer last changed
+    updated = max((entry.updated.value for entry in entries), default=latest)
+    title = context.label("lookup.results").format(system=system, code=found.code)
     return InfobuttonResponse(
         feed=InfobuttonFeed(
             lang=locale,

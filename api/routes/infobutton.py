@@ -11,6 +11,7 @@ implementation guide asks of a knowledge resource that does not use them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -22,7 +23,7 @@ from api.bundle.lookup import Found
 from api.bundle.resources import InfobuttonResponse
 from api.bundle.urls import INFOBUTTON_PATH
 from api.content.languages import DEFAULT_LOCALE, LANGUAGES, listed
-from api.content.terminology import BY_OID, CodeSystem
+from api.content.terminology import BY_OID
 from api.http.errors import UnknownParameters, UnknownValue, error_responses
 from api.http.headers import VARY_NEGOTIATED, content_response
 from api.http.negotiation import (
@@ -33,11 +34,15 @@ from api.http.negotiation import (
 )
 from api.render import atom
 from api.routes.common import Locale
-from api.routes.lookup import find
 
 ATOM = atom.MEDIA_TYPE
 JSON = atom.JSON_MEDIA_TYPE
-ResponseType = Literal["application/json", "application/atom+xml", "text/xml"]
+ResponseType = Literal[
+    "application/json", "application/atom+xml", "text/xml", "application/javascript"
+]
+# JSONP (MedlinePlus Connect's application/javascript) runs our answer as script in the asking
+# page; the JSON is readable from any origin with CORS instead, so JSONP is refused, saying so.
+JSONP = "application/javascript"
 Recipient = Literal["PAT", "PROV", "PAYOR"]
 # The roots of the Infobutton parameters a knowledge request may carry (HL7 URL-based
 # implementation guide): accepted, and ignored unless named below.
@@ -60,6 +65,7 @@ CONTEXT_ROOTS = (
 
 # Text a feed echoes: only characters XML 1.0 allows (control characters would make an Atom
 # feed ill-formed), so that a request with others is refused, not answered with a broken feed.
+OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")  # an ISO object identifier, well formed
 XML_TEXT = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]*$"
 
 router = APIRouter(tags=["lookup"])
@@ -74,10 +80,11 @@ OIDS = ", ".join(f"`{system.oid}` ({system.title})" for system in BY_OID.values(
     responses={
         200: {
             "description": "An Atom 1.0 feed (the default), or the same feed as JSON when "
-            "`knowledgeResponseType` or `Accept` asks for `application/json`.",
+            "`knowledgeResponseType` or `Accept` asks for `application/json`. A code, or a "
+            "code system OID, that nothing is written for is an empty feed, not an error.",
             "content": {ATOM: {"schema": {"type": "string"}}},
         },
-        **error_responses(400, 404, 422),
+        **error_responses(400, 422),
     },
 )
 async def infobutton(
@@ -139,7 +146,9 @@ async def infobutton(
         Query(
             alias="knowledgeResponseType",
             description="`application/json` for JSON; `application/atom+xml` or `text/xml` for "
-            "Atom. Without it, `Accept` chooses, and Atom is the default.",
+            "Atom. Without it, `Accept` chooses, and Atom is the default. JSONP "
+            "(`application/javascript`) is not offered: a 400 says to read the JSON, which "
+            "any origin may (CORS).",
         ),
     ] = None,
     if_none_match: Annotated[str | None, Header(description="ETags of copies you hold.")] = None,
@@ -150,13 +159,26 @@ async def infobutton(
     first (for a self-test: its screening questions come before step 1; for every entry: the
     disclaimer), and the credit line. Other Infobutton parameters are accepted and ignored."""
     _check_names(request)
+    if response_type == JSONP:
+        why = (
+            "JSONP would run the answer as script in your page: read application/json "
+            "instead, which any origin may (CORS)."
+        )
+        offered = [JSON, ATOM, "text/xml"]
+        raise UnknownValue("knowledgeResponseType", JSONP, "response type", offered, why)
     chosen = BY_OID.get(system)
-    if chosen is None:
+    if chosen is None and not OID.fullmatch(system):
         raise UnknownValue("mainSearchCriteria.v.cs", system, "code system OID", list(BY_OID))
     negotiator: Negotiator = request.app.state.negotiator
     audience = negotiator.audience(request.scope, language, None)
     locale: Locale = request.app.state.locales[audience.locale]
-    found = find(request.app.state.lookup, locale.name, chosen, code, "mainSearchCriteria.v.c")
+    # An EHR sends whatever code is on the chart: a code, or a code system, that nothing is
+    # written for is an empty feed (as MedlinePlus Connect answers), not an error.
+    found: Found | None = None
+    if chosen is not None:
+        found = request.app.state.lookup.find(locale.name, chosen, code)
+    if found is None:
+        found = Found(code.strip(), None, ())
     categories = [
         ("mainSearchCriteria.v.c", found.code),
         ("mainSearchCriteria.v.cs", system),
@@ -165,8 +187,11 @@ async def infobutton(
     ]
     context = replace(locale.render_context, base_url=audience.base)
     items = [locale.store.item(locale.name, match.kind, match.id) for match in found.matches]
-    feed_id = f"{audience.base}{INFOBUTTON_PATH}?{urlencode(request_names(chosen, found, locale))}"
-    answer = atom.feed(found, items, chosen, feed_id, categories, context)
+    names = request_names(chosen.oid or chosen.uri if chosen else system, found, locale)
+    feed_id = f"{audience.base}{INFOBUTTON_PATH}?{urlencode(names)}"
+    answer = atom.feed(
+        found, items, chosen.title if chosen else system, feed_id, categories, context
+    )
     media_type = _media_type(response_type, request.headers.get("accept"))
     return content_response(
         atom.render(answer, media_type),
@@ -199,10 +224,10 @@ def _media_type(response_type: str | None, accept: str | None) -> str:
     return choose_media_type(accept, (ATOM, JSON)) or ATOM
 
 
-def request_names(system: CodeSystem, found: Found, locale: Locale) -> dict[str, str]:
+def request_names(system: str, found: Found, locale: Locale) -> dict[str, str]:
     """The parameters that choose the feed: its id is the canonical request."""
     return {
-        "mainSearchCriteria.v.cs": system.oid or system.uri,
+        "mainSearchCriteria.v.cs": system,
         "mainSearchCriteria.v.c": found.code,
         "informationRecipient.languageCode.c": locale.name,
     }
