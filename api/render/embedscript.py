@@ -1,6 +1,6 @@
 """The web component's script as served (``api/static/embed.js``): made once, with its version
-and Subresource Integrity hash, apart from the routes that serve it so that renderers can name
-it too."""
+and Subresource Integrity hash. The elements load it from another site; the ``/embed`` pages load
+it too, to make their screening a checklist."""
 
 from __future__ import annotations
 

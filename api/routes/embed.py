@@ -37,7 +37,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # The HTML representation, rendered as a page for an iframe.
 EMBED_PAGE = replace(by_media_type(html.MEDIA_TYPE), render=page.render)
 ELEMENTS = ("fascia-self-test", "fascia-step")
-# The script itself is made in api.render.embedscript, where renderers can name it too.
+# The script itself is made in api.render.embedscript (the /embed pages load it too).
 __all__ = [
     "SCRIPT_FILE",
     "SCRIPT_MEDIA_TYPE",
@@ -151,8 +151,11 @@ pages.get(
     "/self-tests/{self_test_id}",
     operation_id="getSelfTestEmbedPage",
     summary="A self-test as a page for an iframe",
-    description="The self-test's HTML handout made for an iframe: no script, links open "
-    "outside the frame, and `frame-ancestors` from FASCIA_EMBED_FRAME_ANCESTORS. Give the frame "
+    description="The self-test's HTML handout made for an iframe: its screening one question "
+    "a line in the API's order, each with what a yes means; the web component's script (from "
+    "this origin, the page's only one) makes it a yes/no checklist that shows the steps after no "
+    "to every question. Links open outside the frame, and `frame-ancestors` comes from "
+    "FASCIA_EMBED_FRAME_ANCESTORS. Give the frame "
     f"a {page.EMBED_RATIO[0]}:{page.EMBED_RATIO[1]} ratio; the page scrolls inside it. "
     "`variant` narrows it to one variant.",
     response_class=Response,
@@ -163,7 +166,7 @@ pages.get(
     "/self-tests/{self_test_id}/steps/{number}",
     operation_id="getSelfTestStepEmbedPage",
     summary="One step as a page for an iframe",
-    description="One step, with the red flags and the disclaimer before it and its own "
+    description="One step, with the screening and the disclaimer before it and its own "
     "warnings, as a page for an iframe (see getSelfTestEmbedPage).",
     response_class=Response,
     response_model=None,
