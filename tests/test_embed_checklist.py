@@ -14,7 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.bundle.labels import labels_for
+from api.render import embedpage
+from api.render.document import Document
+from api.render.html import render_document
 from api.routes.embed import SCRIPT_FILE, script_source
+from tests.conftest import MakeClient
 
 pytestmark = pytest.mark.unit
 
@@ -215,3 +219,23 @@ def test_only_the_embed_pages_may_run_a_script(client: TestClient) -> None:
     assert "data-fascia-screening" not in handout.text
     page = client.get(PAGE)
     assert "script-src 'self';" in page.headers["content-security-policy"]
+
+
+def test_if_the_handouts_markup_changes_the_page_keeps_the_handouts_own_screening(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checklist replaces stand-in paragraphs in the rendered handout; should the handout
+    render paragraphs differently, the page is the handout as it is, screening boxes and all."""
+
+    def restyled(document: Document, head: str = "") -> str:
+        return render_document(document, head).replace("<p>", '<p class="x">')
+
+    monkeypatch.setattr(embedpage, "render_document", restyled)
+    client = make_client()  # its own cache: the page is rendered here
+    text = client.get(PAGE, params={"variant": "partner"}).text
+    assert "data-fascia-screening" not in text
+    assert "<script" not in text
+    assert labels_for("en")["if_any_yes"] in text
+    self_test = client.get(SELF_TEST, params={"variant": "partner"}).json()
+    for question in (*self_test["screening"], *self_test["contraindications"]):
+        assert html.escape(question["question"]) in text

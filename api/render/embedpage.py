@@ -92,8 +92,8 @@ def screening_order(view: BaseModel) -> list[v.WarningBrief]:
 
 
 def answer_texts(warning: v.WarningBrief, if_yes: str, escalation_if: str) -> list[str]:
-    """What a yes to ``warning``'s question means, word for word, a paragraph each: why (for a
-    contraindication), what to do and where to get that care in the reader's region, then each
+    """What a yes to ``warning``'s question means, word for word, a paragraph each: why (its
+    reason), what to do and where to get that care in the reader's region, then each
     escalation."""
     advice = warning.care.advice if warning.care else None
     then = " ".join(filter(None, [warning.action, advice]))
@@ -189,19 +189,20 @@ def render(view: BaseModel, context: RenderContext) -> bytes:
     if isinstance(path, str):
         canonical = page_url(path, context.locale, context.base_url)
         head.insert(0, f'<link rel="canonical" href="{escape(canonical)}">')
+    plain = "\n".join(head) + "\n"
     questions = screening_order(view)
     replaced = with_checklist(document, questions, context)
     if replaced is None:
-        return render_document(document, "\n".join(head) + "\n").encode("utf-8")
+        return render_document(document, plain).encode("utf-8")
     script = embed_script()
     head.append(
         f'<script type="module" src="{escape(script.path)}" '
         f'integrity="{escape(script.integrity)}" crossorigin="anonymous"></script>'
     )
     page = render_document(replaced[0], "\n".join(head) + "\n")
-    page = page.replace(
-        f"<p>{_CHECKLIST_MARK}</p>",
-        checklist(questions, context, replaced[1]) + "\n<div data-fascia-gate>",
-        1,
-    )
-    return page.replace(f"<p>{_GATE_END_MARK}</p>", "</div>", 1).encode("utf-8")
+    marks = (f"<p>{_CHECKLIST_MARK}</p>", f"<p>{_GATE_END_MARK}</p>")
+    if any(page.count(mark) != 1 for mark in marks):
+        # The handout's markup changed under the stand-ins: its own screening, never none.
+        return render_document(document, plain).encode("utf-8")
+    start = checklist(questions, context, replaced[1]) + "\n<div data-fascia-gate>"
+    return page.replace(marks[0], start).replace(marks[1], "</div>").encode("utf-8")
