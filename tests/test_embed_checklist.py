@@ -182,7 +182,7 @@ def test_the_handouts_screening_boxes_are_gone_but_every_other_warning_stays(
 
 
 @pytest.mark.parametrize("path", [PAGE, f"{PAGE}/steps/5"])
-def test_what_follows_the_screening_is_gated_up_to_the_disclaimer(
+def test_what_follows_the_screening_is_gated_up_to_the_closing_part(
     client: TestClient, path: str
 ) -> None:
     text = client.get(path, params={"variant": "partner"}).text
@@ -191,14 +191,18 @@ def test_what_follows_the_screening_is_gated_up_to_the_disclaimer(
     headings = page.events
     assert headings.index(labels["screening"]) < headings.index("gate")
     assert headings.index("gate") < headings.index("/gate")
-    assert headings[headings.index("/gate") + 1] == labels["disclaimer"]
+    closing = {labels["disclaimer"], labels["sources"], labels["dates"]}
+    assert headings[headings.index("/gate") + 1] in closing
     gated = flat(" ".join(page.gated_text))
     if path == PAGE:
         assert labels["warnings.before"] in headings[headings.index("gate") :]
         assert "Watch out for the sciatic nerve" in gated
     else:
         assert "Shooting, tingling, numb or burning feeling down the leg" in gated
-    # The draft notice is still the first thing in the page.
+    # The disclaimer is never gated; the draft notice is still the first thing in the page.
+    disclaimer = client.get("/v1/warnings/disclaimer").json()
+    assert html.escape(disclaimer["title"]) in text
+    assert flat(disclaimer["title"]) not in gated
     body = text.split("<main>", 1)[1].lstrip()
     assert body.startswith('<p class="draft" role="note">')
 

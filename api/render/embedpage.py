@@ -138,8 +138,9 @@ def with_checklist(
     document: Document, questions: list[v.WarningBrief], context: RenderContext
 ) -> tuple[Document, Heading] | None:
     """``document`` with its screening heading and boxes replaced by a stand-in for the
-    checklist, and the blocks after them up to the disclaimer (the steps) marked as gated; and
-    the screening's heading. ``None`` when the document has no screening to replace."""
+    checklist, and the blocks after them up to the handout's closing part (the disclaimer, the
+    sources or the dates) marked as gated: the steps; and the screening's heading. ``None``
+    when the document has no screening to replace."""
     blocks = list(document.blocks)
     title = context.label("screening")
     start = next(
@@ -152,12 +153,14 @@ def with_checklist(
     end = start + 1
     while end < len(blocks) and _is_screening_box(blocks[end], context):
         end += 1
-    disclaimer = context.label("disclaimer")
+    # The gate ends where the handout's closing part begins: the disclaimer (where it closes
+    # the handout), the sources or the dates.
+    closing = {context.label(key) for key in ("disclaimer", "sources", "dates")}
     gate_end = next(
         (
             i
             for i, b in enumerate(blocks)
-            if i >= end and isinstance(b, Heading) and b.level == 2 and b.text == disclaimer
+            if i >= end and isinstance(b, Heading) and b.level == 2 and b.text in closing
         ),
         len(blocks),
     )
