@@ -138,33 +138,32 @@ def test_component_renders_the_partner_variant_from_another_origin(
     rendered(page, "fascia-self-test", ".current .step")
     root = "document.querySelector('fascia-self-test').shadowRoot"
     assert page.evaluate(f"{root}.querySelector('article').lang") == lang
-    # Red flags and contraindications first: every warning before the steps, the disclaimer last.
+    # The screening first, its questions in the order the API serves them (emergency red flags,
+    # then the urgent ones, then who should not do the check), each with its STOP box; then the
+    # disclaimer; then, hidden until every answer is no, what to know before starting and the steps.
     order = page.evaluate(f"[...{root}.querySelectorAll('.warning, .steps')].map(n => n.className)")
     url = f"{base}/v1/self-tests/{SELF_TEST}?variant=partner&lang={lang}"
     with urllib.request.urlopen(url, timeout=10) as answer:
         self_test = json.load(answer)
-    before = [*self_test["warnings"], *self_test["variants"][0]["warnings"]]
-    expected = [f"warning {w['severity']}" for w in before if w["kind"] != "disclaimer"]
-    expected.append("warning info")
-    # Emergency red flags first, then the urgent ones, then who should not do the check.
+    asked = [q["warning_id"] for q in (*self_test["screening"], *self_test["contraindications"])]
+    questions = page.evaluate(
+        f"[...{root}.querySelectorAll('fieldset.question')].map(n => n.dataset.question)"
+    )
+    assert questions == asked
     boxes = page.evaluate(f"[...{root}.querySelectorAll('.warning')].map(n => n.dataset.warning)")
-    flags = {f["warning_id"]: f["care"]["urgency"] for f in self_test["screening"]}
-    kinds = {w["id"]: w["kind"] for w in before}
-    ranks = [
-        0
-        if flags.get(b) == "emergency"
-        else 1
-        if b in flags
-        else 2
-        if kinds[b] == "contraindication"
-        else 3
-        for b in boxes[: len(expected) - 1]
-    ]
-    assert ranks == sorted(ranks)
-    assert ranks[0] == 0
-    assert expected.count("warning stop") >= 20 + 14  # red flags and contraindications
-    assert order[: len(expected) + 1] == [*expected, "steps"]
+    assert boxes[: len(asked)] == asked
+    before = [*self_test["warnings"], *self_test["variants"][0]["warnings"]]
+    others = [w for w in before if w["id"] not in asked and w["kind"] != "disclaimer"]
+    shown_before = boxes[len(asked) : len(asked) + 1 + len(others)]
+    assert shown_before == ["disclaimer", *(w["id"] for w in others)]
+    expected = ["warning stop"] * len(asked) + ["warning info"]
+    expected += [f"warning {w['severity']}" for w in others] + ["steps"]
+    assert order[: len(expected)] == expected
+    assert len(asked) == 20 + 14  # red flags and contraindications
     assert page.evaluate(f"{root}.querySelectorAll('[part=step-link]').length") == 9
+    assert not page.evaluate(f"{root}.querySelector('.steps').checkVisibility()")
+    answer_every_question(page, root, "no")
+    assert page.evaluate(f"{root}.querySelector('.steps').checkVisibility()")
     # Keyboard only: Tab to "next", then Enter through every step; each one is announced.
     page.keyboard.press("Tab")
     while deep_active(page) != "next":
@@ -172,7 +171,9 @@ def test_component_renders_the_partner_variant_from_another_origin(
     titles, announced = [], []
     for _ in range(9):
         titles.append(page.evaluate(f"{root}.querySelector('.current h3').textContent"))
-        announced.append(page.evaluate(f"{root}.querySelector('[aria-live=polite]').textContent"))
+        announced.append(
+            page.evaluate(f"{root}.querySelector('[part=progress][aria-live=polite]').textContent")
+        )
         if titles[-1].endswith(sciatic):
             stop = page.evaluate_handle(f"{root}.querySelector('.current .warning.stop')")
             assert page.evaluate(READABLE, stop), "the STOP warning on the sciatic-nerve step"
@@ -184,6 +185,14 @@ def test_component_renders_the_partner_variant_from_another_origin(
     assert violations_in(page, axe) == []
     assert errors == []
     page.close()
+
+
+def answer_every_question(page: Page, root: str, value: str) -> None:
+    """Answers each screening question ``value`` (yes or no), as a click would."""
+    page.evaluate(
+        f"[...{root}.querySelectorAll('fieldset.question input[value={value}]')]"
+        ".forEach(n => n.click())"
+    )
 
 
 def violations_in(page: Page, axe: str) -> list[str]:
@@ -229,13 +238,24 @@ def test_a_hostile_page_cannot_hide_warnings_or_the_disclaimer(
         ".map(n => n.getAttribute('part'))"
     )
     assert set(exposed) <= set(PARTS), "a part this test does not attack"
-    page.evaluate(
-        "(() => { const r = document.querySelector('fascia-self-test').shadowRoot;"
-        " r.querySelectorAll('[part=step-link]')[4].click(); })()"
-    )
+    # A yes to every question shows what each yes means: none of it can be hidden from outside.
+    roots = [
+        f"document.querySelector('{e}').shadowRoot" for e in ("fascia-self-test", "fascia-step")
+    ]
+    for root in roots:
+        answer_every_question(page, root, "yes")
     for element in ("fascia-self-test", "fascia-step"):
-        warnings = page.query_selector_all(f"{element} >> css=.warning")
-        assert len(warnings) >= 9
+        warnings = page.query_selector_all(f"{element} >> css=.screening .warning")
+        assert len(warnings) == 20 + 14
+        for warning in warnings:
+            assert page.evaluate(READABLE, warning), warning.inner_text()[:60]
+    # No to every question shows the steps: their warnings and the disclaimer cannot be hidden.
+    for root in roots:
+        answer_every_question(page, root, "no")
+    page.evaluate(f"{roots[0]}.querySelectorAll('[part=step-link]')[4].click()")
+    for element in ("fascia-self-test", "fascia-step"):
+        warnings = page.query_selector_all(f"{element} >> css=.warning:not(.if-yes .warning)")
+        assert len(warnings) >= 3
         for warning in warnings:
             assert page.evaluate(READABLE, warning), warning.inner_text()[:60]
     page.close()
@@ -248,6 +268,9 @@ def test_the_readability_check_can_fail(
     tag = f'<fascia-step self-test="{SELF_TEST}" step="5"></fascia-step>'
     page, _ = host_page(browser, host, base, tag)
     rendered(page, "fascia-step", ".step")
+    answer_every_question(page, "document.querySelector('fascia-step').shadowRoot", "yes")
+    stop = page.query_selector("fascia-step >> css=.warning.stop")
+    assert page.evaluate(READABLE, stop), "shown after a yes, before the style that hides it"
     page.evaluate(
         "document.querySelector('fascia-step').shadowRoot.querySelector('.safety')"
         ".append(Object.assign(document.createElement('style'), {textContent:"

@@ -111,12 +111,19 @@ _ENGLISH = {
     "rely on it for care decisions.",
     "embed.loading": "Loading…",
     "embed.failed": "Could not load this guide",
-    "embed.before": "Before you start: if any of these applies, do not do the check",
     "embed.step": "Step {number} of {total}",
     "embed.go_to": "Step {number}: {title}",
     "embed.previous": "Previous step",
     "embed.next": "Next step",
     "embed.diagram": "Diagram: {title}",
+    "embed.yes": "Yes",
+    "embed.no": "No",
+    "embed.checklist": "Answer yes or no to each question. A yes shows what to do instead of "
+    "the check. When you have answered no to every question, the steps appear below.",
+    "embed.answered": "{answered} of {total} questions answered.",
+    "embed.stopped": "You answered yes: do not do the check. What to do instead is under each "
+    "question you answered yes to.",
+    "embed.clear": "You answered no to every question: the steps are below.",
     "lookup": "Content for a clinical code",
     "lookup.results": "Fascia results for {system} {code}",
     "lookup.screening": "Before step 1, answer its {flags} questions on warning signs and its "
@@ -229,12 +236,19 @@ _SPANISH = {
     "contenido. No lo uses para tomar decisiones sobre tu salud.",
     "embed.loading": "Cargando…",
     "embed.failed": "No se ha podido cargar esta guía",
-    "embed.before": "Antes de empezar: si te ocurre alguna de estas cosas, no hagas la revisión",
     "embed.step": "Paso {number} de {total}",
     "embed.go_to": "Paso {number}: {title}",
     "embed.previous": "Paso anterior",
     "embed.next": "Paso siguiente",
     "embed.diagram": "Diagrama: {title}",
+    "embed.yes": "Sí",
+    "embed.no": "No",
+    "embed.checklist": "Responde sí o no a cada pregunta. Un sí muestra qué hacer en lugar de la "
+    "autoexploración. Cuando hayas respondido que no a todas, los pasos aparecerán debajo.",
+    "embed.answered": "Has respondido {answered} de {total} preguntas.",
+    "embed.stopped": "Has respondido que sí: no hagas la autoexploración. Qué hacer en su lugar "
+    "está debajo de cada pregunta a la que has respondido que sí.",
+    "embed.clear": "Has respondido que no a todas las preguntas: los pasos están debajo.",
     "lookup": "Contenido para un código clínico",
     "lookup.results": "Resultados de Fascia para {system} {code}",
     "lookup.screening": "Antes del paso 1, responde a sus {flags} preguntas sobre señales de "

@@ -1,7 +1,8 @@
 """Headers every response carries: content-type sniffing off, no referrer, a strict CSP.
 
 Pages may not be framed (``frame-ancestors 'none'``), except the ``/embed/`` pages made for
-iframes, which the sites of ``FASCIA_EMBED_FRAME_ANCESTORS`` may frame.
+iframes, which the sites of ``FASCIA_EMBED_FRAME_ANCESTORS`` may frame, and which alone run a
+script: the web component's, from this origin (``EMBED_SCRIPT_SOURCE``), with its integrity hash.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.errors import ALLOWED_METHODS
-from api.render.embedpage import EMBED_PATH_PREFIX, EMBED_STYLE
+from api.render.embedpage import EMBED_PATH_PREFIX, EMBED_SCRIPT_SOURCE, EMBED_STYLE
 from api.render.html import STYLES
 
 __all__ = ["ALLOWED_METHODS", "SecurityHeaders", "html_policy", "security_headers"]
@@ -22,10 +23,12 @@ def _style_hash(style: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
 
 
-def html_policy(frame_ancestors: str = "'none'") -> str:
-    """The CSP of HTML pages: their inline stylesheets and nothing else (no script, no forms)."""
+def html_policy(frame_ancestors: str = "'none'", script_src: str | None = None) -> str:
+    """The CSP of HTML pages: their inline stylesheets and nothing else (no forms, and no script
+    unless ``script_src`` names where it may come from)."""
+    scripts = f"script-src {script_src}; " if script_src else ""
     return (
-        f"default-src 'none'; style-src {' '.join(map(_style_hash, STYLES.values()))} "
+        f"default-src 'none'; {scripts}style-src {' '.join(map(_style_hash, STYLES.values()))} "
         f"{_style_hash(EMBED_STYLE)}; "
         f"img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}"
     )
@@ -46,7 +49,7 @@ def security_headers(
         if not content_type.startswith(b"text/html"):
             policy = DATA_POLICY
         elif framable_by is not None:
-            policy = html_policy(framable_by)
+            policy = html_policy(framable_by, EMBED_SCRIPT_SOURCE)
         else:
             policy = HTML_POLICY
         headers.append((b"content-security-policy", policy.encode()))

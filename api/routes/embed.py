@@ -7,13 +7,8 @@ year; ``/v1/embed`` says both, and the Subresource Integrity hash.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import json
-import re
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -21,65 +16,40 @@ from fastapi import Path as PathParameter
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.bundle.labels import LABELS
 from api.bundle.urls import PREFIX
-from api.content.languages import DEFAULT_LOCALE
 from api.http.errors import NotFound, error_responses
 from api.http.etags import Asset, cache_control, conditional
 from api.http.negotiation import force_representation
 from api.render import by_media_type, html
 from api.render import embedpage as page
+from api.render.embedscript import (
+    SCRIPT_FILE,
+    SCRIPT_MEDIA_TYPE,
+    SERVED_PLACEHOLDER,
+    Script,
+    embed_script,
+    script_source,
+)
 from api.routes import self_tests
 from api.routes.common import reject_unknown_parameters
 
-SCRIPT_FILE = Path(__file__).resolve().parent.parent / "static" / "embed.js"
-SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # The HTML representation, rendered as a page for an iframe.
 EMBED_PAGE = replace(by_media_type(html.MEDIA_TYPE), render=page.render)
 ELEMENTS = ("fascia-self-test", "fascia-step")
+# The script itself is made in api.render.embedscript (the /embed pages load it too).
+__all__ = [
+    "SCRIPT_FILE",
+    "SCRIPT_MEDIA_TYPE",
+    "SERVED_PLACEHOLDER",
+    "Script",
+    "embed_script",
+    "pages",
+    "router",
+    "script_source",
+]
 
 router = APIRouter(tags=["embed"], dependencies=[Depends(reject_unknown_parameters)])
-
-
-@dataclass(frozen=True)
-class Script:
-    asset: Asset
-    version: str  # changes with the bytes: names the versioned URL
-    integrity: str  # Subresource Integrity: sha384 of the bytes
-
-    @property
-    def path(self) -> str:
-        return f"{PREFIX}/embed/{self.version}.js"
-
-
-SERVED_PLACEHOLDER = "const SERVED = /* filled in when served */ {};"
-_LABEL_USE = re.compile(r'\btext\("([a-z_.]+)"')
-
-
-def script_source(source: str) -> str:
-    """The web component as served: ``source`` with the API's prefix, its default language and,
-    in every language, the labels the script uses (each ``text("key", ...)`` in it) filled in,
-    so the script names no path, language or label of its own."""
-    keys = sorted(set(_LABEL_USE.findall(source)))
-    served = {
-        "prefix": PREFIX,
-        "defaultLanguage": DEFAULT_LOCALE,
-        "labels": {code: {key: labels[key] for key in keys} for code, labels in LABELS.items()},
-    }
-    filled = f"const SERVED = {json.dumps(served, ensure_ascii=False, sort_keys=True)};"
-    if source.count(SERVED_PLACEHOLDER) != 1:
-        raise ValueError(f"{SCRIPT_FILE} must hold {SERVED_PLACEHOLDER!r} once")
-    return source.replace(SERVED_PLACEHOLDER, filled)
-
-
-@functools.cache
-def embed_script() -> Script:
-    """The web component as served, made once."""
-    body = script_source(SCRIPT_FILE.read_text(encoding="utf-8")).encode()
-    integrity = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
-    version = hashlib.sha256(body).hexdigest()[:16]
-    return Script(Asset.of(body, SCRIPT_MEDIA_TYPE), version, integrity)
 
 
 class EmbedInfo(BaseModel):
@@ -107,8 +77,14 @@ _PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 IfNoneMatch = Annotated[str | None, Header(description="ETags of copies you hold.")]
 
 
+@functools.cache
+def script_asset() -> Asset:
+    """The script's bytes as served, with their ETag."""
+    return Asset.of(embed_script().body, SCRIPT_MEDIA_TYPE)
+
+
 def _script_response(control: str, if_none_match: str | None) -> Response:
-    asset = embed_script().asset
+    asset = script_asset()
     headers = {"Content-Type": asset.content_type, "ETag": asset.etag, "Cache-Control": control}
     return conditional(asset.body, headers, if_none_match)
 
@@ -175,8 +151,11 @@ pages.get(
     "/self-tests/{self_test_id}",
     operation_id="getSelfTestEmbedPage",
     summary="A self-test as a page for an iframe",
-    description="The self-test's HTML handout made for an iframe: no script, links open "
-    "outside the frame, and `frame-ancestors` from FASCIA_EMBED_FRAME_ANCESTORS. Give the frame "
+    description="The self-test's HTML handout made for an iframe: its screening one question "
+    "a line in the API's order, each with what a yes means; the web component's script (from "
+    "this origin, the page's only one) makes it a yes/no checklist that shows the steps after no "
+    "to every question. Links open outside the frame, and `frame-ancestors` comes from "
+    "FASCIA_EMBED_FRAME_ANCESTORS. Give the frame "
     f"a {page.EMBED_RATIO[0]}:{page.EMBED_RATIO[1]} ratio; the page scrolls inside it. "
     "`variant` narrows it to one variant.",
     response_class=Response,
@@ -187,7 +166,7 @@ pages.get(
     "/self-tests/{self_test_id}/steps/{number}",
     operation_id="getSelfTestStepEmbedPage",
     summary="One step as a page for an iframe",
-    description="One step, with the red flags and the disclaimer before it and its own "
+    description="One step, with the screening and the disclaimer before it and its own "
     "warnings, as a page for an iframe (see getSelfTestEmbedPage).",
     response_class=Response,
     response_model=None,

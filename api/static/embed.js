@@ -4,11 +4,15 @@
 //   <fascia-self-test self-test="muscular-minesweeper" variant="partner" lang="es"></fascia-self-test>
 //   <fascia-step self-test="muscular-minesweeper" step="5" variant="partner"></fascia-step>
 //
-// The JSON comes from the origin this module was loaded from. Red flags and the disclaimer come
-// first, then the steps, each with its warnings. Theme it with the custom properties
-// --fascia-font, --fascia-text, --fascia-background, --fascia-accent, --fascia-radius and the
-// parts title, summary, details, progress, step-link, step-title, instruction, diagram and
-// button. Warnings and the disclaimer are not parts, use none of the custom properties, and
+// The JSON comes from the origin this module was loaded from. The screening comes first: one
+// line a question, with Yes and No, in the order the API serves them (emergencies, then the
+// other red flags, then who should not do the check). A yes shows what to do instead, in full,
+// and keeps the steps hidden; no to every question shows them, each step with its warnings;
+// the outcome is announced. The /embed pages load this script too, and it makes their
+// screening the same checklist. Theme it with the custom properties --fascia-font,
+// --fascia-text, --fascia-background, --fascia-accent, --fascia-radius and the parts title,
+// summary, details, progress, step-link, step-title, instruction, diagram and button. The
+// questions, warnings and the disclaimer are not parts, use none of the custom properties, and
 // lock their own display, colours and size, so a page's styles cannot hide them.
 
 const ORIGIN = new URL(import.meta.url).origin;
@@ -65,6 +69,25 @@ border-width:6px 6px 6px .9rem !important;background:#fdecee !important}
 .warning.info{border-color:#1a5fb4 !important;border-style:dashed !important;
 background:#eef4fb !important}
 .warning p{margin:.25rem 0 !important}
+.question{border:0;border-top:1px solid #767676 !important;margin:0 !important;
+padding:.35rem 0 !important;display:block !important;min-width:0}
+.checklist .question{display:grid !important;grid-template-columns:1fr auto;column-gap:.5rem;
+align-items:center}
+.question legend{float:left;width:100%;padding:0 !important}
+.checklist .question legend{width:auto}
+.answers{display:flex !important;gap:.1rem}
+.answers label{display:inline-flex !important;align-items:center;gap:.3rem;padding:0 .3rem;
+min-height:2.25rem;cursor:pointer}
+.answers input{width:1.2rem;height:1.2rem;margin:0}
+.answers input:focus-visible{outline:3px solid #111 !important;outline-offset:2px !important}
+.if-yes{display:block;clear:both;grid-column:1/-1}
+.question .warning{margin:.35rem 0 .2rem !important}
+.outcome{border:2px solid #111 !important;padding:.5rem .75rem !important;font-weight:600 !important}
+.outcome[data-outcome="stop"]{border:4px double #b00020 !important;background:#fdecee !important}
+.if-yes[hidden],.gate[hidden]{display:none !important}
+@media print{.if-yes[hidden],.gate[hidden]{display:block !important}
+.answers,.checklist-intro,.outcome{display:none !important}
+.checklist .question{display:block !important}.checklist .question legend{width:100%}}
 .draft{display:block !important;visibility:visible !important;opacity:1 !important;
 color:#111 !important;background:#fff !important;border:3px solid #111 !important;
 padding:.5rem .75rem !important;margin:0 0 .75rem !important;font-size:16px !important;
@@ -89,7 +112,7 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-function warningBox(warning, lang) {
+function warningBox(warning, lang, asked = false) {
   // The API labels each severity in the served language; a STOP is shouted.
   const severity = warning.severity === "stop" ? warning.severity_label.toUpperCase() : warning.severity_label;
   const label = warning.kind === "disclaimer" ? text("disclaimer", lang) : severity;
@@ -99,13 +122,15 @@ function warningBox(warning, lang) {
     element("p", {}, element("strong", {}, `${label}: ${warning.title}`)),
   );
   if (warning.question) {
-    box.append(element("p", {}, warning.question));
+    if (!asked) box.append(element("p", {}, warning.question));
     if (warning.reason) box.append(element("p", {}, warning.reason));
-    box.append(element("p", {}, `${text("if_yes", lang)}: ${warning.action}`));
+    // What a yes means, and where to get that care in the reader's region, in one sentence.
+    const then = [warning.action, warning.care && warning.care.advice].filter(Boolean).join(" ");
+    box.append(element("p", {}, `${text("if_yes", lang)}: ${then}`));
   } else {
     box.append(element("p", {}, warning.sign), element("p", {}, warning.action));
+    if (warning.care && warning.care.advice) box.append(element("p", {}, warning.care.advice));
   }
-  if (warning.care && warning.care.advice) box.append(element("p", {}, warning.care.advice));
   for (const escalation of warning.escalations || []) {
     const then = [escalation.action, escalation.care && escalation.care.advice].filter(Boolean).join(" ");
     box.append(element("p", { class: "escalation" }, `${text("escalation_if", lang)} ${escalation.when}: ${then}`));
@@ -113,23 +138,72 @@ function warningBox(warning, lang) {
   return box;
 }
 
-// Emergencies first, then the other red flags, then who should not do the check: a reader who
-// stops reading at the first box that fits has met the most urgent ones.
-function safetyRank(warning) {
-  if (warning.kind === "red-flag") return warning.care && warning.care.urgency === "emergency" ? 0 : 1;
-  return warning.kind === "contraindication" ? 2 : 3;
-}
-
-function safetySection(warnings, lang, heading) {
-  const stops = warnings.filter((w) => w.kind !== "disclaimer").sort((a, b) => safetyRank(a) - safetyRank(b));
-  const disclaimers = warnings.filter((w) => w.kind === "disclaimer");
+// The screening, one fieldset a question in the order given (the API's), each followed by
+// what a yes means; the same markup as the /embed pages', which `checklist` then enhances.
+function screening(questions, lang, heading) {
   return element(
     "section",
-    { class: "safety", "aria-label": text("embed.before", lang) },
-    element(heading, {}, text("embed.before", lang)),
-    ...stops.map((w) => warningBox(w, lang)),
-    ...disclaimers.map((w) => warningBox(w, lang)),
+    { class: "safety screening", "aria-label": text("screening", lang) },
+    element(heading, {}, text("screening", lang)),
+    ...questions.map((w) =>
+      element(
+        "fieldset",
+        { class: "question", "data-question": w.id },
+        element("legend", {}, w.question),
+        element("div", { class: "if-yes" }, warningBox(w, lang, true)),
+      ),
+    ),
   );
+}
+
+// Warnings shown in full in a section of their own: the disclaimer, what to know before starting.
+function safetySection(warnings, lang, heading, label) {
+  if (!warnings.length) return null;
+  return element(
+    "section",
+    { class: "safety", "aria-label": label },
+    label ? element(heading, {}, label) : null,
+    ...warnings.map((w) => warningBox(w, lang)),
+  );
+}
+
+// The screening made a checklist, in an element or in an /embed page: Yes and No for each
+// question, what a yes means shown after a yes (and the steps kept hidden), and `gate` (what
+// follows the screening: the steps) shown once every answer is no; the outcome is announced.
+// Without script, and in print, every question, what a yes means and the steps all show.
+function checklist(section, gate, lang) {
+  const questions = [...section.querySelectorAll("fieldset.question")];
+  if (!questions.length || !gate) return;
+  section.classList.add("checklist");
+  const heading = section.querySelector("h2, h3");
+  const intro = element("p", { class: "checklist-intro" }, text("embed.checklist", lang));
+  if (heading) heading.after(intro);
+  else section.prepend(intro);
+  questions.forEach((fieldset, index) => {
+    const name = `fascia-question-${index + 1}`;
+    const answer = (value, label) => element("label", {}, element("input", { type: "radio", name, value }), label);
+    const answers = element("div", { class: "answers" }, answer("yes", text("embed.yes", lang)), answer("no", text("embed.no", lang)));
+    fieldset.querySelector("legend").after(answers);
+    fieldset.querySelector(".if-yes").hidden = true;
+  });
+  const outcome = element("p", { class: "outcome", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  const update = () => {
+    const answered = questions.map((q) => (q.querySelector("input:checked") || {}).value);
+    questions.forEach((q, i) => {
+      q.querySelector(".if-yes").hidden = answered[i] !== "yes";
+      q.dataset.answer = answered[i] || "";
+    });
+    const clear = answered.every((a) => a === "no");
+    gate.hidden = !clear;
+    const count = { answered: answered.filter(Boolean).length, total: questions.length };
+    const stopped = answered.includes("yes");
+    outcome.dataset.outcome = stopped ? "stop" : clear ? "clear" : "open";
+    if (stopped) outcome.textContent = text("embed.stopped", lang);
+    else outcome.textContent = clear ? text("embed.clear", lang) : text("embed.answered", lang, count);
+  };
+  section.addEventListener("change", update);
+  update();
+  section.append(outcome);
 }
 
 // While the content is not signed off by a clinician, the first thing shown says it is a draft.
@@ -273,6 +347,25 @@ class FasciaSelfTest extends FasciaElement {
       if (event.key === "ArrowLeft") this.go(this.position - 1, false);
     });
     const needs = variant.you_need && variant.you_need.length ? `${text("you_need", lang)}: ${variant.you_need.join("; ")}` : "";
+    // The questions in the order the API serves them (its screening, then its contraindications);
+    // a screened warning the two lists leave out still follows them, so none is lost.
+    const all = [...selfTest.warnings, ...variant.warnings];
+    const byId = new Map(all.map((w) => [w.id, w]));
+    const served = [...selfTest.screening, ...selfTest.contraindications].map((q) => byId.get(q.warning_id));
+    const screened = all.filter((w) => ["red-flag", "contraindication"].includes(w.kind));
+    const asked = [...new Set([...served, ...screened])].filter((w) => w && w.question);
+    const others = all.filter((w) => !asked.includes(w) && w.kind !== "disclaimer");
+    const disclaimers = all.filter((w) => w.kind === "disclaimer");
+    const questions = screening(asked, lang, "h3");
+    const gate = element(
+      "div",
+      { class: "gate" },
+      safetySection(others, lang, "h3", text("warnings.before", lang)),
+      diagram(selfTest.links, selfTest.name, lang),
+      element("p", { part: "details" }, needs),
+      element("p", { part: "details" }, variant.position ? `${text("position", lang)}: ${variant.position}` : ""),
+      steps,
+    );
     this.show(
       element(
         "article",
@@ -280,13 +373,12 @@ class FasciaSelfTest extends FasciaElement {
         draftNotice(selfTest, lang),
         element("h2", { part: "title" }, selfTest.name),
         element("p", { part: "summary" }, selfTest.summary),
-        safetySection([...selfTest.warnings, ...variant.warnings], lang, "h3"),
-        diagram(selfTest.links, selfTest.name, lang),
-        element("p", { part: "details" }, needs),
-        element("p", { part: "details" }, variant.position ? `${text("position", lang)}: ${variant.position}` : ""),
-        steps,
+        questions,
+        safetySection(disclaimers, lang, "h3"),
+        gate,
       ),
     );
+    checklist(questions, gate, lang);
     this.position = 0;
     this.go(0, true);
   }
@@ -316,21 +408,31 @@ class FasciaStep extends FasciaElement {
 
   render(step) {
     const lang = this.language;
+    // The questions in the order the API serves them: red flags, then contraindications.
+    const asked = [...step.safety.red_flags, ...(step.safety.contraindications || [])];
+    const questions = screening(asked.filter((w) => w.question), lang, "h2");
+    const others = asked.filter((w) => !w.question);
+    const gate = element("div", { class: "gate" }, safetySection(others, lang, "h2"), stepBody(step, lang, "h2"));
     this.show(
       element(
         "article",
         { lang: step.translation.locale },
         draftNotice(step, lang),
-        safetySection(
-          [...step.safety.red_flags, ...(step.safety.contraindications || []), step.safety.disclaimer],
-          lang,
-          "h2",
-        ),
-        stepBody(step, lang, "h2"),
+        questions,
+        safetySection([step.safety.disclaimer], lang, "h2"),
+        gate,
       ),
     );
+    checklist(questions, gate, lang);
   }
 }
 
 if (!customElements.get("fascia-self-test")) customElements.define("fascia-self-test", FasciaSelfTest);
 if (!customElements.get("fascia-step")) customElements.define("fascia-step", FasciaStep);
+
+// An /embed page: its screening (server-rendered, in full) made the same checklist.
+if (typeof document !== "undefined") {
+  const page = document.querySelector("[data-fascia-screening]");
+  const lang = (document.documentElement.lang || SERVED.defaultLanguage).split("-")[0].toLowerCase();
+  if (page) checklist(page, document.querySelector("[data-fascia-gate]"), lang);
+}
