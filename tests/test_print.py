@@ -113,8 +113,11 @@ def test_every_handout_is_clear_print_tagged_and_safety_first(
     first_step = flat.index(re.sub(r"[\s-]", "", f"1. {shown['steps'][0]['title']}"))
     disclaimer = next(w for w in self_test["warnings"] if w["kind"] == "disclaimer")
     assert flat.index(re.sub(r"[\s-]", "", disclaimer["action"])) < first_step
-    for question in self_test["screening"]:
-        assert -1 < flat.find(re.sub(r"[\s-]", "", question["question"])) < first_step
+    asked = [*self_test["screening"], *self_test["contraindications"]]
+    where = [flat.find(re.sub(r"[\s-]", "", question["question"])) for question in asked]
+    assert where[0] > -1
+    assert where == sorted(where)  # in the order the API serves them
+    assert where[-1] < first_step
     warnings = [w for step in shown["steps"] for w in step["warnings"]] + shown["warnings"]
     for warning in warnings:
         assert -1 < flat.find(re.sub(r"[\s-]", "", warning["action"])) < first_step, warning["id"]

@@ -182,7 +182,7 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
             )
         ),
     ]
-    blocks += _screening(view.warnings, context, level)
+    blocks += _screening(_served_order(view), context, level)
     once = _Once(context)
     # Everything that keeps the reader safe comes before step 1, each warning in full once: the
     # screening just asked, then what to know before starting, then every warning a variant or
@@ -220,6 +220,15 @@ def _step_figure(step: v.StepView, context: RenderContext) -> Figure | None:
         return None
     figures = _figure(step, context, beside=True)
     return figures[0] if figures else None
+
+
+def _served_order(view: v.SelfTestView) -> list[v.WarningBrief]:
+    """The red flags and contraindications in the order the API serves its questions (emergencies
+    first, then urgent red flags, then who should not do the check): one order for every
+    surface, decided where ``screening`` and ``contraindications`` are made."""
+    by_id = {warning.id: warning for warning in view.warnings}
+    asked = [q.warning_id for q in view.screening] + [q.warning_id for q in view.contraindications]
+    return [by_id[warning_id] for warning_id in asked if warning_id in by_id]
 
 
 class _Once:
