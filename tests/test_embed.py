@@ -328,7 +328,7 @@ def test_html_pages_carry_link_preview_metadata(client: TestClient) -> None:
     assert meta["og:description"].startswith("Ten presente el nervio ciático")
     assert meta["og:description"] == meta["description"]
     assert meta["twitter:card"] == "summary_large_image"  # the step's diagram
-    assert meta["og:image"] == f"{SELF_TEST}/steps/5.png?variant=partner"  # unfurlers: PNG
+    assert meta["og:image"] == f"{SELF_TEST}/steps/5.png?variant=partner&lang=es"  # unfurlers: PNG
     assert meta["og:image:alt"] == meta["og:title"] == meta["twitter:image:alt"]
     assert meta["twitter:image"] == meta["og:image"]
     assert (meta["og:image:type"], meta["og:image:width"], meta["og:image:height"]) == (
@@ -336,7 +336,7 @@ def test_html_pages_carry_link_preview_metadata(client: TestClient) -> None:
         "1200",
         "630",
     )
-    picture = client.get(meta["og:image"] + "&lang=es")
+    picture = client.get(meta["og:image"])  # in the page's language already
     assert picture.headers["content-type"] == "image/png"
     assert picture.content[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", picture.content[16:24])  # the IHDR chunk
@@ -377,5 +377,25 @@ def test_link_previews_show_the_diagram_when_there_is_one() -> None:
     )
     view = Pictured(summary="S", links=Links(self_="/v1/x/y", diagram="/v1/x/y.svg"))
     meta = head_of(page_head(view, "T", context)).meta
-    assert meta["og:image"] == "https://fascia.example.org/v1/x/y.png"
+    assert meta["og:image"] == "https://fascia.example.org/v1/x/y.png?lang=en"  # its language
     assert meta["twitter:card"] == "summary_large_image"
+
+
+def test_a_page_for_people_ignores_tracking_whatever_accept_says(make_client: MakeClient) -> None:
+    """Link-preview bots (Facebook's, Slack's) send ``Accept: */*`` and a tracking parameter: an
+    /embed page is a page for people by its path, on a cold cache as on a warm one."""
+    for cache in (0, 16):
+        client = make_client(response_cache_mb=cache)
+        url = "/embed/self-tests/muscular-minesweeper?fbclid=y&utm_source=slack"
+        assert client.get(url, headers={"Accept": "*/*"}).status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_pages_preview_picture_is_in_its_language(client: TestClient, lang: str) -> None:
+    head = Head()
+    head.feed(client.get(f"{SELF_TEST}.html?lang={lang}").text)
+    image = head.meta["og:image"]
+    assert image.endswith(f".png?lang={lang}")
+    picture = client.get(image.removeprefix(ORIGIN))
+    assert picture.status_code == 200
+    assert picture.headers["content-language"] == lang

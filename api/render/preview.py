@@ -79,7 +79,7 @@ def page_head(view: BaseModel, title: str, context: RenderContext) -> str:
         meta.append(("og:description", text))
     image = diagram_url(view)
     if image is not None:
-        picture = f"{context.base_url}{image.replace(SVG_SUFFIX, PNG_SUFFIX, 1)}"
+        picture = context.url(image.replace(SVG_SUFFIX, PNG_SUFFIX, 1))  # in this language
         meta += [
             ("og:image", picture),
             ("og:image:type", PNG_MEDIA_TYPE),

@@ -54,6 +54,7 @@ from api.render import (
     offered_for,
 )
 from api.render.context import LETTER_COUNTRIES, Paper, Print, paper_for
+from api.render.embedpage import EMBED_PATH_PREFIX
 from api.render.html import MEDIA_TYPE as PAGE_MEDIA_TYPE
 from api.render.pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
 from api.render.pool import RenderPool
@@ -325,7 +326,10 @@ def reject_unknown_parameters(request: Request) -> None:
 
 
 def _for_people(request: Request) -> bool:
-    """A page for people: an HTML handout (by suffix or Accept) or an /embed page."""
+    """A page for people: an HTML handout (by suffix or Accept) or an /embed page, whatever its
+    Accept says (link-preview bots send ``*/*``)."""
+    if target_of(request.scope).path.startswith(EMBED_PATH_PREFIX):
+        return True
     forced = target_of(request.scope).representation
     if forced is not None:
         return forced.media_type == PAGE_MEDIA_TYPE
