@@ -286,12 +286,14 @@ def test_infobutton_answers_a_miss_with_an_empty_feed(
     assert miss["mainSearchCriteria.v.c"] in parsed.feed.subtitle
 
 
-def test_infobutton_refuses_jsonp_saying_what_to_do_instead(client: TestClient) -> None:
+def test_infobutton_refuses_jsonp_naming_the_parameter(client: TestClient) -> None:
+    """JSONP would run the answer as script in the asking page: not offered (the JSON is
+    readable from any origin), refused as any value the document does not list."""
     answer = infobutton(client, knowledgeResponseType="application/javascript")
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
-    assert "CORS" in answer.json()["detail"]
-    assert "application/json" in answer.json()["allowed_values"]
+    assert "knowledgeResponseType" in answer.json()["detail"]
+    assert "'application/json'" in answer.json()["detail"]
 
 
 def questionnaire(client: TestClient, **params: str) -> dict[str, Any]:

@@ -291,14 +291,11 @@ class UnknownValue(Exception):
 
     status: ClassVar[int] = 400
 
-    def __init__(
-        self, parameter: str, value: str, what: str, known: list[str], why: str = ""
-    ) -> None:
+    def __init__(self, parameter: str, value: str, what: str, known: list[str]) -> None:
         self.known = known
         super().__init__(
-            f"The {what} '{value}' (query parameter '{parameter}') is not one this API "
-            f"{'offers' if why else 'knows'}.{' ' + why if why else ''} It knows: "
-            f"{', '.join(known)}."
+            f"The {what} '{value}' (query parameter '{parameter}') is not one this API knows. "
+            f"It knows: {', '.join(known)}."
         )
 
 

@@ -37,12 +37,9 @@ from api.routes.common import Locale
 
 ATOM = atom.MEDIA_TYPE
 JSON = atom.JSON_MEDIA_TYPE
-ResponseType = Literal[
-    "application/json", "application/atom+xml", "text/xml", "application/javascript"
-]
-# JSONP (MedlinePlus Connect's application/javascript) runs our answer as script in the asking
-# page; the JSON is readable from any origin with CORS instead, so JSONP is refused, saying so.
-JSONP = "application/javascript"
+# JSONP (MedlinePlus Connect's application/javascript) would run our answer as script in the
+# asking page; the JSON is readable from any origin with CORS instead: not offered (422).
+ResponseType = Literal["application/json", "application/atom+xml", "text/xml"]
 Recipient = Literal["PAT", "PROV", "PAYOR"]
 # The roots of the Infobutton parameters a knowledge request may carry (HL7 URL-based
 # implementation guide): accepted, and ignored unless named below.
@@ -147,8 +144,8 @@ async def infobutton(
             alias="knowledgeResponseType",
             description="`application/json` for JSON; `application/atom+xml` or `text/xml` for "
             "Atom. Without it, `Accept` chooses, and Atom is the default. JSONP "
-            "(`application/javascript`) is not offered: a 400 says to read the JSON, which "
-            "any origin may (CORS).",
+            "(`application/javascript`) is not offered (422): read the JSON, which any origin "
+            "may (CORS).",
         ),
     ] = None,
     if_none_match: Annotated[str | None, Header(description="ETags of copies you hold.")] = None,
@@ -159,13 +156,6 @@ async def infobutton(
     first (for a self-test: its screening questions come before step 1; for every entry: the
     disclaimer), and the credit line. Other Infobutton parameters are accepted and ignored."""
     _check_names(request)
-    if response_type == JSONP:
-        why = (
-            "JSONP would run the answer as script in your page: read application/json "
-            "instead, which any origin may (CORS)."
-        )
-        offered = [JSON, ATOM, "text/xml"]
-        raise UnknownValue("knowledgeResponseType", JSONP, "response type", offered, why)
     chosen = BY_OID.get(system)
     if chosen is None and not OID.fullmatch(system):
         raise UnknownValue("mainSearchCriteria.v.cs", system, "code system OID", list(BY_OID))
