@@ -262,14 +262,15 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
     responses: Responses | None = app.state.responses
     negotiator: Negotiator = app.state.negotiator
     layers: list[Callable[[ASGIApp], ASGIApp]] = [
+        # Outermost, so that every answer carries the headers: the gateway's refusals (401,
+        # 413, 429...), /mcp, FastAPI's own 500s and cached answers alike.
+        lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),
         # Request ids, size limits, methods, CORS, keys, quotas, metrics and the access log.
         lambda inner: Gateway(
             inner, policy, app.state.metrics, RouteTemplates((*ROUTERS, docs_router))
         ),
         lambda inner: McpEndpoint(inner, app.state),
         *([lambda inner: ResponseCache(inner, responses, negotiator)] if responses else []),
-        # Outside FastAPI so that even its own 500s carry the headers.
-        lambda inner: SecurityHeaders(inner, app.state.settings.embed_frame_ancestors),
         TrailingSlash,
         RepresentationSuffix,
         HeadAsGet,

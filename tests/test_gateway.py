@@ -69,6 +69,20 @@ def test_security_headers_on_every_response(client: TestClient, path: str, csp_p
     assert csp_part in response.headers["content-security-policy"]
 
 
+def test_security_headers_on_refusals_and_mcp(make_client: MakeClient) -> None:
+    """The gateway's refusals and /mcp carry them too: the layer is outermost."""
+    keyed = make_client(api_key_digests="0" * 64)
+    answers = [
+        keyed.get("/v1/muscles"),  # 401: no key
+        keyed.get("/v1/" + "x" * 9000),  # 414
+        keyed.post("/mcp", content=b"{}", headers={"content-type": "application/json"}),
+    ]
+    assert [a.status_code for a in answers][:2] == [401, 414]
+    for answer in answers:
+        assert answer.headers["x-content-type-options"] == "nosniff", answer.status_code
+        assert "content-security-policy" in answer.headers
+
+
 def test_html_policy_allows_exactly_the_page_style(client: TestClient) -> None:
     page = client.get("/v1/muscles.html")
     policy = page.headers["content-security-policy"]

@@ -280,7 +280,9 @@ def test_slow_headers_and_silent_connections_are_closed() -> None:
         ):
             started = time.perf_counter()
             slow.sendall(b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-            assert slow.recv(4096).startswith(b"HTTP/1.1 408 ")
+            refusal = slow.recv(4096)
+            assert refusal.startswith(b"HTTP/1.1 408 ")
+            assert b"\r\nx-content-type-options: nosniff\r\n" in refusal  # as every answer
             assert silent.recv(4096).startswith(b"HTTP/1.1 408 ")
             assert slow.recv(4096) == b""  # closed
             assert time.perf_counter() - started < 3

@@ -30,7 +30,6 @@ from api.edge.logs import EVENTS, AccessLog
 from api.edge.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from api.edge.metrics import Metrics
 from api.edge.quota import Quota, StoreDown
-from api.edge.security import security_headers
 from api.http.errors import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 from api.http.inprocess import INTERNAL
 from api.http.limits import (
@@ -303,7 +302,6 @@ async def _respond(
     headers = [(b"content-length", str(len(body)).encode())]
     if content_type:
         headers.append((b"content-type", content_type))
-    headers += security_headers(content_type)
-    headers += extra
+    headers += extra  # the security headers are added by the outermost layer
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})

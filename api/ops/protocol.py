@@ -19,6 +19,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.edge.security import security_headers
 from api.http.errors import PROBLEM_MEDIA_TYPE
 from api.http.limits import MAX_HEADER_BYTES, MAX_URL
 
@@ -87,8 +88,12 @@ class GuardedHttpTools(HttpToolsProtocol):
         body = json.dumps(
             {"type": "about:blank", "title": title, "status": status, "detail": detail}
         )
+        secure = "".join(
+            f"{name.decode()}: {value.decode()}\r\n"
+            for name, value in security_headers(PROBLEM_MEDIA_TYPE.encode())
+        )
         head = (
-            f"HTTP/1.1 {status} {title}\r\ncontent-type: {PROBLEM_MEDIA_TYPE}\r\n"
+            f"HTTP/1.1 {status} {title}\r\ncontent-type: {PROBLEM_MEDIA_TYPE}\r\n{secure}"
             f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
         )
         self.transport.write(head.encode() + body.encode())
