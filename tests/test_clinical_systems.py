@@ -424,3 +424,14 @@ def test_infobutton_refuses_what_xml_cannot_carry(client: TestClient, text: str)
     fine = client.get(f"{base}&mainSearchCriteria.v.dn=Dolor%20lumbar%20%C3%B1")
     assert fine.status_code == 200
     ET.fromstring(fine.content)  # well-formed
+
+
+@pytest.mark.parametrize("accept", ["application/fhir+json", "application/json+fhir"])
+def test_the_questionnaire_answers_the_fhir_media_type_and_its_legacy_name(
+    client: TestClient, accept: str
+) -> None:
+    """``application/json+fhir`` is FHIR DSTU2's name for the same thing: older clients send it."""
+    answer = client.get(SELF_TEST, headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/fhir+json"
+    assert answer.json()["resourceType"] == "Questionnaire"

@@ -21,7 +21,7 @@ from starlette.types import Scope
 
 from api.bundle.urls import PREFIX
 from api.http.urls import canonical_query, public_base
-from api.render import MEDIA_TYPES, REPRESENTATIONS, Representation
+from api.render import MEDIA_TYPE_ALIASES, MEDIA_TYPES, REPRESENTATIONS, Representation
 
 LANGUAGE_PATTERN = r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"  # the ``lang`` parameter
 LANGUAGE_MAX_LENGTH = 35
@@ -116,6 +116,7 @@ def parse_accept(header: str) -> list[Preference]:
         quality = _quality(match.group(3))
         if quality is not None:
             media_range = f"{match.group(1)}/{match.group(2)}".lower()
+            media_range = MEDIA_TYPE_ALIASES.get(media_range, media_range)
             found.append(Preference(media_range, quality, order))
     return sorted(found, key=lambda p: (-p.quality, -_specificity(p.value), p.order))
 

@@ -28,6 +28,7 @@ from api.render.context import RenderContext
 __all__ = [
     "ALTERNATES",
     "MEDIA_TYPES",
+    "MEDIA_TYPE_ALIASES",
     "REPRESENTATIONS",
     "SUFFIXES",
     "RenderContext",
@@ -66,6 +67,8 @@ class Representation:
     # ``typeset`` (slow, in a worker process); ``render`` does both, for callers that may wait.
     markup: Callable[[BaseModel, RenderContext], str] | None = None
     typeset: Callable[[str], bytes] | None = None
+    # Other names clients send in Accept for the same media type (an older standard's).
+    aliases: tuple[str, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -93,6 +96,7 @@ def _representation(module: ModuleType) -> Representation:
         getattr(module, "EXPORTED", True),
         getattr(module, "markup", None),
         getattr(module, "typeset", None),
+        getattr(module, "ALIASES", ()),
     )
 
 
@@ -101,6 +105,10 @@ REPRESENTATIONS: tuple[Representation, ...] = tuple(
 )
 MEDIA_TYPES: tuple[str, ...] = tuple(r.media_type for r in REPRESENTATIONS)
 SUFFIXES: tuple[str, ...] = tuple(r.suffix for r in REPRESENTATIONS)
+# Each alias an Accept header may name, and the media type it means.
+MEDIA_TYPE_ALIASES: dict[str, str] = {
+    alias: r.media_type for r in REPRESENTATIONS for alias in r.aliases
+}
 ALTERNATES: tuple[Representation, ...] = REPRESENTATIONS[1:]  # the others, on suffix paths
 
 

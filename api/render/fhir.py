@@ -23,6 +23,7 @@ from api.bundle.urls import href
 from api.render.context import RenderContext
 
 MEDIA_TYPE = "application/fhir+json"
+ALIASES = ("application/json+fhir",)  # FHIR DSTU2's name, which older clients still send
 SUFFIX = ".fhir"
 NAME = "Fhir"
 TAG = "fhir"
