@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import feedparser
 import jsonschema
@@ -317,11 +318,28 @@ def test_the_screening_is_a_valid_fhir_questionnaire(
     assert body["language"] == locale
     # Not signed off by a clinician: a draft, as FHIR says it (a test signs a copy off).
     assert (body["status"], body["experimental"]) == ("draft", True)
-    assert body["url"].endswith(f"{SELF_TEST}.fhir")
+    # One identity per text: the language and the region's care are in it; the Host is not.
+    assert body["url"] == f"http://127.0.0.1:8000{SELF_TEST}.fhir?{urlencode(params)}"
+    elsewhere = client.get(f"{SELF_TEST}.fhir", params=params, headers={"Host": "localhost:8000"})
+    assert elsewhere.json()["url"] == body["url"]
     guide = client.get("/v1/guides/glutes-and-low-back-pain", params=params).json()
     assert body["copyright"] == guide["attribution"]["text"]
     assert body["publisher"] == guide["copyright_holder"]
-    disclaimer, flags, contraindications = body["item"]
+    disclaimer, flags, contraindications, stop, go = body["item"]
+    asked = [q["warning_id"] for q in (*self_test["screening"], *self_test["contraindications"])]
+    # "Any yes means do not do the check", computable: a STOP on any yes, step 1 on all noes.
+    assert (stop["linkId"], stop["type"], stop["enableBehavior"]) == (
+        "outcome-stop",
+        "display",
+        "any",
+    )
+    assert stop["enableWhen"] == [
+        {"question": q, "operator": "=", "answerBoolean": True} for q in asked
+    ]
+    assert (go["linkId"], go["enableBehavior"]) == ("outcome-go", "all")
+    assert go["enableWhen"] == [
+        {"question": q, "operator": "=", "answerBoolean": False} for q in asked
+    ]
     shown = next(w for w in self_test["warnings"] if w["kind"] == "disclaimer")
     assert disclaimer == {
         "linkId": "disclaimer",
@@ -382,6 +400,7 @@ def test_the_worked_questionnaire_response_answers_this_questionnaire(client: Te
     QuestionnaireResponse.model_validate(example)
     body = questionnaire(client)
     assert example["questionnaire"].endswith(body["url"].removeprefix("http://127.0.0.1:8000"))
+    assert "?lang=en" in example["questionnaire"]
     asked = {
         item["linkId"]: item
         for group in body["item"]

@@ -107,6 +107,9 @@ _ENGLISH = {
     "fhir.title": "{name}: questions before you start",
     "fhir.purpose": "Asked before step 1 of the self-test: a yes to any question means do not "
     "do the check; the text shown after a yes says what to do instead.",
+    "fhir.outcome_stop": "STOP: you answered yes to at least one question. Do not do the check. "
+    "Do what the text after that yes says.",
+    "fhir.outcome_go": "You answered no to every question: you may start the check at step 1.",
     "status.draft": "DRAFT: a registered clinician has not yet signed this content off. Do not "
     "rely on it for care decisions.",
     "embed.loading": "Loading…",
@@ -232,6 +235,10 @@ _SPANISH = {
     "fhir.title": "{name}: preguntas antes de empezar",
     "fhir.purpose": "Estas preguntas se hacen antes del paso 1: si respondes que sí a alguna, no "
     "hagas la autoexploración; el texto que aparece tras un sí indica qué hacer en su lugar.",
+    "fhir.outcome_stop": "DETENTE: respondiste que sí al menos a una pregunta. No hagas la "
+    "autoexploración. Haz lo que dice el texto que aparece tras ese sí.",
+    "fhir.outcome_go": "Respondiste que no a todas las preguntas: puedes empezar la "
+    "autoexploración por el paso 1.",
     "status.draft": "BORRADOR: ningún profesional sanitario colegiado ha aprobado todavía este "
     "contenido. No lo uses para tomar decisiones sobre tu salud.",
     "embed.loading": "Cargando…",

@@ -59,6 +59,11 @@ class RenderContext:
     # Whether ``base_url`` is an address a reader can use later (FASCIA_PUBLIC_URL): only then
     # is a link's address printed on paper.
     public: bool = False
+    # The server's canonical address (FASCIA_PUBLIC_URL, else the address it listens on), whatever
+    # Host a request sent: what a resource's stable identity is made from.
+    canonical_base: str = ""
+    # The reader's country where it has care advice of its own, else "": texts differ by it.
+    country: str = ""
 
     def url(self, href: str) -> str:
         """``href`` made absolute where the base is known, asking for this locale; links that

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
@@ -39,6 +40,8 @@ RED_FLAGS = "red-flags"
 CONTRAINDICATIONS = "contraindications"
 DISCLAIMER = "disclaimer"
 IF_YES = ".if-yes"  # the display item after a question, shown when it is answered yes
+OUTCOME_STOP = "outcome-stop"  # shown when any question is answered yes
+OUTCOME_GO = "outcome-go"  # shown when every question is answered no
 
 
 def draws(view: BaseModel) -> bool:
@@ -60,7 +63,7 @@ def questionnaire(view: SelfTestView, context: RenderContext) -> dict[str, Any]:
         "resourceType": "Questionnaire",
         "id": f"{view.id}-screening",
         "language": context.locale,
-        "url": f"{context.base_url}{href('self-tests', view.id)}{SUFFIX}",
+        "url": canonical_url(view, context),
         "version": context.version,
         "name": "".join(part.capitalize() for part in view.id.split("-")) + "Screening",
         "title": context.label("fhir.title").format(name=view.name),
@@ -85,9 +88,36 @@ def questionnaire(view: SelfTestView, context: RenderContext) -> dict[str, Any]:
                 context.label("contraindications"),
                 (_contraindication(flag, if_label) for flag in view.contraindications),
             ),
+            *_outcome(view, context),
         ],
     }
     return {key: value for key, value in resource.items() if value is not None}
+
+
+def canonical_url(view: SelfTestView, context: RenderContext) -> str:
+    """One identity per distinct text: the self-test's, in this language and for this region,
+    at the server's canonical address (FASCIA_PUBLIC_URL, else the address it listens on),
+    never the Host a request happened to send. Its ``version`` is the content version."""
+    query = {"lang": context.locale} | ({"region": context.country} if context.country else {})
+    return f"{context.canonical_base}{href('self-tests', view.id)}{SUFFIX}?{urlencode(query)}"
+
+
+def _outcome(view: SelfTestView, context: RenderContext) -> list[dict[str, Any]]:
+    """The rule "any yes means do not do the check", computable: a STOP shown when any question
+    is answered yes, and the way to step 1 shown only when every one is answered no."""
+    asked = [flag.warning_id for flag in view.screening]
+    asked += [flag.warning_id for flag in view.contraindications]
+    if not asked:
+        return []
+
+    def when(answer: bool) -> list[dict[str, Any]]:
+        return [{"question": q, "operator": "=", "answerBoolean": answer} for q in asked]
+
+    stop = _display(OUTCOME_STOP, context.label("fhir.outcome_stop"))
+    go = _display(OUTCOME_GO, context.label("fhir.outcome_go"))
+    stop |= {"enableWhen": when(True), "enableBehavior": "any"}
+    go |= {"enableWhen": when(False), "enableBehavior": "all"}
+    return [stop, go]
 
 
 def _group(link_id: str, text: str, pairs: Any) -> list[dict[str, Any]]:

@@ -150,12 +150,15 @@ class Context:
         that will not work where the paper is read."""
         public = self.request.app.state.negotiator.public_url is not None
         base = self.base if public or representation.media_type != PDF_MEDIA_TYPE else ""
+        settings = self.request.app.state.settings
         return replace(
             self.locale.render_context,
             base_url=base,
             public=public,
             paper=self.paper,
             large_print=self.large_print,
+            canonical_base=settings.origin,
+            country=self.country,
         )
 
     async def respond(self, view: BaseModel, link: str | None = None) -> Response:
