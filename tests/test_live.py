@@ -287,3 +287,39 @@ def test_slow_headers_and_silent_connections_are_closed() -> None:
             assert slow.recv(4096) == b""  # closed
             assert time.perf_counter() - started < 3
         assert _get(f"http://127.0.0.1:{port}", "/v1")[0] == 200  # a prompt client is served
+
+
+def _rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def test_pipelining_without_reading_is_cut_off_and_memory_stays_flat() -> None:
+    """Two connections each sending 4 MB of pipelined GETs and reading nothing: the server holds
+    at most a few dozen of them per connection, drops the connection, and its memory stays
+    within 20 MB of where it was (it grew by 340 MB before). A client that pipelines a few and
+    reads the answers is served as before."""
+    port = free_port()
+    request = b"GET /v1/locales HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with fascia(port) as process:
+        address = ("127.0.0.1", port)
+        with socket.create_connection(address, timeout=5) as polite:
+            polite.sendall(request * 10)
+            answers = b""
+            while answers.count(b"HTTP/1.1 200 ") < 10:
+                chunk = polite.recv(65536)
+                assert chunk, "closed early"
+                answers += chunk
+        before = _rss_mb(process.pid)
+        for _ in range(2):
+            with socket.create_connection(address, timeout=5) as flood:
+                flood.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sent = 0
+                with contextlib.suppress(OSError):  # reset by the server: what should happen
+                    while sent < 4 * 2**20:
+                        flood.sendall(request * 1000)
+                        sent += len(request) * 1000
+                assert sent < 4 * 2**20, "the server read 4 MB of requests it would not answer"
+        time.sleep(0.5)
+        assert _rss_mb(process.pid) - before < 20
+        assert _get(f"http://127.0.0.1:{port}", "/v1/locales")[0] == 200

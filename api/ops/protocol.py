@@ -6,7 +6,8 @@ would hold its connection forever. Here a connection is refused while it reads:
 
 * more than ``HEAD_LIMIT`` bytes arrive before a request's headers are complete: 431, closed;
 * a request's headers (or, on a new connection, its first byte) take longer than
-  ``header_timeout`` seconds (``FASCIA_HEADER_TIMEOUT``): 408, closed.
+  ``header_timeout`` seconds (``FASCIA_HEADER_TIMEOUT``): 408, closed;
+* more than ``PIPELINE_LIMIT`` requests are pipelined waiting for their answers: dropped.
 
 Idle keep-alive connections are closed by uvicorn after ``timeout_keep_alive`` seconds.
 """
@@ -28,6 +29,9 @@ from api.http.limits import MAX_HEADER_BYTES, MAX_URL
 # in one read are never mistaken for one huge head.
 HEAD_LIMIT = 1024 * 1024
 assert HEAD_LIMIT > 4 * (MAX_URL + MAX_HEADER_BYTES)
+# Requests read on one connection and waiting for the one before them to be answered. Browsers
+# and HTTP libraries do not pipeline; a client that does gets this many queued, then is cut off.
+PIPELINE_LIMIT = 32
 
 
 class GuardedHttpTools(HttpToolsProtocol):
@@ -61,6 +65,14 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._in_head = False
         self._head_bytes = 0
         self._disarm()
+        if self.transport.is_closing():  # given up on: the rest of what was read is dropped
+            return
+        if len(self.pipeline) >= PIPELINE_LIMIT:
+            # A client that sends request after request without reading the answers would
+            # have each one held in memory: past the limit its connection is dropped at once,
+            # its unsent answers with it.
+            self.transport.abort()
+            return
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
