@@ -153,7 +153,8 @@ class Settings(BaseSettings):
             gt=0,
             le=300,
             description="Seconds a client may take to send a request's line and headers (and "
-            "a new connection its first byte); slower ones get 408 and are closed.",
+            "a new connection its first byte), and then its body; slower ones get 408 and are "
+            "closed.",
         ),
     ] = 10.0
     public_embeds: Annotated[

@@ -323,3 +323,39 @@ def test_pipelining_without_reading_is_cut_off_and_memory_stays_flat() -> None:
         time.sleep(0.5)
         assert _rss_mb(process.pid) - before < 20
         assert _get(f"http://127.0.0.1:{port}", "/v1/locales")[0] == 200
+
+
+def _answer_and_close(address: tuple[str, int], request: bytes) -> tuple[bytes, float]:
+    """What the server answers to ``request`` (sent once, never finished), and how long until it
+    closed the connection; a timeout fails the test."""
+    started = time.perf_counter()
+    with socket.create_connection(address, timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer, time.perf_counter() - started
+
+
+def test_slow_bodies_bodies_on_get_and_early_answers_close_the_connection() -> None:
+    """A body that trickles in is timed out like headers; a GET with a body is refused; a
+    request answered before its body arrived (a 413, a 405) is closed, not left open to trickle."""
+    port = free_port()
+    head = b"Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    mcp = b"Accept: application/json, text/event-stream\r\n"
+    with fascia(port, {"FASCIA_HEADER_TIMEOUT": "1"}):
+        address = ("127.0.0.1", port)
+        slow = b"POST /mcp HTTP/1.1\r\n" + head + mcp + b"Content-Length: 100\r\n\r\n{"
+        answer, took = _answer_and_close(address, slow)
+        assert answer.startswith(b"HTTP/1.1 408 "), answer[:60]
+        assert b"x-content-type-options: nosniff" in answer
+        assert 0.9 < took < 4
+        get = b"GET /v1 HTTP/1.1\r\n" + head + b"Content-Length: 5\r\n\r\nhello"
+        answer, took = _answer_and_close(address, get)
+        assert answer.startswith(b"HTTP/1.1 400 "), answer[:60]
+        assert b"has no body" in answer
+        huge = b"POST /mcp HTTP/1.1\r\n" + head + mcp + b"Content-Length: 1000000000000\r\n\r\n{"
+        answer, took = _answer_and_close(address, huge)
+        assert answer.startswith(b"HTTP/1.1 413 "), answer[:60]
+        assert took < 1  # answered, then closed without waiting for the body
+        assert _get(f"http://127.0.0.1:{port}", "/v1")[0] == 200

@@ -7,6 +7,9 @@ would hold its connection forever. Here a connection is refused while it reads:
 * more than ``HEAD_LIMIT`` bytes arrive before a request's headers are complete: 431, closed;
 * a request's headers (or, on a new connection, its first byte) take longer than
   ``header_timeout`` seconds (``FASCIA_HEADER_TIMEOUT``): 408, closed;
+* a request's body takes longer than ``header_timeout`` seconds after its headers: 408,
+  closed; a GET or HEAD that announces a body: 400, closed; a request answered before its body
+  arrived (an early 401): closed once answered;
 * more than ``PIPELINE_LIMIT`` requests are pipelined waiting for their answers: dropped.
 
 Idle keep-alive connections are closed by uvicorn after ``timeout_keep_alive`` seconds.
@@ -42,6 +45,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._head_bytes = 0
         self._in_head = True
         self._head_timer: asyncio.TimerHandle | None = None
+        self._body_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -49,6 +53,8 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._body_timer is not None:
+            self._body_timer.cancel()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -73,11 +79,44 @@ class GuardedHttpTools(HttpToolsProtocol):
             # its unsent answers with it.
             self.transport.abort()
             return
+        announced = self._announced_body()
+        if announced and self.parser.get_method() in (b"GET", b"HEAD"):
+            detail = "A GET or HEAD request has no body: send it without one."
+            self._refuse(400, "Bad Request", detail)
+            return
         super().on_headers_complete()
+        if announced:  # the body has as long as the headers had to arrive whole
+            self._body_timer = self.loop.call_later(self.header_timeout, self._body_too_slow)
+
+    def on_response_complete(self) -> None:
+        # Answered before its body arrived (an early 401, 413...): the rest is not waited for.
+        if self.cycle is not None and self.cycle.response_complete and self.cycle.more_body:
+            self.transport.close()
+            return
+        super().on_response_complete()
+
+    def _announced_body(self) -> bool:
+        for name, value in self.headers:
+            if name == b"transfer-encoding" or (name == b"content-length" and value != b"0"):
+                return True
+        return False
+
+    def _body_too_slow(self) -> None:
+        self._body_timer = None
+        if self.transport.is_closing() or self.cycle is None or not self.cycle.more_body:
+            return
+        if self.cycle.response_started:
+            self.transport.abort()
+            return
+        detail = f"The request's body took longer than {self.header_timeout:g} s."
+        self._refuse(408, "Request Timeout", detail)
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._in_head = True  # the next request's head: its timer starts with its first byte
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
 
     def _arm(self) -> None:
         self._disarm()
