@@ -157,6 +157,16 @@ class Settings(BaseSettings):
             "closed.",
         ),
     ] = 10.0
+    max_connections: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1_000_000,
+            description="Connections (and requests in progress) a process serves at once; a "
+            "connection past it gets 503 and is closed, so that idle or slow clients cannot use "
+            "up the process's file descriptors. Keep it below `ulimit -n`.",
+        ),
+    ] = 1000
     public_embeds: Annotated[
         bool,
         Field(

@@ -359,3 +359,27 @@ def test_slow_bodies_bodies_on_get_and_early_answers_close_the_connection() -> N
         assert answer.startswith(b"HTTP/1.1 413 "), answer[:60]
         assert took < 1  # answered, then closed without waiting for the body
         assert _get(f"http://127.0.0.1:{port}", "/v1")[0] == 200
+
+
+def test_connections_past_the_limit_get_a_problem_and_are_closed() -> None:
+    """FASCIA_MAX_CONNECTIONS=3: three connections are served (two of them idle), a fourth gets
+    503 as a problem and is closed; once the idle ones go, it is served again."""
+    port = free_port()
+    address = ("127.0.0.1", port)
+    with fascia(port, {"FASCIA_MAX_CONNECTIONS": "3"}):
+        idle = [socket.create_connection(address, timeout=5) for _ in range(2)]
+        try:
+            time.sleep(0.2)  # the server has accepted them
+            with socket.create_connection(address, timeout=5) as third:
+                third.sendall(b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                assert third.recv(65536).startswith(b"HTTP/1.1 200 ")
+                answer, _ = _answer_and_close(
+                    address, b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                )
+            assert answer.startswith(b"HTTP/1.1 503 "), answer[:60]
+            assert b"application/problem+json" in answer
+        finally:
+            for connection in idle:
+                connection.close()
+        time.sleep(0.2)
+        assert _get(f"http://127.0.0.1:{port}", "/v1")[0] == 200

@@ -10,7 +10,9 @@ would hold its connection forever. Here a connection is refused while it reads:
 * a request's body takes longer than ``header_timeout`` seconds after its headers: 408,
   closed; a GET or HEAD that announces a body: 400, closed; a request answered before its body
   arrived (an early 401): closed once answered;
-* more than ``PIPELINE_LIMIT`` requests are pipelined waiting for their answers: dropped.
+* more than ``PIPELINE_LIMIT`` requests are pipelined waiting for their answers: dropped;
+* past ``FASCIA_MAX_CONNECTIONS`` (uvicorn's ``limit_concurrency``), a request is answered 503,
+  closed.
 
 Idle keep-alive connections are closed by uvicorn after ``timeout_keep_alive`` seconds.
 """
@@ -78,6 +80,12 @@ class GuardedHttpTools(HttpToolsProtocol):
             # have each one held in memory: past the limit its connection is dropped at once,
             # its unsent answers with it.
             self.transport.abort()
+            return
+        limit = self.limit_concurrency
+        if limit is not None and max(len(self.connections), len(self.tasks)) >= limit:
+            # uvicorn would answer in plain text: a problem, like every other refusal.
+            detail = "The server is serving as many connections as it takes; try again shortly."
+            self._refuse(503, "Service Unavailable", detail)
             return
         announced = self._announced_body()
         if announced and self.parser.get_method() in (b"GET", b"HEAD"):

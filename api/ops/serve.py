@@ -130,6 +130,8 @@ def _run(app: Fascia, settings: Settings, reuse_port: bool) -> int:
         # X-Forwarded-For only from the proxies named: anyone else would pick their own address.
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=list(settings.trusted_proxies) or None,
+        # Past it, a new connection's first request is answered 503 (api.ops.protocol).
+        limit_concurrency=settings.max_connections + 1,  # uvicorn counts the one asking too
     )
     server = DrainingServer(config, drain)
     # uvicorn stops gracefully on SIGTERM or SIGINT, then raises the signal again for the handler
