@@ -687,10 +687,14 @@ def _share_parameters(paths: dict[str, Any]) -> dict[str, Any]:
         for key in (json.dumps(p, sort_keys=True) for p in operation.get("parameters", [])):
             if key in shared and key not in names:
                 name = json.loads(key)["name"]
-                unique = len(by_name[name]) == 1
+                # The commonest form of a parameter keeps its plain name; another form (the
+                # export's own page sizes) is named after the operations' tag.
+                commonest = max(sorted(by_name[name]), key=found.count)
                 # Named as parameters, so no generator takes them for the schemas they use.
                 names[key] = (
-                    f"{name}Parameter" if unique else f"{operation['tags'][0]}.{name}Parameter"
+                    f"{name}Parameter"
+                    if key == commonest
+                    else f"{operation['tags'][0]}.{name}Parameter"
                 )
     for operation in operations:
         if "parameters" in operation:

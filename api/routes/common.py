@@ -368,6 +368,18 @@ def cursor_for(after: int) -> str:
     return str(after)
 
 
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        alias=CURSOR,
+        pattern=CURSOR_PATTERN,
+        description="Where the page starts: take it from the previous page's `links.next` "
+        '(or its `Link: rel="next"` header); absent for the first page. A cursor is a '
+        "position in the collection's order, valid for one content version.",
+    ),
+]
+
+
 async def get_paging(
     page_size: Annotated[
         int,
@@ -379,16 +391,7 @@ async def get_paging(
             examples=[DEFAULT_PAGE_SIZE],
         ),
     ] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[
-        str | None,
-        Query(
-            alias=CURSOR,
-            pattern=CURSOR_PATTERN,
-            description="Where the page starts: take it from the previous page's `links.next` "
-            '(or its `Link: rel="next"` header); absent for the first page. A cursor is a '
-            "position in the collection's order, valid for one content version.",
-        ),
-    ] = None,
+    cursor: CursorQuery = None,
 ) -> Paging:
     return Paging(page_size, -1 if cursor is None else int(cursor))
 
