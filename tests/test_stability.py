@@ -158,6 +158,7 @@ def generated_models(document: Path, folder: Path) -> Any:
     return module
 
 
+@pytest.mark.contract  # a client generated per release (datamodel-code-generator): seconds each
 @pytest.mark.parametrize("released", RELEASED, ids=lambda p: p.name)
 def test_todays_responses_fit_models_generated_from_every_release(
     released: Path, tmp_path: Path
