@@ -170,9 +170,12 @@ def test_tools_say_what_was_wrong(app: FastAPI) -> None:
             await mcp.call_tool("get_self_test", {"self_test_id": "nope"}),
             await mcp.call_tool("get_self_test", {"variant": "tennis-ball"}),
             await mcp.call_tool("get_screening", {"region": "USA"}),
+            await mcp.call_tool("get_step", {"number": 2, "variant": "all"}),
         ]
 
-    step, unknown, variant, region = run(work, mcp_server(app))
+    step, unknown, variant, region, every = run(work, mcp_server(app))
+    assert every.is_error  # a step is numbered in one variant: "all" names none
+    assert "partner, ball" in every.content[0].text
     assert step.is_error
     assert "numbered 1 to 9" in step.content[0].text
     assert unknown.is_error

@@ -286,3 +286,13 @@ def test_unknown_parameters_are_refused_on_every_content_operation(client: TestC
         assert response.status_code == 400, path
         assert response.json()["unknown_params"] == ["nope"]
         assert "400" in spec["paths"][template]["get"]["responses"]
+
+
+def test_a_step_of_every_variant_is_a_404_naming_the_variants(client: TestClient) -> None:
+    """``variant=all`` gives every variant of a self-test or its steps; a step is numbered in
+    one variant, so for a single step it names none."""
+    response = client.get(f"{SELF_TEST}/steps/2?variant=all")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["allowed_values"] == ["partner", "ball"]
+    assert client.get(f"{SELF_TEST}/steps?variant=all").status_code == 200

@@ -41,7 +41,7 @@ from api.http.errors import NotFound
 from api.http.negotiation import LANGUAGE_MAX_LENGTH, choose_locale
 from api.render import RenderContext, assistant, fhir
 from api.routes.common import Locale
-from api.routes.self_tests import narrowed
+from api.routes.self_tests import narrowed, one_variant
 
 SCHEME = "fascia"
 INSTRUCTIONS = """\
@@ -234,7 +234,7 @@ class Tools:
         locale = self.book.locale(language)
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
         with _as_tool_error():
-            (found,) = narrowed(view, variant or view.default_variant).variants
+            found = one_variant(view, variant)
         if number > len(found.steps):
             raise _missing(
                 "step", f"{number} in variant '{found.id}'", None, None, (1, len(found.steps))

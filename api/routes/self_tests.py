@@ -10,6 +10,7 @@ from api.bundle.resources import (
     SelfTestView,
     StepCollection,
     StepView,
+    VariantView,
 )
 from api.bundle.urls import href
 from api.http.errors import NotFound
@@ -52,6 +53,18 @@ def narrowed(self_test: SelfTestView, variant: str | None) -> SelfTestView:
         raise NotFound(
             f"variant of self-test '{self_test.id}'", variant, "variant", allowed=names
         ) from None
+
+
+def one_variant(self_test: SelfTestView, variant: str | None) -> VariantView:
+    """The variant a step is numbered in, for every caller: ``variant``, else the default.
+    ``all`` names no one variant: a 404 listing those there are, as for an unknown one."""
+    chosen = variant or self_test.default_variant
+    if chosen == EVERY_VARIANT:
+        names = [candidate.id for candidate in self_test.variants]
+        what = f"single variant of self-test '{self_test.id}' (a step is numbered in one)"
+        raise NotFound(what, chosen, "variant", allowed=names)
+    (found,) = narrowed(self_test, chosen).variants
+    return found
 
 
 @router.get(
@@ -124,9 +137,10 @@ async def get_step(
     variant: VariantQuery = None,
 ) -> Response:
     """One step with its landmarks, techniques and warnings. Step numbers are per variant;
-    without `variant`, the self-test's `default_variant` is used."""
+    without `variant`, the self-test's `default_variant` is used (`all` names no single
+    variant: a 404 listing them)."""
     self_test = ctx.item(SelfTestView, self_test_id)
-    (chosen,) = narrowed(self_test, variant or self_test.default_variant).variants
+    chosen = one_variant(self_test, variant)
     if number > len(chosen.steps):
         which = f"{number} in variant '{chosen.id}' of '{self_test.id}'"
         raise NotFound("step", which, allowed_range=(1, len(chosen.steps)))
