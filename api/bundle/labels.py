@@ -94,11 +94,11 @@ _ENGLISH = {
     "license": "Licence",
     "if_any_yes": "If you answer yes to any of these",
     "contraindications": "Who should not do this check",
-    "contraindications.text": "If any of these applies to you, do not do the check: do what it "
-    "says instead.",
+    "contraindications.text": "If you answer yes to any of these, do not do the check. Do what "
+    "the text under that question says.",
     "advice": "Good to know",
-    "see_above": "in full above",
-    "see_step": "in full at step {number}",
+    "see_above": "applies here: full text above",
+    "see_step": "applies here: full text at step {number}",
     "next_page": "Next page",
     "question": "Ask",
     "who_it_is_for": "Who it is for",
@@ -222,11 +222,11 @@ _SPANISH = {
     "license": "Licencia",
     "if_any_yes": "Si respondes que sí a alguna de estas preguntas",
     "contraindications": "Quién no debe hacer esta autoexploración",
-    "contraindications.text": "Si alguna de estas situaciones es la tuya, no hagas la "
-    "autoexploración: haz lo que se indica en su lugar.",
+    "contraindications.text": "Si respondes que sí a alguna, no hagas la autoexploración. Haz "
+    "lo que dice el texto de esa pregunta.",
     "advice": "Conviene saber",
-    "see_above": "completo más arriba",
-    "see_step": "completo en el paso {number}",
+    "see_above": "se aplica aquí: texto completo más arriba",
+    "see_step": "se aplica aquí: texto completo en el paso {number}",
     "next_page": "Página siguiente",
     "question": "Pregunta",
     "who_it_is_for": "Para quién es",
