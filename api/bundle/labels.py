@@ -235,11 +235,11 @@ _SPANISH = {
     "fhir.title": "{name}: preguntas antes de empezar",
     "fhir.purpose": "Estas preguntas se hacen antes del paso 1: si respondes que sí a alguna, no "
     "hagas la autoexploración; el texto que aparece tras un sí indica qué hacer en su lugar.",
-    "fhir.outcome_stop": "DETENTE: respondiste que sí al menos a una pregunta. No hagas la "
+    "fhir.outcome_stop": "DETENTE: hay al menos un sí en tus respuestas. No hagas la "
     "autoexploración. Haz lo que dice el texto que aparece tras ese sí.",
-    "fhir.outcome_go": "Respondiste que no a todas las preguntas: puedes empezar la "
+    "fhir.outcome_go": "Todas tus respuestas son no: puedes empezar la "
     "autoexploración por el paso 1.",
-    "status.draft": "BORRADOR: ningún profesional sanitario colegiado ha aprobado todavía este "
+    "status.draft": "BORRADOR: ningún profesional sanitario acreditado ha aprobado todavía este "
     "contenido. No lo uses para tomar decisiones sobre tu salud.",
     "embed.loading": "Cargando…",
     "embed.failed": "No se ha podido cargar esta guía",
