@@ -133,10 +133,15 @@ def test_codes_come_with_labels_in_the_served_language(
 
 
 def pdf_text(body: bytes, tmp_path: Path) -> str:
+    return " ".join(pdf_pages(body, tmp_path))
+
+
+def pdf_pages(body: bytes, tmp_path: Path) -> list[str]:
+    """The text of each page of the PDF, its white space collapsed."""
     path = tmp_path / "handout.pdf"
     path.write_bytes(body)
     result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
+    return [" ".join(page.split()) for page in result.stdout.decode().split("\f")]
 
 
 def pdf_info(body: bytes, tmp_path: Path) -> dict[str, str]:

@@ -26,9 +26,10 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Facts:
-    """Label: value pairs."""
+    """Label: value pairs; ``inline`` ones print as one run of text (a footer's dates)."""
 
     rows: tuple[tuple[str, str], ...]
+    inline: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,5 +111,5 @@ class Document:
 # takes (its legend beside it) and the share a step's picture takes beside the step.
 MARGIN_MM = 15
 TEXT_WIDTH_PT = (210 - 2 * MARGIN_MM) * 72 / 25.4
-ACROSS = 0.6
-BESIDE = 0.4
+ACROSS = 0.45
+BESIDE = 0.33

@@ -297,9 +297,11 @@ def _step(
         (context.label("actor"), context.label(f"actor.{step.actor}")),
         (context.label("pressure"), context.label(f"pressure.{step.pressure}")),
     ]
+    # Beside its own picture, a step's landmarks are named in the picture's legend and its
+    # techniques in its words: its rows keep only what never to press on.
     if step.landmarks:
-        details += _landmark_rows(step.landmarks, context)
-    if step.techniques:
+        details += _landmark_rows(step.landmarks, context, avoided_only=figure is not None)
+    if step.techniques and figure is None:
         names = ", ".join(technique.name for technique in step.techniques)
         details.append((context.label("techniques"), names))
     if step.note:
@@ -333,12 +335,16 @@ def _region(view: v.RegionView, context: RenderContext, level: int) -> list[Bloc
 
 
 def _landmark_rows(
-    landmarks: Iterable[v.LandmarkBrief], context: RenderContext
+    landmarks: Iterable[v.LandmarkBrief], context: RenderContext, avoided_only: bool = False
 ) -> list[tuple[str, str]]:
-    """The landmarks a step names, and apart from them those never to press on."""
+    """The landmarks a step names, and apart from them those never to press on (only those
+    with ``avoided_only``)."""
     landmarks = list(landmarks)
     rows = []
-    for label, avoid in (("landmarks", False), ("never_press", True)):
+    kinds = (
+        (("never_press", True),) if avoided_only else (("landmarks", False), ("never_press", True))
+    )
+    for label, avoid in kinds:
         names = [landmark.name for landmark in landmarks if landmark.avoid_pressure == avoid]
         if names:
             rows.append((context.label(label), ", ".join(names)))
@@ -532,25 +538,27 @@ def _screening(flags: Iterable[v.WarningBrief], context: RenderContext, level: i
     callouts = [
         Callout("stop", label, title, action, chunk)
         for action, questions in groups.items()
-        for chunk in _chunks(questions)
+        for chunk in _chunks(questions, context.large_print)
     ]
     text = context.label("contraindications.text")
     callouts += [
         Callout("stop", label, context.label("contraindications"), text, chunk)
-        for chunk in _chunks(not_for)
+        for chunk in _chunks(not_for, context.large_print)
     ]
     return [Heading(level, context.label("screening")), *callouts] if callouts else []
 
 
-BOX_CHARACTERS = 1100  # a STOP box of questions this long fits a page in large print
+# Questions per STOP box (characters), in standard and in large print: a box fits well within a
+# page, and boxes short enough waste little paper where the next one does not fit at a page foot.
+BOX_CHARACTERS = {False: 1300, True: 1100}
 
 
-def _chunks(questions: list[str]) -> list[tuple[str, ...]]:
+def _chunks(questions: list[str], large_print: bool) -> list[tuple[str, ...]]:
     """The questions in runs short enough for one box each, so that no box is split across
     pages when printed: each box repeats what to do if any answer is yes."""
     runs: list[list[str]] = []
     for question in questions:
-        if not runs or sum(map(len, runs[-1])) + len(question) > BOX_CHARACTERS:
+        if not runs or sum(map(len, runs[-1])) + len(question) > BOX_CHARACTERS[large_print]:
             runs.append([])
         runs[-1].append(question)
     return [tuple(run) for run in runs]
@@ -589,14 +597,14 @@ def _footer(view: BaseModel, context: RenderContext) -> list[Block]:
     rows = [(context.label("content_version"), context.version)]
     if context.credit is not None:
         rows.insert(0, (context.label("license"), context.credit.text))
-    return [*blocks, Facts(tuple(rows))]
+    return [*blocks, Facts(tuple(rows), inline=True)]
 
 
 def _dates(view: BaseModel, context: RenderContext) -> list[Block]:
     """When the item was published, changed and reviewed, where it says."""
     fields = ("published", "modified", "last_reviewed", "next_review")
     rows = _rows(context, ((name, str(getattr(view, name, None) or "")) for name in fields))
-    return [Heading(2, context.label("dates")), Facts(rows)] if rows else []
+    return [Heading(2, context.label("dates")), Facts(rows, inline=True)] if rows else []
 
 
 def _cited_sources(view: BaseModel) -> list[str]:

@@ -66,11 +66,11 @@ h1{{font-size:1.7em;margin:0 0 .4em}}h2{{font-size:1.35em;margin:.8em 0 .3em;bre
 h3,h4{{font-size:1.15em;break-after:avoid}}p{{margin:.3em 0}}ul{{margin:.3em 0}}\
 dl{{margin:.3em 0}}dt{{display:inline;font-weight:bold}}dt::after{{content:": "}}\
 dd{{display:inline;margin:0}}dd::after{{content:"\\A";white-space:pre}}\
-.warning,.draft{{padding:.3em .7em;margin:.5em 0;break-inside:avoid}}\
-.warning.brief{{padding:.15em .7em;margin:.3em 0}}ol>li{{margin-bottom:.7em;clear:both;\
-break-inside:avoid}}\
-ol>li>p:first-child{{break-after:avoid}}figure.beside+p{{break-before:avoid}}\
-li>dl>dd::after{{content:" \\b7  ";white-space:normal}}li>dl>dd:last-child::after{{content:""}}\
+.warning,.draft{{padding:.3em .7em;margin:.5em 0;break-inside:avoid;overflow:hidden}}\
+.warning.brief{{padding:.15em .7em;margin:.3em 0}}ol>li{{margin-bottom:.7em;clear:both}}\
+div.step{{break-inside:avoid}}\
+li>dl>dd::after,dl.inline>dd::after{{content:" \\b7  ";white-space:normal}}\
+li>dl>dd:last-child::after,dl.inline>dd:last-child::after{{content:""}}\
 a{{color:inherit;text-decoration:none}}.print-links a[href^="http"]::after{{\
 content:" <" attr(href) ">";font-size:.8em;overflow-wrap:anywhere}}\
 figure.diagram{{width:100%;margin:.5em 0;break-inside:avoid;display:flex;gap:.8em}}\
@@ -137,9 +137,9 @@ def _block(block: Block) -> str:
             return f"<h{level}>{escape(text)}</h{level}>"
         case Paragraph(text=text):
             return f"<p>{escape(text)}</p>"
-        case Facts(rows=rows):
+        case Facts(rows=rows, inline=inline):
             items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
-            return f"<dl>{items}</dl>"
+            return f'<dl class="inline">{items}</dl>' if inline else f"<dl>{items}</dl>"
         case Bullets(items=items):
             return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
         case LinkList(links=links):
@@ -185,15 +185,16 @@ def _callout(callout: Callout) -> str:
 
 
 def _step(step: Step) -> str:
+    # The title and the words stay on one page when printed; the picture, between them in the
+    # markup, floats beside the words.
+    figure = "" if step.figure is None else _figure(step.figure)
     parts = [
-        f'<li value="{step.number}">',
-        f"<p><strong>{escape(step.title)}</strong></p>",
-        f"<p>{escape(step.instruction)}</p>",
+        f'<li value="{step.number}"><div class="step">',
+        f"<p><strong>{escape(step.title)}</strong></p>{figure}",
+        f"<p>{escape(step.instruction)}</p></div>",
     ]
     if step.details:
         parts.append(_block(Facts(step.details)))
     parts += [_callout(callout) for callout in step.callouts]
-    if step.figure is not None:
-        parts.insert(2, _figure(step.figure))  # floats beside the step's words when printed
     parts.append("</li>")
     return "".join(parts)
