@@ -15,6 +15,7 @@ from api.app import create_app, mcp_server
 from api.bundle.build import build_bundle, governance_view
 from api.bundle.safety import safety_case
 from api.bundle.store import BundleError, Store
+from api.bundle.sync import released_fingerprints
 from api.content.diagnostics import AccessDenied, ContentError, ContentFolderError
 from api.content.library import check_content, load_library
 from api.content.releases import record_release
@@ -152,7 +153,10 @@ def _release(content_dir: Path, on: date | None) -> int:
     library = load_library(content_dir)
     version = library.catalogs[library.default_locale].version
     status = library.governance.status
-    path, new = record_release(content_dir, version, library.catalogs, on or _today(), status)
+    served = released_fingerprints(library)
+    path, new = record_release(
+        content_dir, version, library.catalogs, served, on or _today(), status
+    )
     if new:
         print(f"wrote {path}: release of content version {version}")
     else:

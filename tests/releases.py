@@ -73,7 +73,9 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Releases]:
     content = tmp_path_factory.mktemp("sync") / "content"
     shutil.copytree(CONTENT, content)
     first = content_version(content)
-    # The content as it is now is the first release (recorded already, or recorded here).
+    # The content as it is now is the first release, recorded here with what is served for it
+    # (a release of it recorded already, perhaps before releases recorded that, makes way).
+    (content / "releases" / f"{first}.json").unlink(missing_ok=True)
     assert main(["release", str(content), "--date", "2026-11-30"]) == 0
     assert (content / "releases" / f"{first}.json").is_file()
     make_second_release(content)

@@ -128,14 +128,16 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
     connection.executescript(SCHEMA)
     english = library.catalogs[library.default_locale]
     items = 0
+    by_locale: dict[str, Presented] = {}
     for locale, catalog in library.catalogs.items():
-        presented = present(catalog, library.governance.status)
+        presented = by_locale[locale] = present(catalog, library.governance.status)
         items = sum(len(found) for found in presented.values())
         _write_locale(connection, locale, presented)
         if locale == library.default_locale:
             connection.executemany("INSERT INTO facets VALUES (?, ?, ?, ?)", _facets(presented))
     connection.executemany("INSERT INTO credits VALUES (?, ?, ?)", _credits(english))
-    connection.executemany("INSERT INTO sync VALUES (?, ?, ?, ?)", sync_rows(library))
+    rows = sync_rows(library, by_locale)
+    connection.executemany("INSERT INTO sync VALUES (?, ?, ?, ?)", rows)
     connection.executemany(
         "INSERT INTO retired VALUES (?, ?, ?)",
         ((r.kind, r.id, r.model_dump_json()) for r in library.retirements),

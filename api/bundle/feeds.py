@@ -23,7 +23,12 @@ class ManifestEntry(View):
     kind: Annotated[str, Field(description="The item's collection, such as `muscles`.")]
     id: str
     hash: Annotated[
-        str, Field(description="A hash of the item's content in this locale: equal means same.")
+        str,
+        Field(
+            description="A hash of the item's JSON as served at `href` in this locale (the "
+            "items it shows included): equal means same. It changes when the content does, and "
+            "when the API represents the item differently (an order, a field added)."
+        ),
     ]
     modified: Annotated[
         date | None, Field(description="When the item last changed (its `modified` date).")
@@ -41,19 +46,26 @@ class Change(View):
     kind: str
     id: str
     href: Annotated[str, Field(description="The item's URL (a retired one answers 410 Gone).")]
-    hash: Annotated[str | None, Field(description="The item's new hash; absent when retired.")]
+    hash: Annotated[
+        str | None,
+        Field(description="The item's new hash, as in the manifest; absent when retired."),
+    ]
     modified: date | None
     safety: Annotated[
         bool,
         Field(
-            description="The change touched safety text: a warning or red flag, regional care "
-            "advice, a step's instruction or pressure, or pressure guidance. Show it to "
-            "reviewers before publishing."
+            description="The change touched safety text, or the order it is shown in: a "
+            "warning or red flag (also as shown within another item, such as a step's warnings "
+            "or a self-test's screening questions), regional care advice, a step's instruction "
+            "or pressure, or pressure guidance. Show it to reviewers before publishing."
         ),
     ]
     changed_fields: Annotated[
         tuple[str, ...],
-        Field(description="Dotted paths of the fields that changed (updates only)."),
+        Field(
+            description="Dotted paths of the fields of the item's JSON that changed (updates "
+            "only); a list put in another order changes the paths of its entries."
+        ),
     ] = ()
     reason: Annotated[str | None, Field(description="Why a retired item was retired.")] = None
     replaced_by: Annotated[

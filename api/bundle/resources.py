@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -132,6 +132,8 @@ class Translation(View):
 class CareAdvice(View):
     """Where to get the care a red flag calls for, in the reader's region."""
 
+    safety_critical: ClassVar[bool] = True  # every field is safety text (api.content.changes)
+
     urgency: models.Urgency
     region: Annotated[
         str,
@@ -146,6 +148,8 @@ class CareAdvice(View):
 
 class EscalationView(models.Escalation):
     """Readers who need more urgent care than the warning's own, and where they get it."""
+
+    safety_critical: ClassVar[bool] = True
 
     care: Annotated[
         CareAdvice, Field(description="Where to get care of that urgency, in the reader's region.")
@@ -168,6 +172,8 @@ Escalations = Annotated[
 
 class WarningBrief(View):
     """A warning as shown beside a step: enough to render it without another request."""
+
+    safety_critical: ClassVar[bool] = True  # like the warning it shows
 
     id: str
     kind: models.WarningKind
@@ -221,14 +227,14 @@ class LandmarkBrief(View):
     how_to_find: str
     diagram_colour: models.DiagramColour | None
     diagram_colour_label: Annotated[str | None, label_of("diagram_colour")]
-    avoid_pressure: bool
+    avoid_pressure: Annotated[bool, models.SAFETY]
     href: str
 
 
 class TechniqueBrief(View):
     id: str
     name: str
-    how_to: str
+    how_to: Annotated[str, models.SAFETY]
     href: str
 
 
@@ -293,6 +299,8 @@ class ConditionView(models.Condition, Governed):
 class StepSafety(View):
     """What must be shown with any step, however the step is cut out of its self-test."""
 
+    safety_critical: ClassVar[bool] = True
+
     red_flags: Annotated[
         tuple[WarningBrief, ...],
         Field(description="Signs that rule the whole check out: ask or show them before step 1."),
@@ -312,7 +320,7 @@ class StepSafety(View):
 
 class StepView(models.Step, Governed):
     actor_label: Annotated[str, label_of("actor")]
-    pressure_label: Annotated[str, label_of("pressure")]
+    pressure_label: Annotated[str, label_of("pressure"), models.SAFETY]
     self_test_id: str
     variant_id: str
     diagram_id: DiagramId
@@ -343,6 +351,8 @@ class VariantView(models.Variant):
 class ScreeningQuestion(View):
     """One red flag asked as a question before the check; a yes means: do not do the check."""
 
+    safety_critical: ClassVar[bool] = True
+
     warning_id: str
     question: str
     if_yes: Annotated[str, Field(description="What a yes means: the red flag's action.")]
@@ -359,6 +369,8 @@ class ScreeningQuestion(View):
 class ContraindicationQuestion(View):
     """Who should not do the check, asked before it; a yes means: do not do the check now, do
     what ``instead`` says (often: ask a professional first)."""
+
+    safety_critical: ClassVar[bool] = True
 
     warning_id: str
     question: str

@@ -1,10 +1,13 @@
 """What changed in an item between two releases, field by field, and whether it touched safety.
 
-An item's fingerprint is a hash of its whole content in one locale plus a short hash of every
-leaf field (dotted path -> hash). Two fingerprints are compared path by path, so the changed
-fields are found by comparison, never listed by hand; a change is a safety change when one of
-its paths runs through a model marked ``safety_critical`` (warnings, red flags, regions) or ends
-in a field annotated ``SAFETY`` (step instructions, pressure and pressure guidance).
+A fingerprint is a hash of a whole JSON document plus a short hash of every leaf field (dotted
+path -> hash): of an item's content in one locale (``fingerprint``), or of the JSON the API
+serves for it (``fingerprint_data`` of its response model, ``api.bundle.sync``). Two
+fingerprints are compared path by path, so the changed fields are found by comparison, never
+listed by hand; a change is a safety change when one of its paths runs through a model marked
+``safety_critical`` (warnings, red flags, regions, and the response models that show them) or
+ends in a field annotated ``SAFETY`` (step instructions, pressure and pressure guidance). Paths
+carry list indices, so a safety list put in another order changes safety paths too.
 """
 
 from __future__ import annotations
@@ -34,7 +37,12 @@ class Fingerprint:
 
 def fingerprint(item: BaseModel) -> Fingerprint:
     """The fingerprint of one validated content item."""
-    data = item.model_dump(mode="json")
+    return fingerprint_data(item.model_dump(mode="json"))
+
+
+def fingerprint_data(data: Any) -> Fingerprint:
+    """The fingerprint of a JSON document (parsed): the same document, the same fingerprint,
+    whatever the order of its objects' keys."""
     return Fingerprint(
         _digest(data, ITEM_HASH_CHARS),
         {path: _digest(value, FIELD_HASH_CHARS) for path, value in _leaves(data, "")},

@@ -1,8 +1,11 @@
 """Content releases and retirements, kept in ``content/releases/``.
 
 ``<version>.json``  one per release: its number, date and, per locale, every item's hash, date
-                    modified and field hashes (``api.content.changes``); written by
-                    ``python -m api release``, committed, never edited.
+                    modified and field hashes (``api.content.changes``), and under ``served``
+                    the same of the JSON the API served for it (its response model, as
+                    ``api.bundle.sync`` fingerprints it): what a CMS that synced from that
+                    release holds. Written by ``python -m api release``, committed, never
+                    edited; releases recorded before ``served`` existed have none.
 ``retired.yaml``    every id taken out of the content: kind, id, date, reason and, optionally,
                     the id that replaces it.
 
@@ -21,7 +24,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError
 
 from api.content.catalog import Catalog
-from api.content.changes import fingerprint
+from api.content.changes import Fingerprint, fingerprint
 from api.content.diagnostics import ContentProblem
 from api.content.kinds import KINDS
 from api.content.models import Frozen
@@ -38,10 +41,19 @@ class Retirements(Frozen):
     retired: tuple[Retirement, ...] = ()
 
 
+class Served(Frozen):
+    """The fingerprint of the JSON served for an item (what the manifest's ``hash`` is)."""
+
+    hash: str
+    fields: dict[str, str]
+
+
 class ReleasedItem(Frozen):
     hash: str
     modified: date | None = None
     fields: dict[str, str]
+    # None in releases recorded before the representation was: what they served is unknown.
+    served: Served | None = None
 
 
 class Release(Frozen):
@@ -60,15 +72,21 @@ def item_key(collection: str, item_id: str) -> str:
     return f"{collection}/{item_id}"
 
 
-def released_items(catalog: Catalog) -> dict[str, ReleasedItem]:
-    """Every item of one locale's catalog as a release records it, in registry order."""
+def released_items(catalog: Catalog, served: Mapping[str, Fingerprint]) -> dict[str, ReleasedItem]:
+    """Every item of one locale's catalog as a release records it, in registry order, with the
+    fingerprint of the JSON served for it (``served``, by ``item_key``)."""
     found: dict[str, ReleasedItem] = {}
     for kind in KINDS:
         for item_id, item in catalog.items(kind.collection):
+            key = item_key(kind.collection, item_id)
             print_ = fingerprint(item)
             modified = getattr(item, "modified", None)
-            found[item_key(kind.collection, item_id)] = ReleasedItem(
-                hash=print_.hash, modified=modified, fields=dict(print_.fields)
+            shown = served[key]
+            found[key] = ReleasedItem(
+                hash=print_.hash,
+                modified=modified,
+                fields=dict(print_.fields),
+                served=Served(hash=shown.hash, fields=dict(shown.fields)),
             )
     return found
 
@@ -159,10 +177,12 @@ def record_release(
     content_dir: Path,
     version: str,
     catalogs: Mapping[str, Catalog],
+    served: Mapping[str, Mapping[str, Fingerprint]],
     on: date,
     status: Status = "draft",
 ) -> tuple[Path, bool]:
-    """Write the release of the current content (``version``); (path, whether it is new)."""
+    """Write the release of the current content (``version``) with, per locale, the
+    fingerprints of what is served for each item (``served``); (path, whether it is new)."""
     releases, _ = read_releases(content_dir)
     path = content_dir / FOLDER / f"{version}.json"
     if any(release.version == version for release in releases):
@@ -172,7 +192,9 @@ def record_release(
         number=releases[-1].number + 1 if releases else 1,
         date=on,
         status=status,
-        locales={locale: released_items(catalog) for locale, catalog in catalogs.items()},
+        locales={
+            locale: released_items(catalog, served[locale]) for locale, catalog in catalogs.items()
+        },
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = release.model_dump(mode="json")

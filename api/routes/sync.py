@@ -23,9 +23,10 @@ FIRST_RELEASE = "8a288f0fbd09a0a2"  # content/releases/: releases stay, so it is
     responses=problems(),
 )
 async def get_manifest(ctx: ContextDep, paging: PagingDep) -> Response:
-    """Every item of the requested locale, kind after kind: its kind, id, a hash of its content,
-    when it was last modified and its URL, with the content version. Compare hashes with your
-    copies to fetch only what differs; then follow `/v1/changes?since=` the `content_version`."""
+    """Every item of the requested locale, kind after kind: its kind, id, a hash of its JSON as
+    served, when it was last modified and its URL, with the content version. Compare hashes with
+    your copies to fetch only what differs; then follow `/v1/changes?since=` the
+    `content_version`."""
     bodies, after = ctx.store.feed_page(MANIFEST, ctx.locale.name, paging.after, paging.size)
     links, link_header = paged_links(ctx, after)
     items = tuple(ManifestEntry.model_validate_json(body) for body in bodies)
@@ -63,7 +64,9 @@ async def list_changes(
 ) -> Response:
     """Items created, updated and retired in the requested locale since the release `since`,
     each with its kind, id, URL, new hash, the fields that changed and whether the change
-    touched safety text; `content_version` is the `since` to use next time."""
+    touched safety text. A change is of the JSON served, not only of the content: a deploy that
+    represents an item differently lists it too. `content_version` is the `since` to use next
+    time."""
     meta = ctx.store.meta
     if since != meta.version and since not in meta.releases:
         known = list(dict.fromkeys([*meta.releases, meta.version]))
