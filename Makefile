@@ -24,9 +24,9 @@ install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
 
 # nginx serves the static export (a test, the benchmark); wrk is the load generator; Redis
 # holds shared quotas in a test; Chromium loads every handout and the API reference in a test;
-# poppler-utils reads the PDFs back in a test; npm brings LHC-Forms, which renders the FHIR Questionnaire in Chromium; curl and jq run the shell quick start; Varnish sits
-# in front of the server in a test of content codings. Tests start
-# and stop each server on 127.0.0.1.
+# poppler-utils reads the PDFs back in a test; curl and jq run the shell quick start; Varnish
+# sits in front of the server in a test of content codings. (npm, below, brings LHC-Forms, which
+# renders the FHIR Questionnaire in Chromium.) Tests start and stop each server on 127.0.0.1.
 system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium, poppler-utils, curl, jq and varnish from Debian if missing (needs root)
 	@if ! command -v wrk >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 \
 		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
