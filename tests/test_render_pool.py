@@ -8,8 +8,12 @@ import signal
 
 import httpx2
 import pytest
+from pydantic import BaseModel
 
 from api import Settings, create_app
+from api.render import pdf
+from api.render.context import RenderContext
+from api.render.document import Document
 from api.render.pool import RenderPool
 from tests.conftest import BUNDLE
 
@@ -98,5 +102,37 @@ def test_a_killed_worker_is_replaced_and_readyz_says_so_meanwhile() -> None:
             assert seen <= {"ready", "rebuilding"}
             assert (await client.get(STEP.format(3))).status_code == 200
             assert (await client.get("/readyz")).json()["render_pool"] == "ready"
+
+    asyncio.run(asyncio.wait_for(scenario(), 180))  # bounded, whatever happens
+
+
+def test_a_pdf_refused_for_want_of_a_worker_is_refused_before_anything_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Admission at the edge: while the pool is full, a new PDF is a 503 at once, without its
+    view or markup built on the event loop (a flood of refusals costs the loop next to nothing)."""
+    built: list[str] = []
+    build = pdf.build_document
+
+    def counted(view: BaseModel, context: RenderContext) -> Document:
+        built.append(type(view).__name__)
+        return build(view, context)
+
+    monkeypatch.setattr(pdf, "build_document", counted)
+
+    async def scenario() -> None:
+        client, pool = client_for(1, 1)
+        async with client:
+            assert (await client.get(STEP.format(1))).status_code == 200
+            typeset = asyncio.create_task(client.get(STEP.format(2)))
+            while pool.in_flight < 1:
+                await asyncio.sleep(0.001)
+            before = len(built)
+            for n in (3, 4, 5):
+                refused = await client.get(STEP.format(n))
+                assert refused.status_code == 503
+                assert int(refused.headers["retry-after"]) >= 1
+            assert len(built) == before  # nothing was built for the refused three
+            assert (await typeset).status_code == 200
 
     asyncio.run(asyncio.wait_for(scenario(), 180))  # bounded, whatever happens

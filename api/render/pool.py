@@ -25,6 +25,7 @@ import os
 import resource
 import threading
 import weakref
+from collections import Counter
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -58,6 +59,7 @@ class RenderPool:
         self._warming: Future[None] | None = None  # the first task of a replacement pool
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._asked: Counter[Hashable] = Counter()  # requests whose render is in flight
         # In flight, by event loop (a future belongs to one loop) and input.
         self._flights: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[Hashable, asyncio.Future[bytes]]
@@ -67,17 +69,32 @@ class RenderPool:
     def in_flight(self) -> int:
         return sum(len(flights) for flights in list(self._flights.values()))
 
-    async def run(self, finish: Finish, markup: str) -> bytes:
-        """``finish(markup)`` in a worker process; joins a render of the same input in flight."""
+    def admit(self, asked: Hashable = None) -> None:
+        """Raise ``Busy`` when no other render can start now: called before a request builds
+        anything to render, so that a refusal costs the event loop next to nothing. A request
+        ``asked`` the same way as one being rendered (same path, query and negotiation) will join
+        that render, so it is let in."""
+        if asked is not None and self._asked[asked] > 0:
+            return
+        if self.in_flight >= self.limit:
+            waves = math.ceil((self.in_flight + 1) / max(self.processes, 1))
+            raise Busy(waves * SECONDS_PER_RENDER)
+
+    def _answered(self, asked: Hashable) -> None:
+        self._asked[asked] -= 1
+        if self._asked[asked] <= 0:
+            del self._asked[asked]
+
+    async def run(self, finish: Finish, markup: str, asked: Hashable = None) -> bytes:
+        """``finish(markup)`` in a worker process; joins a render of the same input in flight.
+        ``asked`` names the request (see ``admit``) while its render runs."""
         loop = asyncio.get_running_loop()
         flights = self._flights.setdefault(loop, {})
         key = (finish.__module__, finish.__qualname__, markup)
         running = flights.get(key)
         if running is not None:
             return await asyncio.shield(running)
-        if self.in_flight >= self.limit:
-            waves = math.ceil((self.in_flight + 1) / max(self.processes, 1))
-            raise Busy(waves * SECONDS_PER_RENDER)
+        self.admit()
         future: asyncio.Future[bytes]
         if self.processes == 0:
             future = loop.create_future()
@@ -88,6 +105,9 @@ class RenderPool:
         else:
             future = asyncio.ensure_future(self._in_worker(loop, finish, markup))
         flights[key] = future
+        if asked is not None:
+            self._asked[asked] += 1
+            future.add_done_callback(lambda _: self._answered(asked))
         try:
             return await asyncio.shield(future)
         finally:

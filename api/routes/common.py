@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 
@@ -99,6 +99,12 @@ class Context:
     large_print: bool = False
 
     @property
+    def asked(self) -> Hashable:
+        """What this request asks for (path, query and what was negotiated): two requests asked
+        alike get the same answer, so one joins the other's render."""
+        return _asked(self.request, self.representation, self.locale.name, self.country)
+
+    @property
     def store(self) -> Store:
         return self.locale.store
 
@@ -175,7 +181,7 @@ class Context:
         if representation.markup is not None and representation.typeset is not None:
             pool: RenderPool = self.request.app.state.render_pool
             markup = representation.markup(view, render_context)  # milliseconds: on the loop
-            body = await pool.run(representation.typeset, markup)
+            body = await pool.run(representation.typeset, markup, self.asked)
         else:
             body = representation.render(view, render_context)
         return content_response(
@@ -270,6 +276,7 @@ async def get_context(
     if forced is not None:
         if forced.partial and forced not in offered:
             raise NotAcceptable(media_types, suffixes, forced.suffix, _NONE_HERE)
+        _admit(request, forced, chosen.name, country)
         return Context(
             request,
             chosen,
@@ -288,6 +295,7 @@ async def get_context(
     if media_type is None:
         raise NotAcceptable(media_types, suffixes)
     representation = by_media_type(media_type)
+    _admit(request, representation, chosen.name, country)
     return Context(
         request,
         chosen,
@@ -303,6 +311,19 @@ async def get_context(
 
 
 _NONE_HERE = "This resource has no such representation."
+
+
+def _admit(request: Request, representation: Representation, locale: str, country: str) -> None:
+    """A PDF or PNG that would be refused for want of a render worker is refused here, before its
+    view or markup is built (a 503 with Retry-After); one already cached never gets here."""
+    if representation.typeset is not None:
+        pool: RenderPool = request.app.state.render_pool
+        pool.admit(_asked(request, representation, locale, country))
+
+
+def _asked(request: Request, representation: Representation, locale: str, country: str) -> Hashable:
+    query = tuple(sorted(request.query_params.multi_items()))
+    return (request.url.path, query, representation.media_type, locale, country)
 
 
 def _offered(request: Request) -> tuple[Representation, ...]:
