@@ -122,8 +122,9 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
         for path, op in json_operations(spec)
         if path.startswith("/v1") and "406" in op["responses"]
     ]
-    assert len(v1) == 2 * len(COLLECTIONS) + 10  # list and get each; index, locales, search,
-    # lookup, export, steps, one step, manifest, changes and the safety case
+    assert len(v1) == 2 * len(COLLECTIONS) + 11  # list and get each; index, locales, search,
+    # lookup, export, steps, steps with the safety once, one step, manifest, changes and the
+    # safety case
     for path, operation in v1:
         ok = resolve(spec, operation["responses"]["200"])
         assert list(ok["content"]) == ["application/json"], path
