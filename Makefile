@@ -115,7 +115,7 @@ examples: install node_modules/.installed ## Run the curl, TypeScript and Python
 	node_modules/.bin/tsc --strict -p examples/typescript
 	node examples/typescript/dist/quickstart.mjs $(URL)
 	$(RUN) openapi-python-client generate --path openapi/openapi.json --meta none --overwrite \
-		--output-path examples/python/fascia_client
+		--config openapi/openapi-python-client.yaml --output-path examples/python/fascia_client
 	$(RUN) python examples/python/quickstart.py $(URL)
 
 new-key: install ## Make an API key and the digest to configure for it

@@ -61,7 +61,8 @@ they perform, anatomical landmarks, step-by-step self-tests, techniques and safe
   `red_flags` and its `disclaimer`. Before the first step it shows, an app shows the red flags
   (or asks the self-test's `screening` questions: any yes means do not do the check, and show
   that flag's `action` and `care.advice`) and the disclaimer; with each step, the step's own
-  `warnings`, `stop` first.
+  `warnings`, `stop` first. `/steps-safety-once` gives the same steps with that safety stated
+  once per page, in its `safety`, and each step's `safety_ref` pointing to it.
 * Red flags' emergency and urgent-care advice (`care`) is for the reader's region: `?region=US`
   or the region of `Accept-Language` (`en-US`); otherwise it names no number.
   `Content-Language` says what was served (`en-US`).

@@ -182,6 +182,7 @@ def test_python_quick_start_runs_on_a_generated_client(
     generator = Path(sys.executable).parent / "openapi-python-client"
     run(
         [str(generator), "generate", "--path", str(SPEC), "--meta", "none",
+         "--config", str(ROOT / "openapi" / "openapi-python-client.yaml"),
          "--output-path", str(tmp_path / "fascia_client")],
         tmp_path,
     )  # fmt: skip

@@ -249,6 +249,8 @@ def test_oembed_honours_maxwidth_and_maxheight(
     [
         (f"{ORIGIN}/v1/muscles/gluteus-maximus.html?lang=es", "Músculo glúteo mayor"),
         (f"{ORIGIN}/v1/muscles?lang=es", "Músculos"),
+        (f"{SELF_TEST}/steps.html?variant=ball", "Steps"),
+        (f"{SELF_TEST}/steps-safety-once.html?variant=ball", "Steps"),
         (f"{ORIGIN}/v1", "Fascia"),
     ],
 )

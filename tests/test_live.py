@@ -115,7 +115,7 @@ def test_generated_client_fetches_the_partner_self_test_and_a_muscle(
     spec = ROOT / "openapi" / "openapi.json"
     subprocess.run(
         [str(generator), "generate", "--path", str(spec), "--output-path", str(package),
-         "--meta", "none"],
+         "--meta", "none", "--config", str(ROOT / "openapi" / "openapi-python-client.yaml")],
         cwd=tmp_path, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     client_module = _import(tmp_path, "fascia_generated_client")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.unit
 
 COMMITTED = ROOT / "openapi" / "openapi.json"
 EXAMPLES = ROOT / "openapi" / "examples.json"
+# How `make examples` generates the Python client (openapi-python-client --config).
+PYTHON_CLIENT_CONFIG = ROOT / "openapi" / "openapi-python-client.yaml"
 MEDIA_TYPES = {
     ".jsonld": "application/ld+json",
     ".html": "text/html",
@@ -119,8 +122,9 @@ def test_each_200_describes_one_media_type_and_json_ops_name_the_others(app: Fas
         for path, op in json_operations(spec)
         if path.startswith("/v1") and "406" in op["responses"]
     ]
-    assert len(v1) == 2 * len(COLLECTIONS) + 10  # list and get each; index, locales, search,
-    # lookup, export, steps, one step, manifest, changes and the safety case
+    assert len(v1) == 2 * len(COLLECTIONS) + 11  # list and get each; index, locales, search,
+    # lookup, export, steps, steps with the safety once, one step, manifest, changes and the
+    # safety case
     for path, operation in v1:
         ok = resolve(spec, operation["responses"]["200"])
         assert list(ok["content"]) == ["application/json"], path
@@ -408,6 +412,30 @@ def test_generated_clients_have_no_numbered_or_shadowing_names(tmp_path: Path) -
     for name in ("WarningKind", "Severity", "ChangeType", "Urgency", "SearchKind"):
         assert name in hey
         assert name in classes
+
+
+@pytest.mark.contract  # seconds: one generation, one mypy run
+def test_the_generated_python_client_passes_mypy_strict(tmp_path: Path) -> None:
+    """The Python client `make examples` generates (openapi-python-client, with the committed
+    configuration) passes `mypy --strict`, so a typed app can use it as it is. Without the
+    configuration the model `Change` lost its field `change` to a local of the same name."""
+    tools = Path(sys.executable).parent
+    # `make examples` runs the generator under `uv run`: its ruff hooks find ruff on the PATH.
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run(
+        [tools / "openapi-python-client", "generate", "--path", str(COMMITTED),
+         "--meta", "none", "--config", str(PYTHON_CLIENT_CONFIG),
+         "--output-path", str(tmp_path / "fascia_client")],
+        check=True, capture_output=True, timeout=120, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    checked = subprocess.run(
+        [tools / "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"),
+         "fascia_client"],
+        capture_output=True, text=True, check=False, timeout=180, cwd=tmp_path,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout
+    models = (tmp_path / "fascia_client" / "models" / "__init__.py").read_text(encoding="utf-8")
+    assert '"Change",' in models  # the class keeps its name; only its module is renamed
 
 
 def test_each_json_ld_operation_shows_its_own_resource() -> None:

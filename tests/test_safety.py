@@ -87,10 +87,109 @@ def test_every_step_inside_the_whole_self_test_carries_them(client: TestClient) 
             assert step["safety"]["disclaimer"]["id"] == "disclaimer"
 
 
+def pointed(document: dict[str, Any], pointer: str) -> Any:
+    """What a JSON Pointer in URI fragment form (RFC 6901: ``#/a/0``) names in ``document``."""
+    assert pointer.startswith("#/")
+    found: Any = document
+    for escaped in pointer[2:].split("/"):
+        token = escaped.replace("~1", "/").replace("~0", "~")
+        found = found[int(token)] if isinstance(found, list) else found[token]
+    return found
+
+
+def with_id(value: Any, wanted: str) -> int:
+    """How many objects in ``value`` have the id ``wanted``."""
+    if isinstance(value, dict):
+        return (value.get("id") == wanted) + sum(with_id(v, wanted) for v in value.values())
+    if isinstance(value, list):
+        return sum(with_id(item, wanted) for item in value)
+    return 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("query", ["", "variant=partner", "variant=ball", "variant=all"])
+def test_steps_with_the_safety_once_state_it_once_and_every_step_points_to_it(
+    client: TestClient, lang: str, query: str
+) -> None:
+    """`/steps-safety-once` is `/steps` with each step's copy of the safety stated once, at the
+    top: every red flag, contraindication and the disclaimer exactly once, every step pointing
+    to it, and nothing else of a step lost."""
+    params = f"?{query}&lang={lang}" if query else f"?lang={lang}"
+    whole = client.get(f"{SELF_TEST}/steps{params}").json()
+    lean = client.get(f"{SELF_TEST}/steps-safety-once{params}").json()
+    safety = lean["safety"]
+    assert [flag["id"] for flag in safety["red_flags"]] == red_flag_order(client)
+    assert safety["contraindications"]
+    assert safety["disclaimer"]["id"] == "disclaimer"
+    assert safety["screening"] == SELF_TEST
+    items = [*safety["red_flags"], *safety["contraindications"], safety["disclaimer"]]
+    # A step's own `warnings` may name a warning of the safety too: they are not the copy.
+    own = {**lean, "items": [{**step, "warnings": []} for step in lean["items"]]}
+    assert [with_id(own, item["id"]) for item in items] == [1] * len(items)
+    assert lean["count"] == whole["count"] == len(lean["items"]) > 0
+    for step, full in zip(lean["items"], whole["items"], strict=True):
+        assert "safety" not in step
+        assert pointed(lean, step["safety_ref"]) == full["safety"] == safety
+        # Everything else of the step, in the same order: its pointer where its copy was.
+        assert [k.replace("safety_ref", "safety") for k in step] == list(full)
+        assert {k: v for k, v in step.items() if k != "safety_ref"} == {
+            k: v for k, v in full.items() if k != "safety"
+        }
+    self_link = whole["links"]["self"].replace("/steps", "/steps-safety-once")
+    assert lean["links"]["self"] == self_link
+
+
+def test_every_page_of_the_steps_states_the_safety(client: TestClient) -> None:
+    url: str | None = f"{SELF_TEST}/steps-safety-once?page_size=4"
+    pages = []
+    while url:
+        page = client.get(url).json()
+        assert all(step["safety_ref"] == "#/safety" for step in page["items"])
+        pages.append(page)
+        url = page["links"].get("next")
+    whole = client.get(f"{SELF_TEST}/steps").json()
+    assert len(pages) == -(-whole["count"] // 4) > 1
+    assert all(page["safety"] == whole["items"][0]["safety"] for page in pages)
+    steps = [(s["variant_id"], s["number"]) for page in pages for s in page["items"]]
+    assert steps == [(s["variant_id"], s["number"]) for s in whole["items"]]
+
+
+def test_the_safety_stated_once_gives_the_readers_care_advice(client: TestClient) -> None:
+    lean = client.get(f"{SELF_TEST}/steps-safety-once", params={"region": "US"})
+    whole = client.get(f"{SELF_TEST}/steps", params={"region": "US"}).json()
+    assert lean.headers["content-language"] == "en-US"
+    assert lean.json()["safety"] == whole["items"][0]["safety"]
+    assert "911" in lean.json()["safety"]["red_flags"][0]["care"]["advice"]
+
+
+def test_the_default_steps_and_a_step_alone_carry_the_safety_whole(client: TestClient) -> None:
+    """What `/steps` and `/steps/{number}` answer by default is unchanged: each step carries
+    its safety, and nothing points elsewhere; `safety` is no parameter of theirs."""
+    whole = client.get(f"{SELF_TEST}/steps").json()
+    assert set(whole) == {"items", "count", "links"}
+    one = client.get(f"{SELF_TEST}/steps/5").json()
+    for step in [*whole["items"], one]:
+        assert "safety_ref" not in step
+        assert [flag["id"] for flag in step["safety"]["red_flags"]] == red_flag_order(client)
+        assert step["safety"]["contraindications"]
+    for url in (f"{SELF_TEST}/steps?safety=once", f"{SELF_TEST}/steps/5?safety=once"):
+        problem = client.get(url)
+        assert problem.status_code == 400
+        assert problem.headers["content-type"] == "application/problem+json"
+        assert problem.json()["unknown_params"] == ["safety"]
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("suffix", SUFFIXES)
 @pytest.mark.parametrize(
-    "path", [f"{SELF_TEST}/steps", f"{SELF_TEST}/steps/5", f"{SELF_TEST}/steps/1", SELF_TEST]
+    "path",
+    [
+        f"{SELF_TEST}/steps",
+        f"{SELF_TEST}/steps-safety-once",
+        f"{SELF_TEST}/steps/5",
+        f"{SELF_TEST}/steps/1",
+        SELF_TEST,
+    ],
 )
 def test_every_representation_of_a_step_shows_the_red_flags_and_the_disclaimer(
     client: TestClient, path: str, suffix: str, lang: str
@@ -235,6 +334,20 @@ def test_regions_are_listed_with_their_countries(client: TestClient) -> None:
             ["variant", "lang", "region", "paper", "print", "page_size", "cursor"],
         ),
         (f"{SELF_TEST}/steps?limit=3", 400, "limit", "unknown_params", ["limit"]),
+        (
+            f"{SELF_TEST}/steps-safety-once?safety=each",
+            400,
+            "safety",
+            "unknown_params",
+            ["safety"],
+        ),
+        (
+            f"{SELF_TEST}/steps-safety-once?variant=tennis-ball",
+            404,
+            "partner, ball, all",
+            "allowed_values",
+            None,
+        ),
         ("/v1/muscles?language=es", 400, "language", "unknown_params", ["language"]),
         (f"{SELF_TEST}?variant=tennis-ball", 404, "partner, ball, all", "allowed_values", None),
         (f"{SELF_TEST}?variant=Ball", 404, "partner, ball, all", "allowed_values", None),

@@ -318,7 +318,10 @@ class StepSafety(View):
     ]
 
 
-class StepView(models.Step, Governed):
+class StepFields(models.Step, Governed):
+    """What a step says about itself, however its safety is given (the fields both step shapes
+    share, in their order)."""
+
     actor_label: Annotated[str, label_of("actor")]
     pressure_label: Annotated[str, label_of("pressure"), models.SAFETY]
     self_test_id: str
@@ -329,6 +332,9 @@ class StepView(models.Step, Governed):
     warnings: Annotated[
         tuple[WarningBrief, ...], Field(description="Warnings for this step, `stop` first.")
     ]
+
+
+class StepView(StepFields):
     safety: Annotated[
         StepSafety,
         Field(
@@ -338,6 +344,35 @@ class StepView(models.Step, Governed):
     ]
     translation: Translation
     links: Links
+
+
+SAFETY_POINTER = "#/safety"  # where a step of a list with its safety stated once finds it
+
+
+class SafetyOnceStepView(StepFields):
+    """A step of a list that states its self-test's safety once, in the list's `safety`: every
+    field of the step but its own copy of `safety`, and `safety_ref` to where it is."""
+
+    safety_ref: Annotated[
+        str,
+        Field(
+            description="Where this step's safety is, never optional to show: a JSON Pointer "
+            f"(RFC 6901, as a URI fragment: `{SAFETY_POINTER}`) to the `safety` of the page "
+            "this step is on, the red flags, contraindications and disclaimer that the step "
+            "carries itself in `/steps` and `/steps/{number}`.",
+            examples=[SAFETY_POINTER],
+        ),
+    ]
+    translation: Translation
+    links: Links
+
+    @classmethod
+    def of(cls, step: StepView) -> SafetyOnceStepView:
+        """``step`` pointing to its page's ``safety`` instead of carrying its own copy."""
+        shared = {name: getattr(step, name) for name in StepFields.model_fields}
+        return cls(
+            **shared, safety_ref=SAFETY_POINTER, translation=step.translation, links=step.links
+        )
 
 
 class VariantView(models.Variant):
@@ -513,6 +548,21 @@ class SelfTestCollection(Collection[SelfTestView]): ...
 
 
 class StepCollection(Collection[StepView]): ...
+
+
+class SafetyOnceStepCollection(Collection[SafetyOnceStepView]):
+    """The steps of a self-test with its safety stated once, on every page: `safety` holds the
+    red flags, contraindications and disclaimer that each step of `/steps` carries, and each
+    step's `safety_ref` points to it."""
+
+    safety: Annotated[
+        StepSafety,
+        Field(
+            description="Always present, never optional to show, before the first step shown: "
+            "the red flags, the contraindications and the disclaimer of the self-test, which "
+            "apply to every step of this page (each one's `safety_ref` points here)."
+        ),
+    ]
 
 
 class WarningCollection(Collection[WarningView]): ...

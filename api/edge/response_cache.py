@@ -290,10 +290,12 @@ def content_paths(store: Store) -> Iterator[tuple[str, str]]:
     for self_test in store.every(locale, "self-tests", SelfTestView):
         base = href("self-tests", self_test.id)
         yield f"{base}/steps", ""
+        yield f"{base}/steps-safety-once", ""
         for variant in self_test.variants:
             query = f"variant={variant.id}"
             yield base, query
             yield f"{base}/steps", query
+            yield f"{base}/steps-safety-once", query
             for step in variant.steps:
                 yield f"{base}/steps/{step.number}", query
                 if variant.id == self_test.default_variant:

@@ -35,7 +35,8 @@ MAX_SIZE = 10_000
 _SELF_TEST = re.compile(
     rf"^(?:{PREFIX}|/embed)/self-tests/([a-z0-9-]{{1,80}})(?:/steps/([0-9]{{1,4}}))?$"
 )
-_STEPS = re.compile(rf"^{PREFIX}/self-tests/([a-z0-9-]{{1,80}})/steps$")
+# A self-test's steps, each with its safety or with the safety stated once: the same handout.
+_STEPS = re.compile(rf"^{PREFIX}/self-tests/([a-z0-9-]{{1,80}})/steps(?:-safety-once)?$")
 # Pages of more than one item, titled as their handouts are: by the label of their name.
 _LISTS = (*COLLECTIONS, "locales", "search", "export", "manifest", "changes")
 _ITEM = re.compile(rf"^{PREFIX}(?:/([a-z-]{{1,40}})(?:/([a-z0-9-]{{1,80}}))?)?$")

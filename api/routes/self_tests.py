@@ -6,6 +6,8 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.bundle.resources import (
+    SafetyOnceStepCollection,
+    SafetyOnceStepView,
     SelfTestCollection,
     SelfTestView,
     StepCollection,
@@ -14,6 +16,7 @@ from api.bundle.resources import (
 )
 from api.bundle.urls import href
 from api.http.errors import NotFound
+from api.render.jsonview import MEDIA_TYPE as JSON_MEDIA_TYPE
 from api.render.pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
 from api.routes.common import (
     ContextDep,
@@ -117,10 +120,43 @@ async def get_self_test(
 async def list_steps(
     ctx: ContextDep, paging: PagingDep, self_test_id: SelfTestId, variant: VariantQuery = None
 ) -> Response:
-    """The steps in order, variant by variant; `variant` keeps one variant's steps."""
-    self_test = ctx.item(SelfTestView, self_test_id)
-    steps = [step for chosen in narrowed(self_test, variant).variants for step in chosen.steps]
+    """The steps in order, variant by variant; `variant` keeps one variant's steps. Each step
+    carries its self-test's safety whole; `/steps-safety-once` gives the same steps with the
+    safety stated once per page."""
+    steps = steps_of(ctx.item(SelfTestView, self_test_id), variant)
     return await paged_list(ctx, StepCollection, steps, paging)
+
+
+def steps_of(self_test: SelfTestView, variant: str | None) -> list[StepView]:
+    """The steps in order, variant by variant (one variant's for ``variant``)."""
+    return [step for chosen in narrowed(self_test, variant).variants for step in chosen.steps]
+
+
+@router.get(
+    "/{self_test_id}/steps-safety-once",
+    operation_id="listSelfTestStepsSafetyOnce",
+    summary="List the steps of a self-test, its safety stated once",
+    response_model=SafetyOnceStepCollection,
+    responses=problems(404),
+)
+async def list_steps_safety_once(
+    ctx: ContextDep, paging: PagingDep, self_test_id: SelfTestId, variant: VariantQuery = None
+) -> Response:
+    """The same steps as `/steps`, in the same order and pages, for an app that fetches the
+    list and shows it whole: the self-test's red flags, contraindications and disclaimer are
+    stated once, in `safety` (on every page), instead of in each step, and each step's
+    `safety_ref` points to it: a fraction of the bytes of `/steps`. The rule does not change:
+    show `safety` before the first step shown, and with each step its own `warnings`; a step
+    shown apart from this page takes its safety along (`/steps/{number}` carries it). This
+    shape is JSON's: the handouts (HTML, Markdown, PDF) and JSON-LD here are those of
+    `/steps`, whose handouts already ask the screening once, before the first step."""
+    self_test = ctx.item(SelfTestView, self_test_id)
+    steps = steps_of(self_test, variant)
+    if ctx.representation.media_type != JSON_MEDIA_TYPE:
+        return await paged_list(ctx, StepCollection, steps, paging)
+    (safety,) = dict.fromkeys(step.safety for step in steps)  # one self-test's: the same
+    lean = [SafetyOnceStepView.of(step) for step in steps]
+    return await paged_list(ctx, SafetyOnceStepCollection, lean, paging, safety=safety)
 
 
 @router.get(
