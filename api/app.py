@@ -23,6 +23,7 @@ from api.bundle.store import Store
 from api.bundle.urls import MCP_PATH
 from api.content.languages import listed as listed_languages
 from api.edge.cors import Cors
+from api.edge.fairness import ExpensiveMisses, Fairness
 from api.edge.gateway import Gateway, Policy, RouteTemplates
 from api.edge.keys import KeyCheck
 from api.edge.logs import EVENTS, AccessLog
@@ -191,6 +192,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     policy = _policy(settings, app.state.metrics)
     app.state.quota = policy.quota
     app.state.access_log = policy.access_log
+    app.state.fairness = Fairness()
     app.state.render_pool = shared_pool(
         settings.render_processes,
         settings.render_queue,
@@ -233,9 +235,10 @@ class McpEndpoint:
     """``/mcp`` goes to the MCP server, behind the gateway; everything else to the API. The
     endpoint is made anew each time the app starts (its session manager runs once)."""
 
-    def __init__(self, app: ASGIApp, state: Any) -> None:
+    def __init__(self, app: ASGIApp, state: Any, turns: ExpensiveMisses) -> None:
         self.app = app
         self.state = state
+        self.turns = turns  # a call (POST) takes its client's turn, like any costly request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != MCP_PATH:
@@ -255,6 +258,9 @@ class McpEndpoint:
             response = Response(body, 503, headers, media_type=PROBLEM_MEDIA_TYPE)
             await response(scope, receive, send)
             return
+        if scope["method"] == "POST":
+            await self.turns.take_turn(scope, receive, send, endpoint)
+            return
         await endpoint(scope, receive, send)
 
 
@@ -262,6 +268,12 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
     """The whole ASGI stack, outermost first; FastAPI's routing is the innermost app."""
     responses: Responses | None = app.state.responses
     negotiator: Negotiator = app.state.negotiator
+    settings = app.state.settings
+    key_header = settings.api_key_header if settings.api_key_digests else None
+
+    def turns(inner: ASGIApp) -> ExpensiveMisses:
+        return ExpensiveMisses(inner, app.state.fairness, key_header)
+
     layers: list[Callable[[ASGIApp], ASGIApp]] = [
         # Outermost, so that every answer carries the headers: the gateway's refusals (401,
         # 413, 429...), /mcp, FastAPI's own 500s and cached answers alike.
@@ -270,8 +282,10 @@ def _stack(app: Fascia, policy: Policy) -> ASGIApp:
         lambda inner: Gateway(
             inner, policy, app.state.metrics, RouteTemplates((*ROUTERS, docs_router))
         ),
-        lambda inner: McpEndpoint(inner, app.state),
+        lambda inner: McpEndpoint(inner, app.state, turns(inner)),
         *([lambda inner: ResponseCache(inner, responses, negotiator)] if responses else []),
+        # Behind the cache, so only misses: a client's costly requests take turns with others'.
+        turns,
         TrailingSlash,
         RepresentationSuffix,
         HeadAsGet,

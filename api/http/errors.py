@@ -91,7 +91,9 @@ ERROR_RESPONSES: dict[int, ErrorResponse] = {
     429: ErrorResponse(
         "Too Many Requests",
         "TooManyRequests",
-        "The quota is used up; Retry-After says when to try again.",
+        "The quota is used up, or this client already has 8 costly requests waiting (uncached "
+        "export pages, self-tests, guides, PDFs, PNGs, MCP calls); Retry-After says when to try "
+        "again.",
     ),
     431: ErrorResponse(
         "Request Header Fields Too Large",

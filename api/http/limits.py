@@ -22,3 +22,8 @@ TOO_MANY_PARAMETERS = f"At most {MAX_QUERY_PARAMETERS} query parameters are acce
 def repeated_parameter(name: str) -> str:
     """The 400's detail for a query parameter given twice."""
     return f"The query parameter '{name}' is given more than once."
+
+
+# Set in the scope of a costly request by the layer that gives such requests turns per client
+# (``api.edge.fairness``): its answer's bytes are then built off the event loop.
+EXPENSIVE_KEY = "fascia.expensive"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
@@ -27,6 +28,7 @@ from api.http.errors import (
     error_responses,
 )
 from api.http.headers import VARY_BY_SUFFIX, VARY_NEGOTIATED, content_response
+from api.http.limits import EXPENSIVE_KEY
 from api.http.negotiation import (
     COUNTRY_PATTERN,
     LANGUAGE_MAX_LENGTH,
@@ -178,10 +180,18 @@ class Context:
             )
             language = f"{language}-{self.country}"
         render_context = self.render_context(representation)
+        # A costly request (``api.edge.fairness``) builds its bytes in a thread, so that the event
+        # loop keeps answering other requests meanwhile; a cheap one at once.
+        off_loop = bool(self.request.scope.get(EXPENSIVE_KEY))
         if representation.markup is not None and representation.typeset is not None:
             pool: RenderPool = self.request.app.state.render_pool
-            markup = representation.markup(view, render_context)  # milliseconds: on the loop
+            if off_loop:
+                markup = await asyncio.to_thread(representation.markup, view, render_context)
+            else:
+                markup = representation.markup(view, render_context)
             body = await pool.run(representation.typeset, markup, self.asked)
+        elif off_loop:
+            body = await asyncio.to_thread(representation.render, view, render_context)
         else:
             body = representation.render(view, render_context)
         return content_response(
