@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 
@@ -62,6 +62,7 @@ from api.render.pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
 from api.render.pool import RenderPool
 
 CollectionT = TypeVar("CollectionT", bound=Collection[Any])
+T = TypeVar("T")
 ViewT = TypeVar("ViewT", bound=BaseModel)
 
 
@@ -105,6 +106,13 @@ class Context:
         """What this request asks for (path, query and what was negotiated): two requests asked
         alike get the same answer, so one joins the other's render."""
         return _asked(self.request, self.representation, self.locale.name, self.country)
+
+    async def off_loop(self, work: Callable[[], T]) -> T:
+        """``work()``, in a thread when this request is a costly one (``api.edge.fairness``),
+        so that the event loop keeps answering others meanwhile; else at once."""
+        if self.request.scope.get(EXPENSIVE_KEY):
+            return await asyncio.to_thread(work)
+        return work()
 
     @property
     def store(self) -> Store:

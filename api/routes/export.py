@@ -10,7 +10,7 @@ from api.bundle.resources import ExportView, export_field
 from api.bundle.urls import href
 from api.content.kinds import COLLECTIONS
 from api.http.urls import DEFAULT_PAGE_SIZE, PAGE_SIZE
-from api.routes.common import ContextDep, CursorQuery, Paging, paged_links, problems
+from api.routes.common import Context, ContextDep, CursorQuery, Paging, paged_links, problems
 
 router = APIRouter(prefix=href("export"), tags=["export"])
 # An export position: the kind's index times KIND_STRIDE, plus one more than the position of the
@@ -61,6 +61,12 @@ async def export_content(ctx: ContextDep, paging: ExportPagingDep) -> Response:
     of the requested locale, kind after kind, up to `page_size` items a page, with the content
     version; follow `links.next` for the rest. Compare the first page's ETag (or
     `Fascia-Content-Version`) to know whether anything changed."""
+    # Reading a large page's items costs tens of milliseconds: off the loop when costly.
+    view, link_header = await ctx.off_loop(lambda: _export_page(ctx, paging))
+    return await ctx.respond(view, link_header)
+
+
+def _export_page(ctx: Context, paging: Paging) -> tuple[ExportView, str | None]:
     first, after = (0, -1) if paging.after < 0 else _kind_and_after(paging.after)
     sections: dict[str, tuple[BaseModel, ...]] = dict.fromkeys(COLLECTIONS, ())
     room, next_after = paging.size, None
@@ -81,7 +87,7 @@ async def export_content(ctx: ContextDep, paging: ExportPagingDep) -> Response:
         links=links,
         **{export_field(name): items for name, items in sections.items()},
     )
-    return await ctx.respond(view, link_header)
+    return view, link_header
 
 
 def _kind_and_after(position: int) -> tuple[int, int]:
