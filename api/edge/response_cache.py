@@ -13,6 +13,7 @@ path. The ``/embed`` pages for iframes are kept the same way.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,7 +114,7 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key, if_none_match, coding = request
-        cached = self._lookup(key, coding)
+        cached = await self._lookup(key, coding)
         if cached is None:
             cached = await self._through(scope, receive, send, key, coding)
             if cached is None:
@@ -125,21 +126,25 @@ class ResponseCache:
         await send(cached.start)
         await send(EMPTY_BODY if scope["method"] == "HEAD" else cached.body)
 
-    def _lookup(self, key: Key, coding: str) -> Cached | None:
+    async def _lookup(self, key: Key, coding: str) -> Cached | None:
         """The entry for ``key`` in ``coding``, compressed from the identity one if need be."""
         coded = self.responses.get((*key[:-1], coding))
         if coded is not None or coding == IDENTITY:
             return coded
         plain = self.responses.get(key)
-        return None if plain is None else self._compressed(key, plain, coding)
+        return None if plain is None else await self._compressed(key, plain, coding)
 
-    def _compressed(self, key: Key, plain: Cached, coding: str) -> Cached:
+    async def _compressed(self, key: Key, plain: Cached, coding: str) -> Cached:
         """``plain`` in ``coding``, kept; ``plain`` itself (kept under the coded key too) when
-        compressing gains nothing."""
+        compressing gains nothing. A large body is compressed in a thread (milliseconds of
+        CPU), so that the event loop keeps answering meanwhile."""
         body: bytes = plain.body["body"]
         coded = plain
         if worth_compressing(body, _media_type(plain.start)):
-            compressed = compress(body, coding)
+            if len(body) >= COMPRESS_IN_THREAD:
+                compressed = await asyncio.to_thread(compress, body, coding)
+            else:
+                compressed = compress(body, coding)
             if len(compressed) < len(body):
                 coded = coded_entry(plain, compressed, coding)
         self.responses.remember((*key[:-1], coding), coded)
@@ -209,7 +214,9 @@ class ResponseCache:
             cached = cache_entry(messages[0], messages[1])
             if cached is not None:
                 self.responses.remember(key, cached)
-                return cached if coding == IDENTITY else self._compressed(key, cached, coding)
+                if coding == IDENTITY:
+                    return cached
+                return await self._compressed(key, cached, coding)
         for message in messages:
             if head and message["type"] == "http.response.body":
                 if message.get("more_body", False):
@@ -219,6 +226,9 @@ class ResponseCache:
         return None
 
 
+# Bodies at least this large are compressed off the event loop (measured: brotli at quality 5
+# and gzip at level 6 take 0.7 and 1 ms per 50 KB of JSON).
+COMPRESS_IN_THREAD = 64 * 1024
 CACHED_PREFIXES = (PREFIX, EMBED_PATH_PREFIX)  # content, and the pages for iframes
 
 
