@@ -190,7 +190,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
     meta = store.meta
     app.state.metrics = Metrics(meta.version, meta.locales, meta.items)
     policy = _policy(settings, app.state.metrics)
-    app.state.quota = policy.quota
+    app.state.quota = policy.quota or policy.anonymous
     app.state.access_log = policy.access_log
     app.state.fairness = Fairness()
     app.state.render_pool = shared_pool(
@@ -351,11 +351,19 @@ def _policy(settings: Settings, metrics: Metrics) -> Policy:
             settings.rate_limit_failure,
             metrics.quota_store_errors.inc,
         )
+    anonymous = None
+    if keys is None and quota is None and settings.anonymous_rate_limit:
+        anonymous = Quota(
+            settings.anonymous_rate_limit,
+            settings.rate_limit_storage,
+            settings.rate_limit_failure,
+            metrics.quota_store_errors.inc,
+        )
     any_origin = "*" in settings.cors_origins
     origins = None if any_origin else frozenset(o.encode() for o in settings.cors_origins)
     token = settings.metrics_token.encode() if settings.metrics_token else None
     log = AccessLog() if settings.access_log else None
-    return Policy(keys, quota, Cors(origins), log, settings.public_embeds, token)
+    return Policy(keys, quota, Cors(origins), log, settings.public_embeds, token, anonymous)
 
 
 def _render_context(store: Store, locale: str) -> RenderContext:

@@ -200,6 +200,16 @@ class Settings(BaseSettings):
             "`600/minute`; empty: no quota."
         ),
     ] = None
+    anonymous_rate_limit: Annotated[
+        str | None,
+        Field(
+            description="With API keys off and no `FASCIA_RATE_LIMIT`, the quota per client "
+            "address, such as `6000/minute` (the default); empty: none. Clients at loopback or "
+            "private addresses are not counted by it (a proxy in front, whose clients all share "
+            "its address: set `FASCIA_TRUSTED_PROXIES` so that each is counted by its own). "
+            "Counted where `FASCIA_RATE_LIMIT_STORAGE` says (in memory: by each worker alone)."
+        ),
+    ] = "6000/minute"
     rate_limit_storage: Annotated[
         str,
         Field(

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api import Settings
+from api import Settings, create_app
 from api.edge.keys import new_key
-from tests.conftest import MakeClient, app_client
+from tests.conftest import BUNDLE, MakeClient, app_client
 
 pytestmark = pytest.mark.unit
 
@@ -109,6 +109,39 @@ def test_quota_per_client_with_headers(make_client: MakeClient) -> None:
     assert refused.headers["content-type"] == "application/problem+json"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [("8.8.8.8", True), ("2001:4860::8888", True), ("127.0.0.1", False), ("10.1.2.3", False)],
+)
+def test_anonymous_traffic_has_a_quota_per_public_address_by_default(
+    address: str, counted: bool
+) -> None:
+    """Keys off and no quota set: each public address is counted (a proxy's loopback or private
+    address is not: its clients cannot be told apart)."""
+    app = create_app(Settings(bundle=BUNDLE, anonymous_rate_limit="3/minute"))
+    with TestClient(app, client=(address, 50_000)) as client:
+        answers = [client.get("/v1/muscles") for _ in range(4)]
+        statuses = [a.status_code for a in answers]
+        assert statuses == ([200, 200, 200, 429] if counted else [200] * 4)
+        assert ("ratelimit-policy" in answers[0].headers) is counted
+        assert client.get("/healthz").status_code == 200  # the API only
+    assert Settings().anonymous_rate_limit == "6000/minute"  # the default
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"anonymous_rate_limit": ""}, {"api_key_digests": (DIGEST,)}, {"rate_limit": "5/minute"}],
+)
+def test_the_anonymous_quota_is_off_when_asked_or_when_keys_or_a_quota_are_on(
+    settings: dict[str, Any],
+) -> None:
+    app = create_app(Settings(**{"bundle": BUNDLE, "anonymous_rate_limit": "2/minute", **settings}))
+    headers = {"X-API-Key": KEY}
+    with TestClient(app, client=("8.8.8.8", 50_000)) as client:
+        statuses = [client.get("/v1/muscles", headers=headers).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
 
 
 def test_quota_is_counted_per_key(make_client: MakeClient) -> None:

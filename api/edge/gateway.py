@@ -9,8 +9,10 @@ app's own errors.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import ipaddress
 import itertools
 import re
 import secrets
@@ -60,6 +62,8 @@ class Policy:
     access_log: AccessLog | None
     public_embeds: bool = False  # with keys on, the embed pages, script and oEmbed stay open
     metrics_token: bytes | None = None  # SHA-256 hex digest of the bearer token for /metrics
+    # Keys off and no quota set: the default quota per public address (not loopback or private).
+    anonymous: Quota | None = None
 
     def guards(self, path: str) -> bool:
         """Whether keys and quotas apply to ``path``: the API, and what embeds it unless made
@@ -67,6 +71,18 @@ class Policy:
         if path.startswith(EMBED_PATHS):
             return not self.public_embeds
         return path.startswith(PREFIX) or path in CLINICAL_PATHS
+
+
+@functools.lru_cache(maxsize=4096)
+def counted_anonymously(address: str) -> bool:
+    """Whether the default anonymous quota counts ``address``: a public one. Loopback and
+    private addresses are a proxy, a load balancer or a neighbour, whose clients cannot be told
+    apart (``FASCIA_TRUSTED_PROXIES`` makes the gateway see each client's own address)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return not (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified)
 
 
 class Refusal(Exception):
@@ -148,6 +164,10 @@ class Gateway:
             return
         if (self.policy.keys or self.policy.quota) and self.policy.guards(path):
             send.extra = send.extra + await self._admit(scope)
+        elif self.policy.anonymous is not None and self.policy.guards(path):
+            address = scope["client"][0] if scope.get("client") else None
+            if address is not None and counted_anonymously(address):
+                send.extra = send.extra + await self._count(self.policy.anonymous, address)
         await self.app(scope, receive, send)
 
     async def _admit_scraper(self, scope: Scope) -> None:
@@ -179,8 +199,13 @@ class Gateway:
             identity = digest
         if self.policy.quota is None or not count:
             return []
+        return await self._count(self.policy.quota, identity)
+
+    @staticmethod
+    async def _count(quota: Quota, identity: str) -> list[tuple[bytes, bytes]]:
+        """Count a request of ``identity``: the quota headers, or a 429 (503: store down)."""
         try:
-            verdict = await self.policy.quota.check(identity)
+            verdict = await quota.check(identity)
         except StoreDown as down:
             retry = [(b"retry-after", str(down.retry_after).encode())]
             raise Refusal(503, str(down), retry) from None
