@@ -23,10 +23,11 @@ pytestmark = pytest.mark.contract  # typesets a dozen PDFs
 
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
 PAGE_POINTS = {"a4": (595.276, 841.89), "letter": (612.0, 792.0)}
-# The target is 8 pages for one variant at 12 pt: English meets it on A4 and on Letter. Spanish,
-# about a fifth longer, takes 10 (20 red flags and 14 contraindications, every one in full
-# before step 1, no box split across pages); held here so that neither grows.
-MAX_PAGES = {"en": 8, "es": 10}
+# The target is 8 pages for one variant at 12 pt: English meets it, on A4 and on Letter. Spanish,
+# about a fifth longer, takes 10 on A4 and 11 on Letter with Mexico's advice (20 red flags and 14
+# contraindications, every one in full before step 1, and no box or step split across pages);
+# held here so that neither grows.
+MAX_PAGES = {"en": 8, "es": 11}
 
 
 def sizes(body: bytes) -> Counter[float]:
@@ -134,10 +135,20 @@ def test_every_handout_is_clear_print_tagged_and_safety_first(
     for warning in warnings:
         sign, action = (re.sub(r"[\s-]", "", warning[key]) for key in ("sign", "action"))
         assert any(sign in page and action in page for page in pages), warning["id"]
-    # Nor is a step's title parted from its words.
-    for step in shown["steps"]:
-        title, words = (re.sub(r"[\s-]", "", step[key]) for key in ("title", "instruction"))
-        assert any(f"{step['number']}.{title}" in page and words in page for page in pages)
+
+    # Nor is a step split: its title, its words and the warnings that apply to it on one page.
+    def flat_text(text: str) -> str:
+        return re.sub(r"[\s-]", "", text)
+
+    heads = [f"{s['number']}.{flat_text(s['title'])}" for s in shown["steps"]]
+    for step, head, after in zip(shown["steps"], heads, [*heads[1:], None], strict=True):
+        (page,) = [page for page in pages if head in page]
+        rest = page[page.index(head) :]
+        if after is not None and after in rest:
+            rest = rest[: rest.index(after)]
+        assert flat_text(step["instruction"]) in rest, step["number"]
+        for warning in step["warnings"]:
+            assert flat_text(warning["title"]) in rest, (step["number"], warning["id"])
     assert not re.search(r"localhost|127\.0\.0\.1|testserver", text)
     assert not any(re.search(r"localhost|127\.0\.0\.1|testserver", t) for t in link_targets(body))
 

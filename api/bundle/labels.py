@@ -55,6 +55,9 @@ _ENGLISH = {
     "mechanisms": "Why the glutes can be involved",
     "muscles": "Muscles",
     "negative_finding": "If nothing stands out",
+    "one_variant": "This handout is for one way of doing the check: {name}. Each other way has a "
+    "handout of its own, with its own steps and warnings: use that one if you do the check "
+    "another way.",
     "nerve": "Nerve supply",
     "position": "Position",
     "positive_finding": "What a positive finding means",
@@ -108,8 +111,9 @@ _ENGLISH = {
     "fhir.purpose": "Asked before step 1 of the self-test: a yes to any question means do not "
     "do the check; the text shown after a yes says what to do instead.",
     "fhir.outcome_stop": "STOP: you answered yes to at least one question. Do not do the check. "
-    "Do what the text after that yes says.",
-    "fhir.outcome_go": "You answered no to every question: you may start the check at step 1.",
+    "Do what the text after each yes says; if any says to get emergency help, do that first.",
+    "fhir.outcome_go": "You answered no to every question: you may start the check at step 1. "
+    "Stop at once if you notice a warning sign.",
     "status.draft": "DRAFT: a registered clinician has not yet signed this content off. Do not "
     "rely on it for care decisions.",
     "embed.loading": "Loading…",
@@ -183,6 +187,9 @@ _SPANISH = {
     "mechanisms": "Por qué pueden estar implicados los glúteos",
     "muscles": "Músculos",
     "negative_finding": "Si nada destaca",
+    "one_variant": "Esta hoja es para una forma de hacer la autoexploración: {name}. Cada una de "
+    "las otras formas tiene su propia hoja, con sus propios pasos y avisos: usa esa si haces la "
+    "autoexploración de otra forma.",
     "nerve": "Inervación",
     "position": "Posición",
     "positive_finding": "Qué significa un hallazgo positivo",
@@ -235,12 +242,13 @@ _SPANISH = {
     "fhir.title": "{name}: preguntas antes de empezar",
     "fhir.purpose": "Estas preguntas se hacen antes del paso 1: si respondes que sí a alguna, no "
     "hagas la autoexploración; el texto que aparece tras un sí indica qué hacer en su lugar.",
-    "fhir.outcome_stop": "DETENTE: hay al menos un sí en tus respuestas. No hagas la "
-    "autoexploración. Haz lo que dice el texto que aparece tras ese sí.",
-    "fhir.outcome_go": "Todas tus respuestas son no: puedes empezar la "
-    "autoexploración por el paso 1.",
-    "status.draft": "BORRADOR: ningún profesional sanitario acreditado ha aprobado todavía este "
-    "contenido. No lo uses para tomar decisiones sobre tu salud.",
+    "fhir.outcome_stop": "DETENTE: al menos una de tus respuestas es «sí». No hagas la "
+    "autoexploración. Haz lo que dice el texto que aparece después de cada «sí»; si alguno dice "
+    "que busques ayuda de emergencia, hazlo primero.",
+    "fhir.outcome_go": "Todas tus respuestas son «no»: puedes empezar la autoexploración por el "
+    "paso 1. Para de inmediato si notas una señal de alarma.",
+    "status.draft": "BORRADOR: ningún profesional de la salud autorizado para ejercer ha "
+    "aprobado todavía este contenido. No lo uses para tomar decisiones sobre tu salud.",
     "embed.loading": "Cargando…",
     "embed.failed": "No se ha podido cargar esta guía",
     "embed.step": "Paso {number} de {total}",

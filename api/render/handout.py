@@ -202,8 +202,13 @@ def _self_test(view: v.SelfTestView, context: RenderContext, level: int) -> list
     if view.advice:
         blocks.append(Heading(level, context.label("advice")))
         blocks.append(Facts(tuple((a.title, a.text) for a in view.advice)))
+    # A handout of one variant of several (``narrowed``: its self link names the variant) says
+    # that the others have handouts of their own, with their own warnings.
+    narrowed = "variant=" in view.links.self_
     for variant in view.variants:
         blocks.append(Heading(level, variant.name))
+        if narrowed:
+            blocks.append(Paragraph(context.label("one_variant").format(name=variant.name)))
         blocks += [Paragraph(variant.summary), Facts(_variant_rows(variant, context))]
         blocks += once.callouts(variant.warnings, context.label("see_above"))
         steps = tuple(

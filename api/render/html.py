@@ -67,8 +67,10 @@ h3,h4{{font-size:1.15em;break-after:avoid}}p{{margin:.3em 0}}ul{{margin:.3em 0}}
 dl{{margin:.3em 0}}dt{{display:inline;font-weight:bold}}dt::after{{content:": "}}\
 dd{{display:inline;margin:0}}dd::after{{content:"\\A";white-space:pre}}\
 .warning,.draft{{padding:.3em .7em;margin:.5em 0;break-inside:avoid;overflow:hidden}}\
-.warning.brief{{padding:.15em .7em;margin:.3em 0}}ol>li{{margin-bottom:.7em;clear:both}}\
-div.step{{break-inside:avoid}}\
+.warning.brief{{padding:.15em .7em;margin:.3em 0}}ol>li{{margin-bottom:.7em;clear:both;\
+break-inside:avoid}}\
+div.step{{break-inside:avoid}}li.pictured>div.step>p,li.pictured>dl,li.pictured>.warning{{\
+margin-right:{(BESIDE + 0.03) * 100:g}%}}li.pictured::after{{content:"";display:block;clear:both}}\
 li>dl>dd::after,dl.inline>dd::after{{content:" \\b7  ";white-space:normal}}\
 li>dl>dd:last-child::after,dl.inline>dd:last-child::after{{content:""}}\
 a{{color:inherit;text-decoration:none}}.print-links a[href^="http"]::after{{\
@@ -189,7 +191,8 @@ def _step(step: Step) -> str:
     # markup, floats beside the words.
     figure = "" if step.figure is None else _figure(step.figure)
     parts = [
-        f'<li value="{step.number}"><div class="step">',
+        f'<li value="{step.number}"{"" if step.figure is None else " class=pictured"}>'
+        '<div class="step">',
         f"<p><strong>{escape(step.title)}</strong></p>{figure}",
         f"<p>{escape(step.instruction)}</p></div>",
     ]
