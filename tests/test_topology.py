@@ -186,7 +186,7 @@ def test_a_release_reaches_clients_within_max_age(site: Topology, tmp_path: Path
     cached = {"Accept-Language": "en-GB"}  # a regional language: always the app's, cached
     path = "/v1/muscles/gluteus-maximus"
     for headers in (cached, {}):
-        status, got, body = ask(site, path, headers)
+        status, _got, body = ask(site, path, headers)
         assert status == 200
         assert b'"Gluteus maximus"' in body
     new = {"FASCIA_BUNDLE": str(build)}
