@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import signal
 import ssl
 import subprocess
@@ -168,7 +167,7 @@ def topology(
             "FASCIA_RENDER_PROCESSES": "1",
         }
         running = Topology(work, tls_port, http_port, host, env)
-        stack.callback(lambda: [stop(p) for p in running.processes.values()])
+        stack.callback(lambda: [stop(p) for p in list(running.processes.values())])
         for _ in range(2):
             port = free_port()
             running.processes[port] = start_fascia(port, env)
@@ -201,10 +200,7 @@ def topology(
         prefix = work / "nginx"
         main = nginx_main(site, prefix)
         process = subprocess.Popen([nginx_binary(), "-p", str(prefix), "-c", str(main)])
-        stack.callback(lambda: (process.terminate(), process.wait(timeout=10)))
+        stack.callback(process.wait, timeout=10)
+        stack.callback(process.terminate)
         wait_until_up(f"http://127.0.0.1:{http_port}/nginx-health", process)
         yield running
-
-
-def clear(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
