@@ -208,17 +208,21 @@ def test_a_release_reaches_clients_within_max_age(site: Topology, tmp_path: Path
                 seen[name] = time.perf_counter() - released
         time.sleep(0.1)
     assert set(seen) == {"cache", "file"}, seen
-    assert max(seen.values()) <= MAX_AGE + 1, seen
+    assert max(seen.values()) <= MAX_AGE + 2, seen  # max-age, and the polling's own pace
 
 
 def test_keys_bypass_the_cache_and_quotas_count_across_processes(tmp_path: Path) -> None:
     """With keys on, a request without a valid key is refused (401) even after keyed requests
     for the same path, and every keyed request counts against its quota in Redis, whichever
-    process answers: 10 a minute in all, not 10 for each process."""
+    process answers: 10 an hour in all, not 10 for each process."""
     key, digest = new_key()
     limit = 10
     path = "/v1/muscles/gluteus-maximus"
-    with topology(tmp_path, api_keys=digest, rate_limit=f"{limit}/minute") as running:
+    with topology(tmp_path, api_keys=digest, rate_limit=f"{limit}/hour") as running:
+        # Quotas count in fixed windows: keep the requests below in one of them.
+        left = 3600 - time.time() % 3600
+        if left < 20:
+            time.sleep(left + 0.5)
         statuses = []
         for _ in range(2):
             status, got, _body = ask(running, path, {"X-API-Key": key})
