@@ -25,16 +25,19 @@ install: $(VENV)/.synced ## Create .venv from uv.lock (pinned, hashed)
 # nginx serves the static export (a test, the benchmark); wrk is the load generator; Redis
 # holds shared quotas in a test; Chromium loads every handout and the API reference in a test;
 # poppler-utils reads the PDFs back in a test; curl and jq run the shell quick start; Varnish
-# sits in front of the server in a test of content codings. (npm, below, brings LHC-Forms, which
-# renders the FHIR Questionnaire in Chromium.) Tests start and stop each server on 127.0.0.1.
-system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium, poppler-utils, curl, jq and varnish from Debian if missing (needs root)
+# sits in front of the server in a test of content codings; openssl makes the throwaway
+# certificate of the production topology's test (nginx with TLS in front of two processes and
+# Redis). (npm, below, brings LHC-Forms, which renders the FHIR Questionnaire in Chromium.) Tests
+# start and stop each server on 127.0.0.1.
+system-tools: pdf-libraries ## Install nginx, wrk, redis-server, chromium, poppler-utils, curl, jq, varnish and openssl from Debian if missing (needs root)
 	@if ! command -v wrk >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 \
 		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
 		|| ! test -x /usr/bin/chromium || ! command -v pdftotext >/dev/null 2>&1 \
 		|| ! command -v curl >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1 \
-		|| ! { command -v varnishd || test -x /usr/sbin/varnishd; } >/dev/null 2>&1; then \
+		|| ! { command -v varnishd || test -x /usr/sbin/varnishd; } >/dev/null 2>&1 \
+		|| ! test -x /usr/bin/openssl; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			nginx-light wrk redis-server chromium poppler-utils curl jq varnish; \
+			nginx-light wrk redis-server chromium poppler-utils curl jq varnish openssl; \
 	fi
 
 # WeasyPrint typesets the PDF handouts with Pango, CairoSVG rasterises the PNG previews with cairo;
