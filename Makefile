@@ -96,7 +96,7 @@ test-fast: install ## The unit tier only (in process, in parallel), for while yo
 
 unit: test-fast ## The same as test-fast: the unit tier only
 
-bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 7 minutes)
+bench: install system-tools ## Fascia vs nginx and bare uvicorn on the same bytes, cold start, floods: prints a table (about 15 minutes)
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m bench.speed
 

@@ -2,14 +2,15 @@
 
 Starts ``python -m api serve`` on 127.0.0.1 with the default settings (access log on, written to
 /dev/null), then for the small item and for its 304 runs wrk (1 thread, 32 connections) while
-py-spy samples the server for ``--seconds`` (without pausing it). Writes, in ``--out``
-(build/flame):
+py-spy samples the server for ``--seconds``, twice (the flame graph, then the stacks). Writes, in
+``--out`` (build/flame):
 
 * ``<name>.svg``, the flame graph, and ``<name>.png``, the same rendered by CairoSVG;
 * ``<name>.txt``, the collapsed stacks (py-spy's raw format) the summary is read from;
 
-and prints, for each, the frames with the most self time and the share of the samples spent
-under each layer of the app (inclusive time of the ASGI callables).
+and prints, for each, the frames with the most self time, the same with the time of the standard
+library and of C calls charged to the frame of the app or of uvicorn that made them, and the
+share of the samples spent under each layer of the app (inclusive time of the ASGI callables).
 
     python -m bench.flame [--seconds 10] [--out build/flame]
 """
@@ -43,41 +44,28 @@ def py_spy() -> str:
 
 
 def record(pid: int, url: str, headers: dict[str, str], seconds: int, out: Path) -> None:
-    """Two py-spy recordings of the same window (flame graph, collapsed stacks) under wrk."""
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds + 4}s", url]
+    """Under wrk, a py-spy recording as a flame graph, then one as collapsed stacks.
+
+    py-spy stops the server for each sample (a few microseconds, 200 times a second): sampling
+    it running (``--nonblocking``) cuts many stacks short, which leaves the layers above them out.
+    Only one py-spy at a time can stop a process, hence one recording after the other."""
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{2 * seconds + 4}s", url]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     load = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     try:
         time.sleep(1)  # wrk's connections are open and busy
-        spies = [
-            subprocess.Popen(
-                [
-                    py_spy(),
-                    "record",
-                    "--pid",
-                    str(pid),
-                    "--duration",
-                    str(seconds),
-                    "--rate",
-                    "250",
-                    "--nonblocking",
-                    "--format",
-                    kind,
-                    "--output",
-                    str(path),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        for kind, path in (
+            ("flamegraph", out.with_suffix(".svg")),
+            ("raw", out.with_suffix(".txt")),
+        ):
+            spy = [py_spy(), "record", "--pid", str(pid), "--duration", str(seconds)]
+            spy += ["--rate", "200", "--format", kind, "--output", str(path)]
+            done = subprocess.run(
+                spy, check=False, capture_output=True, text=True, timeout=seconds + 60
             )
-            for kind, path in (
-                ("flamegraph", out.with_suffix(".svg")),
-                ("raw", out.with_suffix(".txt")),
-            )
-        ]
-        for spy in spies:
-            if spy.wait(timeout=seconds + 60) != 0:
-                raise RuntimeError(f"py-spy exited with {spy.returncode} (root or ptrace needed)")
+            if done.returncode != 0:
+                raise RuntimeError(f"py-spy failed (it needs root or ptrace): {done.stderr[-500:]}")
     finally:
         load.terminate()
         load.wait(timeout=10)
@@ -120,6 +108,10 @@ def summary(collapsed: Path, top: int = 10) -> list[str]:
             under[frame] += count
     lines = [f"{total} samples; self time:"]
     lines += [f"  {count / total:6.1%}  {frame}" for frame, count in own.most_common(top)]
+    lines.append(
+        "self time charged to the innermost frame of the app or the server (api/, uvicorn):"
+    )
+    lines += [f"  {count / total:6.1%}  {frame}" for frame, count in owned(found).most_common(top)]
     lines.append("inclusive time of the ASGI layers (__call__) and protocol callbacks:")
     callbacks = ("__call__", ".run_asgi", ".data_received", ".on_headers_complete", ".send")
     layers = [
@@ -129,6 +121,20 @@ def summary(collapsed: Path, top: int = 10) -> list[str]:
     ]
     lines += [f"  {count / total:6.1%}  {frame}" for frame, count in layers[:20]]
     return lines
+
+
+OWNERS = ("(api/", "(uvicorn/", "(starlette/", "(fastapi/", "(mcp/")
+
+
+def owned(found: list[tuple[list[str], int]]) -> Counter[str]:
+    """Samples by the innermost frame of Fascia or of the server, so that what the standard
+    library, pydantic or a C call does is charged to the code of ours (or uvicorn's) that asked."""
+    by_owner: Counter[str] = Counter()
+    for frames, count in found:
+        names = [short(frame) for frame in frames]
+        owner = next((name for name in reversed(names) if any(o in name for o in OWNERS)), None)
+        by_owner[owner or f"{names[-1]} (outside the app)"] += count
+    return by_owner
 
 
 def png(svg: Path) -> Path:
