@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools pdf-libraries build run check docs test test-fast pytest lint typecheck unit openapi docker-lint bench bench-scale soak export new-key examples clean
+.PHONY: help install system-tools pdf-libraries build run check docs test test-fast pytest lint typecheck unit openapi docker-lint bench bench-scale flame soak export new-key examples clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -99,12 +99,17 @@ test-fast: install ## The unit tier only (in process, in parallel), for while yo
 
 unit: test-fast ## The same as test-fast: the unit tier only
 
-bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table (about 7 minutes)
+bench: install system-tools ## Fascia vs nginx and bare uvicorn on the same bytes, cold start, floods: prints a table (about 15 minutes)
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m bench.speed
 
 bench-scale: install system-tools ## Libraries of 1 to 1,000 guides: build, start, memory, speed (table)
 	$(RUN) python -m bench.scale
+
+# py-spy reads the server's memory: it needs root, or ptrace allowed (kernel.yama.ptrace_scope=0).
+flame: install system-tools ## Flame graphs of the server under wrk (small item, its 304): build/flame/*.svg, *.png
+	$(RUN) python -m api build --if-changed
+	$(RUN) python -m bench.flame
 
 soak: install system-tools ## 60 s of mixed load on one worker: 5xx, failed connections, memory growth
 	$(RUN) python -m api build --if-changed

@@ -3,7 +3,11 @@
 Runs on 127.0.0.1 only, bounded in time: for each scenario, rounds of wrk (1 thread,
 32 connections) interleave nginx, Fascia (response cache on, 1 uvicorn worker) and the plain
 FastAPI path (the same app with the response cache off), so each ratio compares numbers taken
-seconds apart on the same machine. Prints a table; exits non-zero only if a tool fails.
+seconds apart on the same machine. Then, with the same interleaving, the ceiling: bare uvicorn
+(``bench.bare``) sending the very bytes of Fascia's cached small item and its 304, run as
+``python -m api serve`` runs uvicorn; a cold start (the first 10 s after ``/readyz`` against the
+next 10 s); and a cheap GET alone and during each of a few hostile floods (``bench.hostile``).
+Prints a table; exits non-zero only if a tool fails.
 
     python -m bench.speed [--seconds 5] [--rounds 3] [--smoke]
 """
@@ -11,7 +15,9 @@ seconds apart on the same machine. Prints a table; exits non-zero only if a tool
 from __future__ import annotations
 
 import argparse
+import http.client
 import itertools
+import json
 import re
 import statistics
 import subprocess
@@ -21,14 +27,16 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import ROOT, fascia, free_port, nginx, redis
+from bench.hostile import ExportFlood, Flood, McpFlood, PipelineFlood, RssSampler, SlowBodyFlood
+from tests.servers import ROOT, fascia, free_port, nginx, redis, wait_until_up
 
 SELF_TEST = "/v1/self-tests/muscular-minesweeper"
+SMALL = "/v1/muscles/gluteus-maximus"
 COMPRESSED = {"Accept-Encoding": "br, gzip"}  # nginx answers gzip (gzip_static), Fascia br
 SCENARIOS: dict[str, tuple[str, dict[str, str]]] = {
     "small item (muscle, 3 KB)": ("/v1/muscles/gluteus-maximus", {}),
@@ -48,6 +56,7 @@ class Run:
     p50_ms: float
     p99_ms: float
     errors: int
+    max_ms: float = 0.0
 
 
 def wrk(url: str, seconds: int, headers: dict[str, str], connections: int = CONNECTIONS) -> Run:
@@ -62,7 +71,9 @@ def wrk(url: str, seconds: int, headers: dict[str, str], connections: int = CONN
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
     errors += int(non_2xx.group(1)) if non_2xx else 0
-    return Run(rate, _percentile(output, "50%"), _percentile(output, "99%"), errors)
+    latency = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\s", output)
+    longest = float(latency.group(1)) * _UNITS[latency.group(2)] if latency else 0.0
+    return Run(rate, _percentile(output, "50%"), _percentile(output, "99%"), errors, longest)
 
 
 def _percentile(output: str, label: str) -> float:
@@ -277,6 +288,188 @@ def _flood(base: str, sizes: Iterator[int], stop: threading.Event, pdfs: dict[st
             pdfs[outcome] += 1
 
 
+def answers_of(port: int, path: str) -> dict[str, list[object]]:
+    """Fascia's answer to GET ``path`` and its 304: status, headers (but ``date``, which uvicorn
+    adds) and body, as sent."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    answers: dict[str, list[object]] = {}
+    etag = ""
+    for name in ("ok", "not_modified"):
+        connection.request("GET", path, headers={"If-None-Match": etag} if etag else {})
+        response = connection.getresponse()
+        body = response.read()
+        headers = [(k, v) for k, v in response.getheaders() if k.lower() != "date"]
+        answers[name] = [response.status, headers, body.decode()]
+        etag = response.getheader("etag") or ""
+    connection.close()
+    assert answers["ok"][0] == 200, answers
+    assert answers["not_modified"][0] == 304, answers
+    return answers
+
+
+@contextmanager
+def bare(
+    port: int, answers: dict[str, list[object]], work: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``bench.bare`` on 127.0.0.1:``port``, answering with ``answers``."""
+    file = work / "answers.json"
+    file.write_text(json.dumps(answers))
+    command = [sys.executable, "-m", "bench.bare", str(port), str(file)]
+    process = subprocess.Popen(command, cwd=ROOT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}{SMALL}", process)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+CEILING_TARGET = 0.75  # Fascia, access log on, as a share of bare uvicorn's requests/s
+
+
+def ceiling(seconds: int, rounds: int) -> list[list[str]]:
+    """The small item and its 304 from bare uvicorn (the same bytes, protocol and settings, no
+    app), Fascia with the access log off and Fascia with it on (the default), interleaved."""
+    ports = {name: free_port() for name in ("bare uvicorn", "fascia", "fascia, log on")}
+    rows = []
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        stack.enter_context(fascia(ports["fascia"]))
+        logged = {"FASCIA_ACCESS_LOG": "true"}
+        stack.enter_context(fascia(ports["fascia, log on"], logged, log=Path("/dev/null")))
+        answers = answers_of(ports["fascia"], SMALL)
+        stack.enter_context(bare(ports["bare uvicorn"], answers, Path(folder)))
+        etag = dict(answers["ok"][1])["etag"]  # type: ignore[call-overload]
+        for scenario, headers in (
+            ("small item", {}),
+            ("304 revalidation", {"If-None-Match": etag}),
+        ):
+            results: dict[str, list[Run]] = {name: [] for name in ports}
+            for _ in range(rounds):
+                for name, port in ports.items():
+                    results[name].append(wrk(f"http://127.0.0.1:{port}{SMALL}", seconds, headers))
+            ceiling_rate = statistics.median(r.requests_per_second for r in results["bare uvicorn"])
+            for name, runs in results.items():
+                share = statistics.median(r.requests_per_second for r in runs) / ceiling_rate
+                note = "" if name == "bare uvicorn" else f"{share:.2f}x bare"
+                if name == "fascia, log on":  # three decimals: 0.749 is not 0.75
+                    met = "met" if share >= CEILING_TARGET else "NOT met"
+                    note = f"{share:.3f}x bare (target >= {CEILING_TARGET}x: {met})"
+                rows.append(_row(f"{scenario} vs bare uvicorn", runs, note, name))
+    return rows
+
+
+COLD_SECONDS = 10
+
+
+def cold_start(rounds: int) -> list[list[str]]:
+    """A new Fascia process, wrk started the moment /readyz answers: p99 over its first 10 s,
+    then over the next 10 s of the same process (warm); a new process each round."""
+    cold: list[Run] = []
+    warm: list[Run] = []
+    for _ in range(rounds):
+        port = free_port()
+        with fascia(port):
+            cold.append(wrk(f"http://127.0.0.1:{port}{SMALL}", COLD_SECONDS, {}))
+            warm.append(wrk(f"http://127.0.0.1:{port}{SMALL}", COLD_SECONDS, {}))
+    ratio = statistics.median(r.p99_ms for r in cold) / statistics.median(r.p99_ms for r in warm)
+    worst = max(r.p99_ms for r in cold) / statistics.median(r.p99_ms for r in warm)
+    met = "met" if ratio <= 2 else "NOT met"
+    note = (
+        f"cold p99 {ratio:.2f}x warm (target <= 2x: {met}); worst process {worst:.2f}x; "
+        f"slowest request {statistics.median(r.max_ms for r in cold):.0f} ms cold, "
+        f"{statistics.median(r.max_ms for r in warm):.0f} ms warm"
+    )
+    return [
+        _row(f"small item, first {COLD_SECONDS} s after /readyz", cold, note),
+        _row(f"small item, next {COLD_SECONDS} s (warm)", warm, ""),
+    ]
+
+
+HEADER_TIMEOUT = 10.0  # FASCIA_HEADER_TIMEOUT's default: also the time a body may take
+FLOOD_THROUGHPUT_TARGET = 0.5
+FLOOD_P99_TARGET = 5.0
+RSS_GROWTH_TARGET_MB = 20.0
+FLOODS: dict[str, Callable[[int], Flood]] = {
+    "32 conns of export.pdf misses": lambda port: ExportFlood(port, 32, ".pdf"),
+    "4 conns of export.html misses": lambda port: ExportFlood(port, 4, ".html"),
+    "4 conns of MCP calls": lambda port: McpFlood(port, 4),
+    "2 conns pipelining 2 MB": lambda port: PipelineFlood(port, 2, 2.0),
+    "64 conns of slow bodies": lambda port: SlowBodyFlood(port, 64, HEADER_TIMEOUT + 5),
+}
+
+
+def floods(seconds: int, rounds: int, chosen: dict[str, Callable[[int], Flood]]) -> list[list[str]]:
+    """The small item at 16 connections alone, then during each flood (one Fascia process, keys
+    and quotas off), a round at a time; the server's RSS before, at its peak and after each."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{SMALL}"
+    rows = []
+    quiet = {"FASCIA_LOG_LEVEL": "warning", "FASCIA_ACCESS_LOG": "false"}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fascia(port, quiet, Path(folder) / "log") as process,
+    ):
+        log = Path(folder) / "log"
+        wrk(url, 1, {})  # warm
+        for name, make in chosen.items():
+            flood = make(port)
+            alone: list[Run] = []
+            loaded: list[Run] = []
+            client_cpu: list[float] = []
+            before = rss_mb(process.pid)
+            logged = len(log.read_bytes().splitlines())
+            with RssSampler(lambda: rss_mb(process.pid)) as sampler:
+                for _ in range(rounds):
+                    alone.append(wrk(url, seconds, {}, MIXED_CONNECTIONS))
+                    flood.start()
+                    time.sleep(1)  # the flood is under way
+                    started = time.process_time()
+                    loaded.append(wrk(url, seconds, {}, MIXED_CONNECTIONS))
+                    client_cpu.append((time.process_time() - started) / seconds)
+                    flood.stop()
+            after = rss_mb(process.pid)
+            lines = len(log.read_bytes().splitlines()) - logged
+            note = f"; the flood's client used {statistics.median(client_cpu):.0%} of a core"
+            note += f"; server logged {lines} warning/error lines" if lines else ""
+            row = _flood_row(name, flood, alone, loaded, (before, sampler.peak, after))
+            row[-1] += note
+            rows.append(row)
+    return rows
+
+
+def _flood_row(
+    name: str, flood: Flood, alone: list[Run], loaded: list[Run], rss: tuple[float, float, float]
+) -> list[str]:
+    rate = statistics.median(r.requests_per_second for r in loaded)
+    rate_alone = statistics.median(r.requests_per_second for r in alone)
+    p99 = statistics.median(r.p99_ms for r in loaded)
+    p99_alone = statistics.median(r.p99_ms for r in alone)
+    throughput_met = "met" if rate / rate_alone >= FLOOD_THROUGHPUT_TARGET else "NOT met"
+    p99_met = "met" if p99 / p99_alone <= FLOOD_P99_TARGET else "NOT met"
+    before, peak, after = rss
+    note = (
+        f"{rate / rate_alone:.2f}x req/s (>= {FLOOD_THROUGHPUT_TARGET}x: {throughput_met}), "
+        f"{p99 / p99_alone:.2f}x p99 (<= {FLOOD_P99_TARGET:g}x: {p99_met}) of alone "
+        f"({rate_alone:,.0f} req/s, p99 {p99_alone:.2f} ms); "
+        f"RSS {before:.0f} -> {after:.0f} MB (peak {peak:.0f})"
+    )
+    if isinstance(flood, PipelineFlood | SlowBodyFlood):
+        met = "met" if max(after, peak) - before <= RSS_GROWTH_TARGET_MB else "NOT met"
+        note += f" (growth <= {RSS_GROWTH_TARGET_MB:g} MB: {met})"
+    if isinstance(flood, PipelineFlood):
+        note += f"; {flood.sent / 2**20:.0f} MB pipelined"
+    if isinstance(flood, SlowBodyFlood):
+        closed = flood.lifetimes["1000 B"]
+        met = (
+            "met"
+            if closed and max(closed) <= HEADER_TIMEOUT + 1 and not flood.left_open
+            else ("NOT met")
+        )
+        note += f"; closed within the {HEADER_TIMEOUT:g} s timeout: {met}"
+    note += f"; flood: {flood.summary()}"
+    return _row(f"small item, -c16, during {name}", loaded, note)
+
+
 def _row(scenario: str, runs: list[Run], note: str, server: str = "fascia") -> list[str]:
     """A table row of medians over ``runs``; errors, if any, appended to the note."""
     return [
@@ -342,12 +535,15 @@ def main() -> int:
         scenarios = {k: v for k, v in SCENARIOS.items() if k.startswith(("small", "304 rev"))}
     started = time.perf_counter()
     rows = measure(args.seconds, args.rounds, scenarios)
+    rows += ceiling(args.seconds, args.rounds)
     if not args.smoke:
         small = SCENARIOS["small item (muscle, 3 KB)"][0]
         rows.append(with_access_log(args.seconds, small))
         rows.append(two_processes(args.seconds, small))
         rows += quotas(args.seconds, args.rounds, small)
         rows += mixed_load(args.seconds, args.rounds, small)
+        rows += cold_start(args.rounds)
+        rows += floods(args.seconds, args.rounds, FLOODS)
     elapsed = time.perf_counter() - started
     print(
         f"wrk -t1 -c{CONNECTIONS}, {args.rounds} round(s) of {args.seconds} s, medians; "

@@ -1,4 +1,5 @@
-"""The benchmark's smoke run: it starts every server, measures, and prints a full table."""
+"""The benchmark's smoke run: it starts every server (bare uvicorn too), measures, and prints a
+full table."""
 
 from __future__ import annotations
 
@@ -29,4 +30,7 @@ def test_benchmark_smoke_run_prints_the_table() -> None:
         assert float(rate) > 0
         assert "errors" not in by_key[("304 revalidation", server)][6]
     assert by_key[("start-up to ready", "fascia")][2].strip().endswith(" s")
+    for scenario in ("small item vs bare uvicorn", "304 revalidation vs bare uvicorn"):
+        assert float(by_key[(scenario, "bare uvicorn")][2].strip().replace(",", "")) > 0
+        assert "x bare (target >= 0.75x: " in by_key[(scenario, "fascia, log on")][6]
     assert by_key[("RSS after load", "fascia")][2].strip().endswith(" MB")
