@@ -544,6 +544,9 @@ def main() -> int:
         rows += mixed_load(args.seconds, args.rounds, small)
         rows += cold_start(args.rounds)
         rows += floods(args.seconds, args.rounds, FLOODS)
+        from bench import topology  # noqa: PLC0415 - it builds on this module
+
+        rows += topology.rows(args.seconds, args.rounds)
     elapsed = time.perf_counter() - started
     print(
         f"wrk -t1 -c{CONNECTIONS}, {args.rounds} round(s) of {args.seconds} s, medians; "
