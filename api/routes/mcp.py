@@ -71,8 +71,8 @@ region (some mean: get emergency help now). Keep every warning word for word, ST
 the step they belong to; cite the sources and the licence; add no clinical claims of your own.
 Use `region` (a country code such as US or GB) so that the advice on where to get care names the
 reader's numbers, and `language` rather than translating warnings yourself. Any item is also a
-resource, the API's JSON: fascia://{collection}/{id}, or fascia://es/{collection}/{id} in
-Spanish (the resource templates list every language)."""
+resource, the API's JSON, at fascia://{collection}/{id} (the resource templates give each
+language's URI)."""
 READ_ONLY = ToolAnnotations(
     title=None, read_only_hint=True, destructive_hint=False, idempotent_hint=True,
     open_world_hint=False,
@@ -163,8 +163,10 @@ def _result(text: str, structured: Any) -> CallToolResult:
 
 
 class FasciaServer(MCPServer[Any]):
-    """The SDK's server, with ``resources/list`` answered a page at a time from the bundle
-    (the SDK's own lists every registered resource in one answer)."""
+    """The SDK's server, with ``resources/list`` answered a page at a time from the bundle: the
+    SDK's own handler (``_handle_list_resources``, of the version uv.lock pins) lists every
+    registered resource in one answer and ignores the cursor. The page is one indexed query,
+    answered on the event loop."""
 
     def __init__(self, resources: Resources, **settings: Any) -> None:
         super().__init__(**settings)
