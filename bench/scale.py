@@ -247,7 +247,7 @@ def main() -> int:
     for guides in (int(n) for n in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"fascia-scale-{guides}-") as folder:
             rows.append((guides, measure(guides, args.paths, args.seconds, Path(folder))))
-            print(f"measured {guides} guide(s)", file=sys.stderr, flush=True)
+            print(f"measured {guides} guide(s): {rows[-1][1]}", file=sys.stderr, flush=True)
     print_table(rows)
     return 0
 
