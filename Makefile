@@ -100,7 +100,7 @@ bench: install system-tools ## Fascia vs nginx on the same bytes: prints a table
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m bench.speed
 
-bench-scale: install system-tools ## Libraries of 1 to 1,000 guides: build, start, memory, speed (table)
+bench-scale: install system-tools ## Libraries of 1 to 1,000 guides: build, start, memory, speed, first /mcp (table)
 	$(RUN) python -m bench.scale
 
 soak: install system-tools ## 60 s of mixed load on one worker: 5xx, failed connections, memory growth
