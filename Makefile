@@ -103,7 +103,7 @@ bench: install system-tools ## Fascia vs nginx and bare uvicorn on the same byte
 	$(RUN) python -m api build --if-changed
 	$(RUN) python -m bench.speed
 
-bench-scale: install system-tools ## Libraries of 1 to 1,000 guides: build, start, memory, speed (table)
+bench-scale: install system-tools ## Libraries of 1 to 1,000 guides: build, start, memory, speed, first /mcp (table)
 	$(RUN) python -m bench.scale
 
 # py-spy reads the server's memory: it needs root, or ptrace allowed (kernel.yama.ptrace_scope=0).

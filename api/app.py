@@ -183,7 +183,7 @@ def create_app(settings: Settings | None = None) -> Fascia:
         )
         for locale in store.meta.locales
     }
-    app.state.lookup = Lookup(store, store.meta.locales)
+    app.state.lookup = Lookup(store)
     for router in (*ROUTERS, docs_router):
         app.include_router(router)
     install_error_handlers(app)

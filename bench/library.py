@@ -1,9 +1,9 @@
 """Synthetic libraries for scale runs: the real content copied N times under new ids.
 
 Every item id of copy ``n`` gets the suffix ``-g<n>`` and every reference to it is rewritten,
-so each copy is a complete, valid guide of its own (regions, which every guide shares, are
-copied once) and ``python -m api check`` passes on the
-result. Written to a folder the caller chooses (a temporary one), never into ``content/``.
+so each copy is a complete, valid guide of its own (regions, which every guide shares, and the
+terminologies codes are checked against are copied once) and ``python -m api check`` passes on
+the result. Written to a folder the caller chooses (a temporary one), never into ``content/``.
 
     python -m bench.library DEST --guides 100
 """
@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from api.content.terminology import CLINICAL
 from tests.servers import ROOT
 
 CONTENT = ROOT / "content"
@@ -25,12 +26,18 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 SHARED = ("regions",)  # kinds every guide shares: copied once, under their own ids
+# The terminologies codes are checked against: one source each, whatever the number of guides.
+SHARED_IDS = frozenset(system.source_id for system in CLINICAL)
+
+
+def _shared(path: Path) -> bool:
+    return path.parent.name in SHARED or path.stem in SHARED_IDS
 
 
 def item_ids(content: Path) -> frozenset[str]:
     """Every per-guide item id of the library: the file names of the default locale."""
     files = (content / "en").glob("*/*.yaml")
-    return frozenset(path.stem for path in files if path.parent.name not in SHARED)
+    return frozenset(path.stem for path in files if not _shared(path))
 
 
 def make_library(dest: Path, guides: int, content: Path = CONTENT) -> int:
@@ -39,11 +46,11 @@ def make_library(dest: Path, guides: int, content: Path = CONTENT) -> int:
     sources = [
         (path, yaml.load(path.read_text("utf-8"), Loader=_Loader))
         for path in _files(content)
-        if path.parent.name not in SHARED
+        if not _shared(path)
     ]
     written = 0
     for path in _files(content):
-        if path.parent.name in SHARED:  # their own ids kept; what they cite: the first copy's
+        if _shared(path):  # their own ids kept; what they cite: the first copy's
             data = yaml.load(path.read_text("utf-8"), Loader=_Loader)
             shared = {**_rename(data, ids, "-g1"), "id": data["id"]}
             target = dest / path.relative_to(content)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import xml.etree.ElementTree as ET
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +20,7 @@ from fastapi.testclient import TestClient
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from api import ContentError, load_catalog
+from api import ContentError, Settings, create_app, load_catalog
 from api.bundle.resources import (
     AtomCategory,
     AtomLink,
@@ -29,9 +31,10 @@ from api.bundle.resources import (
     InfobuttonFeed,
     InfobuttonResponse,
 )
+from api.bundle.store import Store
 from api.content.terminology import BY_NAME, BY_OID, BY_URI, CLINICAL
 from api.render import atom
-from tests.conftest import ROOT
+from tests.conftest import BUNDLE, ROOT
 
 pytestmark = pytest.mark.unit
 
@@ -115,6 +118,34 @@ def test_lookup_is_paged_like_every_collection(client: TestClient) -> None:
         seen += page["items"]
         url, params = page["links"].get("next"), None
     assert seen == whole
+
+
+def test_the_code_index_is_in_the_bundle_and_starting_reads_no_item_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build writes what each code finds into the bundle: creating the app parses no
+    condition or self-test (and a guide only for the credit line), and a lookup is a query."""
+    parsed: list[str] = []
+    parse = Store._parse
+
+    def counted(store: Store, key: tuple[str, Any, str], body: str) -> Any:
+        parsed.append(key[1])
+        return parse(store, key, body)
+
+    monkeypatch.setattr(Store, "_parse", counted)
+    app = create_app(Settings(bundle=BUNDLE))
+    assert "conditions" not in parsed
+    assert "self-tests" not in parsed
+    assert parsed.count("guides") <= len(app.state.store.meta.locales)  # the credit line
+    with closing(sqlite3.connect(BUNDLE)) as bundle:
+        rows = dict(bundle.execute("SELECT locale, count(*) FROM codes GROUP BY locale"))
+    assert set(rows) == set(app.state.store.meta.locales)
+    snomed = BY_NAME["SNOMED-CT"]
+    found = app.state.lookup.find("es", snomed, " 279039007 ")
+    assert [match.kind for match in found.matches] == ["conditions", "guides", "self-tests"]
+    assert "conditions" not in parsed  # read from the index, not from the items
+    assert app.state.lookup.codes("es", snomed) == ("279039007",)
+    assert app.state.lookup.find("es", snomed, "1") is None
 
 
 def infobutton(client: TestClient, **params: str) -> Any:

@@ -22,9 +22,12 @@ from fastapi.testclient import TestClient
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS
 
 from api.app import mcp_server
 from api.bundle.labels import labels_for
+from api.bundle.store import Store
 from api.content.kinds import COLLECTIONS
 from api.edge.keys import new_key
 from api.render.assistant import warning_line
@@ -186,24 +189,48 @@ def test_tools_say_what_was_wrong(app: FastAPI) -> None:
     assert "region" in region.content[0].text
 
 
+def every_resource(client: Client) -> Any:
+    """Every page of ``resources/list``, following ``nextCursor``."""
+
+    async def pages() -> list[Any]:
+        found = [await client.list_resources()]
+        while found[-1].next_cursor:
+            found.append(await client.list_resources(cursor=found[-1].next_cursor))
+        return found
+
+    return pages()
+
+
+async def refusal(request: Awaitable[Any]) -> MCPError:
+    """The MCP error ``request`` is answered with (raised inside the session, which would
+    wrap it in an exception group on leaving)."""
+    with pytest.raises(MCPError) as raised:
+        await request
+    return raised.value
+
+
 def test_resources_and_the_prompt(app: FastAPI, client: TestClient) -> None:
     async def work(mcp: Client) -> tuple[Any, Any, Any, Any]:
         return (
-            await mcp.list_resources(),
+            await every_resource(mcp),
             await mcp.read_resource("fascia://self-tests/muscular-minesweeper"),
             await mcp.read_resource("fascia://es/muscles/gluteus-maximus"),
             await mcp.get_prompt("client_handout", {"language": "es", "region": "MX"}),
         )
 
-    listed, self_test, muscle, prompt = run(work, mcp_server(app))
+    pages, self_test, muscle, prompt = run(work, mcp_server(app))
     version = client.get("/v1").headers["fascia-content-version"]
-    uris = {resource.uri for resource in listed.resources}
+    listed = [resource for page in pages for resource in page.resources]
+    uris = {resource.uri for resource in listed}
     items = sum(len(list(app.state.store.ids("en", c))) for c in COLLECTIONS)
     assert len(uris) == 2 * items  # every item, in both languages
-    assert all(resource.meta["content_version"] == version for resource in listed.resources)
+    assert all(resource.meta["content_version"] == version for resource in listed)
     assert json.loads(self_test.contents[0].text) == client.get(SELF_TEST).json()
+    assert self_test.contents[0].mime_type == "application/json"
+    assert self_test.contents[0].meta == {"content_version": version, "language": "en"}
     spanish = client.get("/v1/muscles/gluteus-maximus", params={"lang": "es"}).json()
     assert json.loads(muscle.contents[0].text) == spanish
+    assert muscle.contents[0].meta["language"] == "es"
     (message,) = prompt.messages
     text = message.content.text
     assert "word for word" in text
@@ -212,6 +239,102 @@ def test_resources_and_the_prompt(app: FastAPI, client: TestClient) -> None:
     assert guide["attribution"]["text"] in text
     mexico = client.get(SELF_TEST, params={"lang": "es", "region": "MX"}).json()
     safety_first(text.split("Material:\n\n", 1)[1], mexico)
+
+
+def test_resources_are_listed_a_page_at_a_time_each_once(app: FastAPI) -> None:
+    """``resources/list`` is paged by cursor: no page over the page size, and the pages
+    together list every item of every locale exactly once, in the bundle's order."""
+    from api.routes.mcp import RESOURCES_PAGE  # noqa: PLC0415 - as the app imports it
+
+    store = app.state.store
+    expected = [
+        f"fascia://{'' if locale == 'en' else locale + '/'}{collection}/{item_id}"
+        for locale in store.meta.locales
+        for collection in COLLECTIONS
+        for item_id in store.ids(locale, collection)
+    ]
+    pages = run(every_resource, mcp_server(app))
+    assert len(pages) == -(-len(expected) // RESOURCES_PAGE) > 1
+    assert all(len(page.resources) <= RESOURCES_PAGE for page in pages)
+    assert [r.uri for page in pages for r in page.resources] == expected
+    assert pages[-1].next_cursor is None
+    # Pages of any size cross collections and locales without a gap or a repeat.
+    server: Any = mcp_server(app)
+    for size in (1, 7, len(expected) - 1, len(expected), len(expected) + 1):
+        seen, cursor = [], None
+        while True:
+            page = server.resources.page(cursor, size)
+            assert len(page.resources) <= size
+            seen += [resource.uri for resource in page.resources]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert seen == expected, size
+
+
+@pytest.mark.parametrize(
+    "cursor", ["nope", "", "WyJlbiIsIm11c2NsZXMiXQ", "WyJmciIsIm11c2NsZXMiLDNd"]
+)
+def test_a_cursor_that_was_not_given_is_an_invalid_params_error(app: FastAPI, cursor: str) -> None:
+    async def work(mcp: Client) -> Any:
+        return await refusal(mcp.list_resources(cursor=cursor))
+
+    error = run(work, mcp_server(app))
+    assert error.code == INVALID_PARAMS
+    assert "nextCursor" in error.message
+
+
+def test_resource_templates_name_every_item_in_each_language(app: FastAPI) -> None:
+    async def work(mcp: Client) -> Any:
+        return await mcp.list_resource_templates()
+
+    templates = run(work, mcp_server(app)).resource_templates
+    assert [t.uri_template for t in templates] == [
+        "fascia://{collection}/{id}",
+        "fascia://es/{collection}/{id}",
+    ]
+    for template in templates:
+        assert template.mime_type == "application/json"
+        assert all(collection in template.description for collection in COLLECTIONS)
+
+
+@pytest.mark.parametrize(
+    ("uri", "said"),
+    [
+        ("fascia://muscles/no-such-muscle", "muscles has no item 'no-such-muscle'"),
+        ("fascia://es/muscles/no-such-muscle", "muscles has no item 'no-such-muscle'"),
+        ("fascia://tendons/achilles", "'tendons' is not a collection"),
+        ("fascia://fr/muscles/gluteus-maximus", "Unknown resource"),
+        ("fascia://muscles/..", "Unknown resource"),
+        ("other://muscles/gluteus-maximus", "Unknown resource"),
+    ],
+)
+def test_an_unknown_resource_is_an_mcp_error_that_says_what_is_wrong(
+    app: FastAPI, uri: str, said: str
+) -> None:
+    async def work(mcp: Client) -> Any:
+        return await refusal(mcp.read_resource(uri))
+
+    error = run(work, mcp_server(app))
+    assert error.code == INVALID_PARAMS
+    assert said in error.message
+    assert uri in error.message
+
+
+def test_building_the_mcp_server_reads_no_item(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resources are read from the bundle when asked for: building the server parses no item
+    and lists no collection, whatever the size of the library."""
+    from api.routes import mcp  # noqa: PLC0415 - as the app imports it
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read an item while building the MCP server")
+
+    for method in ("_parse", "page", "body", "keys"):
+        monkeypatch.setattr(Store, method, refused)
+    meta = app.state.store.meta
+    mcp.build(app.state.locales, meta.default_locale, "http://x", meta.version)
 
 
 def run_http(

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from api.bundle import resources as v
 from api.bundle.code import code_digest
+from api.bundle.codes import code_rows
 from api.bundle.format import FORMAT, SCHEMA
 from api.bundle.present import Presented, present
 from api.bundle.search import create_index, item_text, searchable_name
@@ -133,6 +134,9 @@ def _write(connection: sqlite3.Connection, library: Library, stamp: str) -> None
         presented = by_locale[locale] = present(catalog, library.governance.status)
         items = sum(len(found) for found in presented.values())
         _write_locale(connection, locale, presented)
+        codes, known = code_rows(locale, presented)
+        connection.executemany("INSERT INTO codes VALUES (?, ?, ?, ?, ?, ?)", codes)
+        connection.executemany("INSERT INTO known_codes VALUES (?, ?, ?, ?)", known)
         if locale == library.default_locale:
             connection.executemany("INSERT INTO facets VALUES (?, ?, ?, ?)", _facets(presented))
     connection.executemany("INSERT INTO credits VALUES (?, ?, ?)", _credits(english))

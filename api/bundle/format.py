@@ -12,11 +12,15 @@
     sync     (feed, locale, position) -> one item of the manifest or of the change feed since a
              release (``api.bundle.sync``); meta ``releases`` lists the releases, oldest first
     retired  (collection, id) -> the retirement record of an id no longer served
+    codes    (locale, system, normal code) -> what a clinical code finds: the code as the content
+             writes it, its label, and the matches (conditions, then guides, then self-tests) as
+             JSON (``api.bundle.codes`` writes it, ``api.bundle.lookup`` reads it)
+    known_codes  (locale, system, position) -> every code that finds content, as written
     names_<locale>, texts_<locale>  FTS5 indexes of every item's name and text
              (``api.bundle.search``)
 """
 
-FORMAT = "6"
+FORMAT = "7"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE items (
@@ -36,6 +40,15 @@ CREATE TABLE sync (
 CREATE TABLE retired (
     collection TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+CREATE TABLE codes (
+    locale TEXT NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL,
+    written TEXT NOT NULL, display TEXT, matches TEXT NOT NULL,
+    PRIMARY KEY (locale, system, code)
+) WITHOUT ROWID;
+CREATE TABLE known_codes (
+    locale TEXT NOT NULL, system TEXT NOT NULL, position INTEGER NOT NULL, code TEXT NOT NULL,
+    PRIMARY KEY (locale, system, position)
 ) WITHOUT ROWID;
 CREATE TABLE credits (
     collection TEXT NOT NULL, id TEXT NOT NULL, source_ids TEXT NOT NULL,

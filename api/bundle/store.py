@@ -141,6 +141,26 @@ class Store:
         parsed = self._parse(key, row[0])
         return parsed
 
+    def body(self, locale: str, collection: CollectionName, item_id: str) -> str | None:
+        """One item's response model as the bundle holds it (JSON), unparsed; or None."""
+        row = self.connection.execute(
+            "SELECT body FROM items WHERE locale = ? AND collection = ? AND id = ?",
+            (locale, collection, item_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def keys(
+        self, locale: str, collection: CollectionName, after: int, size: int
+    ) -> list[tuple[str, int]]:
+        """Up to ``size`` (id, position) of a collection after position ``after``, in order,
+        without reading the items (the order's index holds both)."""
+        rows = self.connection.execute(
+            "SELECT id, position FROM items WHERE locale = ? AND collection = ? "
+            "AND position > ? ORDER BY position LIMIT ?",
+            (locale, collection, after, size),
+        ).fetchall()
+        return [(str(item_id), int(position)) for item_id, position in rows]
+
     def exists(self, collection: CollectionName, item_id: str) -> bool:
         """Whether ``item_id`` names an item of ``collection`` (in every locale: ids are shared)."""
         row = self.connection.execute(

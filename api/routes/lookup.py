@@ -20,7 +20,7 @@ def find(lookup: Lookup, locale: str, system: CodeSystem, code: str, parameter: 
     """What ``code`` finds, or a 404 problem listing the codes of ``system`` that find content."""
     found = lookup.find(locale, system, code)
     if found is None:
-        known = list(lookup.codes(system))
+        known = list(lookup.codes(locale, system))
         raise NotFound(f"content for {system.title} code", code, parameter, allowed=known)
     return found
 

@@ -3,7 +3,11 @@
 Served at ``/mcp`` (streamable HTTP, stateless, JSON answers) behind the same gateway as
 ``/v1`` (keys, quotas, metrics, the access log), and over stdio by ``python -m api mcp``.
 
-Everything is read from the bundle: there is no tool that writes, by construction. Each tool
+Everything is read from the bundle: there is no tool that writes, by construction. Every item
+of every locale is a resource, read from the bundle when asked for: two resource templates
+(``fascia://{collection}/{id}`` in the default locale, ``fascia://<locale>/{collection}/{id}``
+in each other) and a ``resources/list`` paged by cursor in the bundle's order, so building the
+server and each answer cost the same at one guide or a thousand. Each tool
 answers with structured content (the same JSON as the API) and a text rendering for the model
 (``api.render.assistant``) whose first lines are the safety a reader needs before anything
 else: the screening questions (red flags, with what a yes means and the care for the reader's
@@ -14,17 +18,29 @@ locale.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resources import FunctionResource
+from mcp.server.context import ServerRequestContext
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp.shared.exceptions import MCPError
+from mcp_types import (
+    INVALID_PARAMS,
+    CallToolResult,
+    ListResourcesResult,
+    PaginatedRequestParams,
+    Resource,
+    TextContent,
+    ToolAnnotations,
+)
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp
 
@@ -35,8 +51,8 @@ from api.bundle.resources import (
     SelfTestView,
     WarningBrief,
 )
-from api.bundle.urls import MCP_PATH, href
-from api.content.kinds import COLLECTIONS, CollectionName
+from api.bundle.urls import MCP_PATH, PREFIX, href
+from api.content.kinds import COLLECTIONS, CollectionName, is_collection
 from api.http.errors import NotFound
 from api.http.negotiation import LANGUAGE_MAX_LENGTH, choose_locale
 from api.render import RenderContext, assistant, fhir
@@ -44,6 +60,8 @@ from api.routes.common import Locale
 from api.routes.self_tests import narrowed, one_variant
 
 SCHEME = "fascia"
+RESOURCES_PAGE = 100  # resources per resources/list page: about 15 KB, 4,000 tokens
+MIME_TYPE = "application/json"
 INSTRUCTIONS = """\
 Fascia publishes reviewed, cited self-care guides (muscles, landmarks, self-tests, techniques,
 safety warnings). Before showing or adapting any self-test or step, show its screening questions,
@@ -52,7 +70,9 @@ not give the steps: give that question's advice word for word, with the care adv
 region (some mean: get emergency help now). Keep every warning word for word, STOP warnings at
 the step they belong to; cite the sources and the licence; add no clinical claims of your own.
 Use `region` (a country code such as US or GB) so that the advice on where to get care names the
-reader's numbers, and `language` rather than translating warnings yourself."""
+reader's numbers, and `language` rather than translating warnings yourself. Any item is also a
+resource, the API's JSON, at fascia://{collection}/{id} (the resource templates give each
+language's URI)."""
 READ_ONLY = ToolAnnotations(
     title=None, read_only_hint=True, destructive_hint=False, idempotent_hint=True,
     open_world_hint=False,
@@ -142,21 +162,42 @@ def _result(text: str, structured: Any) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
 
+class FasciaServer(MCPServer[Any]):
+    """The SDK's server, with ``resources/list`` answered a page at a time from the bundle: the
+    SDK's own handler (``_handle_list_resources``, of the version uv.lock pins) lists every
+    registered resource in one answer and ignores the cursor. The page is one indexed query,
+    answered on the event loop."""
+
+    def __init__(self, resources: Resources, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.resources = resources
+
+    async def _handle_list_resources(
+        self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        return self.resources.page(params.cursor if params is not None else None)
+
+
 def build(locales: Mapping[str, Locale], default_locale: str, base: str, version: str) -> MCPServer:
-    """The MCP server over ``locales``; its tools and resources read the bundle only."""
+    """The MCP server over ``locales``; its tools and resources read the bundle only, when asked:
+    building it reads no item, whatever the size of the library."""
     book = Guidebook(locales, default_locale, base)
-    server = MCPServer(
-        "fascia", title="Fascia", version=version, instructions=INSTRUCTIONS, log_level="WARNING"
+    resources = Resources(book, version)
+    server = FasciaServer(
+        resources,
+        name="fascia",
+        title="Fascia",
+        version=version,
+        instructions=INSTRUCTIONS,
+        log_level="WARNING",
     )
     tools = Tools(book)
     language = book.language()
     for tool in (tools.search, tools.get_self_test, tools.get_step, tools.get_screening):
         server.add_tool(_localized(tool, default_locale, language), annotations=READ_ONLY)
     server.prompt()(_localized(tools.client_handout, default_locale))
-    for name, locale in locales.items():
-        for collection in COLLECTIONS:
-            for item_id in locale.store.ids(name, collection):
-                server.add_resource(_resource(book, locale, collection, item_id, version))
+    for name in locales:
+        resources.register(server, name)
     return server
 
 
@@ -279,27 +320,103 @@ class _Hits(BaseModel):
     hits: tuple[Any, ...]
 
 
-def _resource(
-    book: Guidebook, locale: Locale, collection: CollectionName, item_id: str, version: str
-) -> FunctionResource:
-    """``fascia://<collection>/<id>`` (default locale) or ``fascia://<locale>/<collection>/<id>``."""
-    prefix = "" if locale.name == book.default_locale else f"{locale.name}/"
-    uri = f"{SCHEME}://{prefix}{collection}/{item_id}"
+class Resources:
+    """Every item of every locale as a resource: ``fascia://<collection>/<id>`` in the default
+    locale, ``fascia://<locale>/<collection>/<id>`` in the others; listed in the bundle's order
+    (locale, collection, position), a page at a time, and read from the bundle as it holds it."""
 
-    def read() -> str:
-        item = locale.store.item(locale.name, collection, item_id)
-        assert item is not None
-        return item.model_dump_json(by_alias=True)
+    def __init__(self, book: Guidebook, version: str) -> None:
+        self.book = book
+        self.version = version
+        self.sections = [(name, collection) for name in book.locales for collection in COLLECTIONS]
 
-    return FunctionResource(
-        fn=read,
-        uri=uri,
-        name=f"{prefix}{collection}/{item_id}",
-        description=f"{collection} {item_id} ({locale.name}), content version {version}; "
-        f"the same JSON as {book.url(href(collection, item_id))}",
-        mime_type="application/json",
-        meta={"content_version": version, "language": locale.name},
-    )
+    def prefix(self, locale: str) -> str:
+        return "" if locale == self.book.default_locale else f"{locale}/"
+
+    def meta(self, locale: str) -> dict[str, Any]:
+        return {"content_version": self.version, "language": locale}
+
+    def register(self, server: MCPServer, locale: str) -> None:
+        """The template of ``locale``'s items, read from its store when a URI matches it."""
+        prefix = self.prefix(locale)
+        store = self.book.locales[locale].store
+        names = {s.locale: s.name for s in store.meta.locale_summaries}
+        collections = ", ".join(COLLECTIONS)
+
+        def read(collection: str, id: str) -> str:
+            uri = f"{SCHEME}://{prefix}{collection}/{id}"
+            if not is_collection(collection):
+                raise ResourceNotFoundError(
+                    f"Unknown resource {uri}: '{collection}' is not a collection; "
+                    f"the collections are {collections}"
+                )
+            body = store.body(locale, collection, id)
+            if body is None:
+                raise ResourceNotFoundError(
+                    f"Unknown resource {uri}: {collection} has no item '{id}' "
+                    "(resources/list lists every resource)"
+                )
+            return body
+
+        server.resource(
+            f"{SCHEME}://{prefix}{{collection}}/{{id}}",
+            name=f"{prefix}item",
+            title=f"An item in {names.get(locale, locale)}",
+            description=f"Any item in {names.get(locale, locale)} ({locale}), content version "
+            f"{self.version}: the same JSON as {self.book.url(PREFIX)}/{{collection}}/{{id}}"
+            f"?lang={locale}. collection is one of {collections}; id is an item's id, as the "
+            "tools and the API name it (resources/list lists every one).",
+            mime_type=MIME_TYPE,
+            meta=self.meta(locale),
+        )(read)
+
+    def page(self, cursor: str | None, size: int = RESOURCES_PAGE) -> ListResourcesResult:
+        """Up to ``size`` resources after ``cursor`` (None: from the first), and the cursor of
+        the next page while more follow."""
+        section, after = self._position(cursor)
+        found: list[tuple[str, CollectionName, str, int]] = []
+        for locale, collection in self.sections[section:]:
+            store = self.book.locales[locale].store
+            keys = store.keys(locale, collection, after, size + 1 - len(found))
+            found += [(locale, collection, item_id, position) for item_id, position in keys]
+            after = -1
+            if len(found) > size:
+                break
+        following = None
+        if len(found) > size:
+            locale, collection, _, position = found[size - 1]
+            text = json.dumps([locale, collection, position], separators=(",", ":"))
+            following = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+        listed = [self._resource(locale, collection, i) for locale, collection, i, _ in found]
+        return ListResourcesResult(resources=listed[:size], next_cursor=following)
+
+    def _position(self, cursor: str | None) -> tuple[int, int]:
+        """The section (locale, collection) a cursor is in and the position it is after."""
+        if cursor is None:
+            return 0, -1
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            locale, collection, position = json.loads(base64.urlsafe_b64decode(padded))
+            section = self.sections.index((locale, collection))
+            if not isinstance(position, int) or isinstance(position, bool) or position < -1:
+                raise ValueError(position)
+        except (binascii.Error, UnicodeDecodeError, TypeError, ValueError) as error:
+            raise MCPError(
+                INVALID_PARAMS,
+                "Invalid cursor: pass the nextCursor of the previous resources/list answer "
+                "as it came, or no cursor for the first page",
+                {"cursor": cursor[:200]},
+            ) from error
+        return section, position
+
+    def _resource(self, locale: str, collection: CollectionName, item_id: str) -> Resource:
+        name = f"{self.prefix(locale)}{collection}/{item_id}"
+        return Resource(
+            uri=f"{SCHEME}://{name}",
+            name=name,
+            mime_type=MIME_TYPE,
+            _meta=self.meta(locale),
+        )
 
 
 def http_app(server: MCPServer) -> ASGIApp:
