@@ -473,8 +473,49 @@ def test_mcp_and_rest_narrow_a_self_test_to_a_variant_alike(
     async def work(mcp: Client) -> Any:
         return await mcp.call_tool("get_self_test", {"language": language, "variant": variant})
 
-    shown = run(work, mcp_server(app)).structured_content
+    shown = expanded(run(work, mcp_server(app)).structured_content)
     assert shown == rest
     advised = {a["variant"] for a in shown["advice"]}
     expected = {None, variant} if variant == "ball" else {None} if variant else {None, "ball"}
     assert advised == expected  # the ball-only advice, only where the ball version is shown
+
+
+def expanded(structured: dict[str, Any]) -> dict[str, Any]:
+    """``get_self_test``'s structured answer with each step's safety put back in place of its
+    ``safety_ref``: the REST JSON, if nothing was lost."""
+    shown = dict(structured)
+    safety = shown.pop("step_safety")
+    shown["variants"] = [
+        {
+            **variant,
+            "steps": [
+                {
+                    **{k: v for k, v in step.items() if k != "safety_ref"},
+                    "safety": safety if step["safety_ref"] == "#/step_safety" else None,
+                }
+                for step in variant["steps"]
+            ],
+        }
+        for variant in shown["variants"]
+    ]
+    return shown
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_get_self_test_states_the_steps_safety_once_for_a_models_context(
+    app: FastAPI, client: TestClient, language: str
+) -> None:
+    """The structured answer is the REST JSON with each step's safety block (the same red flags,
+    contraindications and disclaimer on every step) stated once: put back, it is the REST JSON
+    exactly, and it is under a third of the size."""
+
+    async def work(mcp: Client) -> Any:
+        return await mcp.call_tool("get_self_test", {"language": language})
+
+    shown = run(work, mcp_server(app)).structured_content
+    rest = client.get(SELF_TEST, params={"lang": language}).json()
+    steps = [step for variant in shown["variants"] for step in variant["steps"]]
+    assert steps
+    assert not any("safety" in step for step in steps)
+    assert expanded(shown) == rest
+    assert len(json.dumps(shown)) < len(json.dumps(rest)) / 3

@@ -157,6 +157,33 @@ def _as_tool_error() -> Iterator[None]:
         raise ToolError(str(error)) from None
 
 
+STEP_SAFETY = "step_safety"
+
+
+def safety_once(self_test: dict[str, Any]) -> dict[str, Any]:
+    """The self-test's JSON sized for a model's context: the safety every step carries (the same
+    red flags, contraindications and disclaimer, about a tenth of the whole each) stated once, in
+    ``step_safety``, and each step's ``safety`` replaced by ``safety_ref``, a JSON Pointer to it,
+    as ``/steps-safety-once`` does. Unchanged if the steps' safety ever differed."""
+    blocks = [step["safety"] for variant in self_test["variants"] for step in variant["steps"]]
+    if not blocks or any(block != blocks[0] for block in blocks):
+        return self_test
+    variants = [
+        {
+            **variant,
+            "steps": [
+                {
+                    **{k: v for k, v in step.items() if k != "safety"},
+                    "safety_ref": f"#/{STEP_SAFETY}",
+                }
+                for step in variant["steps"]
+            ],
+        }
+        for variant in self_test["variants"]
+    ]
+    return {**self_test, "variants": variants, STEP_SAFETY: blocks[0]}
+
+
 def _result(text: str, structured: Any) -> CallToolResult:
     data = structured.model_dump(mode="json", by_alias=True)
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
@@ -260,7 +287,11 @@ class Tools:
         view: SelfTestView = self.book.item(locale, "self-tests", self_test_id, region)
         with _as_tool_error():
             view = narrowed(view, variant)
-        return _result(assistant.self_test_text(view, self.book.context(locale)), view)
+        text = assistant.self_test_text(view, self.book.context(locale))
+        return CallToolResult(
+            content=[TextContent(type="text", text=text)],
+            structured_content=safety_once(view.model_dump(mode="json", by_alias=True)),
+        )
 
     def get_step(
         self,
