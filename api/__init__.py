@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "1.5.0"  # the API's version, written once: the OpenAPI document and the app read it
+__version__ = "1.6.0"  # the API's version, written once: the OpenAPI document and the app read it
 
 if TYPE_CHECKING:
     from api.app import create_app
