@@ -96,3 +96,21 @@ def test_a_flood_of_misses_queues_behind_itself_and_others_are_served() -> None:
         assert finished.index("b-costly") < finished.index(served[-1])
 
     asyncio.run(asyncio.wait_for(scenario(), 120))  # bounded, whatever happens
+
+
+def test_pdfs_wait_for_their_clients_previous_one_but_not_for_the_limit() -> None:
+    """A PDF or PNG (``counts=False``: the render pool bounds those, with a 503 when full) waits
+    behind its own client's running request, and not behind the limit of costly requests."""
+
+    async def scenario() -> None:
+        fairness = Fairness(running=1, waiting=3)
+        await fairness.acquire("a")  # the one costly request allowed at once
+        await asyncio.wait_for(fairness.acquire("b", counts=False), 1)  # not held by the limit
+        second = asyncio.create_task(fairness.acquire("b", counts=False))
+        await asyncio.sleep(0)
+        assert not second.done()  # b's next waits for b's first
+        fairness.release("b")
+        await asyncio.wait_for(second, 1)
+        assert fairness.running() == 2
+
+    asyncio.run(asyncio.wait_for(scenario(), 10))

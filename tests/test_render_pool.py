@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 
 import httpx2
 import pytest
 from pydantic import BaseModel
+from starlette.types import ASGIApp
 
 from api import Settings, create_app
 from api.render import pdf
@@ -23,12 +25,26 @@ STEP = "/v1/self-tests/muscular-minesweeper/steps/{}.pdf"
 CHEAP = "/v1/muscles/gluteus-maximus"
 
 
+class ManyClients(httpx2.AsyncBaseTransport):
+    """Each request from an address of its own, as many readers send them: a client's own PDFs
+    take turns (``api.edge.fairness``), so the pool is filled by several clients."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.count = itertools.count(1)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        address = (f"192.0.2.{next(self.count) % 250 + 1}", 50_000)
+        transport = httpx2.ASGITransport(app=self.app, client=address)
+        return await transport.handle_async_request(request)
+
+
 def client_for(processes: int, queue: int) -> tuple[httpx2.AsyncClient, RenderPool]:
     settings = Settings(
         bundle=BUNDLE, render_processes=processes, render_queue=queue, response_cache_mb=0
     )
     app = create_app(settings)
-    transport = httpx2.ASGITransport(app=app)
+    transport = ManyClients(app)
     client = httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000")
     return client, app.state.render_pool
 

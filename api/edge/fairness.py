@@ -7,9 +7,10 @@ So, behind the response cache (only misses get here):
 
 - each client runs one expensive request at a time; its others wait in its own queue, at most
   ``WAITING`` of them (more are a 429 with Retry-After, answered at once, costing nothing);
-- at most ``RUNNING`` expensive requests run at once, and when one ends the next to start is the
-  next client's in turn (round robin), not the first in line: a client with many misses waits
-  behind itself, and a client with one miss waits for at most one request of each other client;
+- at most ``RUNNING`` expensive requests run at once (PDFs and PNGs apart: the render pool bounds
+  those, refusing with a 503 when full), and when one ends the next to start is the next
+  client's in turn (round robin), not the first in line: a client with many misses waits behind
+  itself, and a client with one miss waits for at most one request of each other client;
 - the CPU-bound part of an expensive request (building its answer's bytes) runs in a thread
   (``Context.respond``), so the event loop keeps answering cheap requests meanwhile.
 
@@ -42,8 +43,12 @@ _TYPESET = (".pdf", ".png")
 
 def expensive(scope: Scope) -> bool:
     """Whether a request (a miss: the response cache did not answer it) is a costly one."""
-    target = target_of(scope)
-    return bool(_EXPENSIVE.match(target.path)) or target.requested.endswith(_TYPESET)
+    return bool(_EXPENSIVE.match(target_of(scope).path)) or typeset(scope)
+
+
+def typeset(scope: Scope) -> bool:
+    """Whether a request asks for a PDF or PNG by its suffix (typeset in the render pool)."""
+    return target_of(scope).requested.endswith(_TYPESET)
 
 
 class TooMany(Exception):
@@ -52,14 +57,22 @@ class TooMany(Exception):
 
 @dataclass
 class _Turns:
-    """The state of one event loop: who runs, and each client's queue in turn order."""
+    """The state of one event loop: who runs (and whether it counts against the limit of costly
+    requests at once), and each client's queue in turn order."""
 
-    running: set[str] = field(default_factory=set)
-    queues: OrderedDict[str, deque[asyncio.Future[None]]] = field(default_factory=OrderedDict)
+    running: dict[str, bool] = field(default_factory=dict)
+    queues: OrderedDict[str, deque[tuple[asyncio.Future[None], bool]]] = field(
+        default_factory=OrderedDict
+    )
+
+    def counted(self) -> int:
+        return sum(self.running.values())
 
 
 class Fairness:
-    """Turns for expensive requests, per client (see the module's docstring)."""
+    """Turns for expensive requests, per client (see the module's docstring). A request that
+    does not ``count`` (a PDF or PNG: the render pool bounds those, with a 503) still waits for
+    its client's previous one, but not for the limit of costly requests at once."""
 
     def __init__(self, running: int = RUNNING, waiting: int = WAITING) -> None:
         self.limit = running
@@ -74,52 +87,48 @@ class Fairness:
     def running(self) -> int:
         return len(self._state().running)
 
-    async def acquire(self, client: str) -> None:
+    async def acquire(self, client: str, counts: bool = True) -> None:
         turns = self._state()
-        if client not in turns.running and len(turns.running) < self.limit:
-            turns.running.add(client)
+        if client not in turns.running and (not counts or turns.counted() < self.limit):
+            turns.running[client] = counts
             return
         queue = turns.queues.setdefault(client, deque())
         if len(queue) >= self.waiting:
             raise TooMany
-        turn = asyncio.get_running_loop().create_future()
-        queue.append(turn)
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (turn, counts)
+        queue.append(entry)
         try:
             await turn
         except asyncio.CancelledError:  # the client went away while waiting
-            if turn in queue:
-                queue.remove(turn)
+            if entry in queue:
+                queue.remove(entry)
             elif turn.done() and not turn.cancelled():
                 self.release(client)  # its turn had come: pass it on
             raise
 
     def release(self, client: str) -> None:
         turns = self._state()
-        turns.running.discard(client)
+        turns.running.pop(client, None)
         if client in turns.queues:
             turns.queues.move_to_end(client)  # its next request waits for the others'
         self._next(turns)
 
-    @staticmethod
-    def _clean(turns: _Turns, client: str) -> None:
-        if not turns.queues.get(client, True):
-            del turns.queues[client]
-
     def _next(self, turns: _Turns) -> None:
         """Start waiting requests, each client's in turn, while there is room."""
         for client in list(turns.queues):
-            if len(turns.running) >= self.limit:
-                return
             queue = turns.queues[client]
-            if client in turns.running:
-                continue
-            while queue and queue[0].done():  # cancelled
+            while queue and queue[0][0].done():  # cancelled
                 queue.popleft()
-            if queue:
-                turns.running.add(client)
-                queue.popleft().set_result(None)
-                turns.queues.move_to_end(client)  # its next request waits for the others'
-            self._clean(turns, client)
+            if queue and client not in turns.running:
+                turn, counts = queue[0]
+                if not counts or turns.counted() < self.limit:
+                    queue.popleft()
+                    turns.running[client] = counts
+                    turn.set_result(None)
+                    turns.queues.move_to_end(client)  # its next request waits for the others'
+            if not queue:
+                del turns.queues[client]
 
 
 class ExpensiveMisses:
@@ -148,7 +157,7 @@ class ExpensiveMisses:
         """Run ``app`` on the request in the client's turn; a 429 if its queue is full."""
         client = self.client(scope)
         try:
-            await self.fairness.acquire(client)
+            await self.fairness.acquire(client, counts=not typeset(scope))
         except TooMany:
             detail = (
                 f"You have {self.fairness.waiting} large requests waiting already (uncached "
