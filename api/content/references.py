@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
@@ -225,10 +226,7 @@ def _pressing_problems(
     for index, shape in no_press:
         if shape.style not in ("area", "outline"):
             continue  # a line (the nerve) has no width; its area is the zone around it
-        widest = max(
-            geometry.inscribed_diameter(outline.points)
-            for outline in geometry.flatten(shape.path, filled=True)
-        )
+        widest = _widest(shape.path)
         if widest < width * scale:
             message = (
                 f"no-press shape {shape.id!r} is {widest / scale:.1f} cm wide at its widest (the "
@@ -236,10 +234,9 @@ def _pressing_problems(
             )
             yield _at(item, ("shapes", index, "path"), message)
     for index, shape in pressing:
-        drawn = _outlines(shape, diagram.width)
         for _, zone in no_press:
             keep = width / 2 * scale
-            gap, (x, y) = geometry.nearest(drawn, _outlines(zone, diagram.width), keep)
+            gap, (x, y) = _gap(_drawing(shape), _drawing(zone), diagram.width, keep)
             if gap < keep:
                 message = (
                     f"pressing shape {shape.id!r} comes {gap / scale:.1f} cm from no-press shape "
@@ -249,10 +246,36 @@ def _pressing_problems(
                 yield _at(item, ("shapes", index, "path"), message)
 
 
-def _outlines(shape: models.DiagramShape, width: int) -> tuple[geometry.Outline, ...]:
+# The geometry of a path depends on its text alone, and a library repeats its diagrams (a guide's
+# copies, a picture per step): each is measured once per process, whatever the library's size.
+Drawing = tuple[str, bool, bool]  # path, filled, mirrored
+
+
+def _drawing(shape: models.DiagramShape) -> Drawing:
+    return shape.path, shape.style in ("area", "outline"), shape.mirror
+
+
+@functools.lru_cache(maxsize=4096)
+def _widest(path: str) -> float:
+    """The diameter of the largest circle inside the filled path."""
+    return max(
+        geometry.inscribed_diameter(outline.points)
+        for outline in geometry.flatten(path, filled=True)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _outlines(drawing: Drawing, width: int) -> tuple[geometry.Outline, ...]:
     """A shape as drawn: its subpaths, and their mirror image when it is mirrored."""
-    outlines = geometry.flatten(shape.path, filled=shape.style in ("area", "outline"))
-    return outlines + (geometry.mirrored(outlines, width) if shape.mirror else ())
+    path, filled, mirror = drawing
+    outlines = geometry.flatten(path, filled=filled)
+    return outlines + (geometry.mirrored(outlines, width) if mirror else ())
+
+
+@functools.lru_cache(maxsize=16_384)
+def _gap(shape: Drawing, zone: Drawing, width: int, keep: float) -> tuple[float, geometry.Point]:
+    """``geometry.nearest`` of two shapes as drawn, pairs ``keep`` apart left unmeasured."""
+    return geometry.nearest(_outlines(shape, width), _outlines(zone, width), keep)
 
 
 def _references(model: BaseModel, path: FieldPath) -> Iterator[tuple[FieldPath, str, str]]:
