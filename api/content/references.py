@@ -46,6 +46,13 @@ def find_broken_references(
         m.id for item in items if isinstance(m := item.model, models.Landmark) and m.avoid_pressure
     )
     warnings = [m for item in items if isinstance(m := item.model, models.SafetyWarning)]
+    # The stop warnings that apply to each self-test: a self-test's steps are checked against
+    # these alone, so that the check does not grow with the square of the library.
+    stops: dict[str, list[models.SafetyWarning]] = {}
+    for warning in warnings:
+        if warning.severity == "stop":
+            for named in dict.fromkeys(t.self_test for t in warning.applies_to if t.self_test):
+                stops.setdefault(named, []).append(warning)
     problems: list[ContentProblem] = []
     for item in items:
         for path, kind, target in _references(item.model, ()):
@@ -60,7 +67,8 @@ def find_broken_references(
             problems.extend(_disclaimer_problems(item, item.model, items))
         if isinstance(item.model, models.SelfTest):
             problems.extend(_default_variant_problems(item, item.model))
-            problems.extend(_pressing_step_problems(item, item.model, no_press, warnings))
+            applying = stops.get(item.model.id, [])
+            problems.extend(_pressing_step_problems(item, item.model, no_press, applying))
         if isinstance(item.model, models.Diagram):
             problems.extend(_diagram_problems(item, item.model, colours, items))
         if isinstance(item.model, models.Condition):
