@@ -53,6 +53,12 @@ def find_broken_references(
         if warning.severity == "stop":
             for named in dict.fromkeys(t.self_test for t in warning.applies_to if t.self_test):
                 stops.setdefault(named, []).append(warning)
+    warnings_by_id = {warning.id: warning for warning in warnings}
+    landmarks = {m.id: m for item in items if isinstance(m := item.model, models.Landmark)}
+    by_diagram: dict[str, list[models.SelfTest]] = {}
+    for self_test in self_tests.values():
+        if self_test.diagram_id is not None:
+            by_diagram.setdefault(self_test.diagram_id, []).append(self_test)
     problems: list[ContentProblem] = []
     for item in items:
         for path, kind, target in _references(item.model, ()):
@@ -64,13 +70,14 @@ def find_broken_references(
         if isinstance(item.model, models.SafetyWarning):
             problems.extend(_target_problems(item, item.model, self_tests, failed_ids))
         if isinstance(item.model, models.Guide):
-            problems.extend(_disclaimer_problems(item, item.model, items))
+            problems.extend(_disclaimer_problems(item, item.model, warnings_by_id))
         if isinstance(item.model, models.SelfTest):
             problems.extend(_default_variant_problems(item, item.model))
             applying = stops.get(item.model.id, [])
             problems.extend(_pressing_step_problems(item, item.model, no_press, applying))
         if isinstance(item.model, models.Diagram):
-            problems.extend(_diagram_problems(item, item.model, colours, items))
+            drawn_by = by_diagram.get(item.model.id, [])
+            problems.extend(_diagram_problems(item, item.model, colours, landmarks, drawn_by))
         if isinstance(item.model, models.Condition):
             problems.extend(_code_source_problems(item, item.model))
     red_flags = [i for i in items if isinstance(i.model, models.SafetyWarning) and i.model.urgency]
@@ -175,11 +182,12 @@ def _diagram_problems(
     item: LoadedItem,
     diagram: models.Diagram,
     colours: dict[tuple[str, str], models.DiagramColour | None],
-    items: Iterable[LoadedItem],
+    landmarks: dict[str, models.Landmark],
+    self_tests: list[models.SelfTest],
 ) -> Iterator[ContentProblem]:
     """Each shape inside the picture, in the colour of the landmark or technique it shows; and
     pressing kept a tool's radius from what must not be pressed (``_pressing_problems``)."""
-    yield from _pressing_problems(item, diagram, list(items))
+    yield from _pressing_problems(item, diagram, landmarks, self_tests)
     for index, shape in enumerate(diagram.shapes):
         at: FieldPath = ("shapes", index)
         left, top, right, bottom = geometry.bounds(shape.path)
@@ -207,17 +215,16 @@ def _diagram_problems(
 
 
 def _pressing_problems(
-    item: LoadedItem, diagram: models.Diagram, items: list[LoadedItem]
+    item: LoadedItem,
+    diagram: models.Diagram,
+    landmarks: dict[str, models.Landmark],
+    self_tests: list[models.SelfTest],
 ) -> Iterator[ContentProblem]:
     """Safety by geometry. The widest tool of the self-tests drawn with this diagram must fit in
     every no-press shape (an ``avoid_pressure`` landmark's area: its largest inscribed circle at
     least as wide as the tool), and every pressing shape (a technique's, or a ``pressing_area``
     landmark's) must keep half that width away from every no-press shape, mirrored copies
     included. Distances are in centimetres, by ``units_per_cm``."""
-    landmarks = {m.id: m for i in items if isinstance(m := i.model, models.Landmark)}
-    self_tests = [
-        m for i in items if isinstance(m := i.model, models.SelfTest) and m.diagram_id == diagram.id
-    ]
     tools = [(v.tool_width_cm, t.id, v.id) for t in self_tests for v in t.variants]
     if not tools:
         return
@@ -335,13 +342,12 @@ def _target_problems(
 
 
 def _disclaimer_problems(
-    item: LoadedItem, guide: models.Guide, items: list[LoadedItem]
+    item: LoadedItem, guide: models.Guide, warnings: dict[str, models.SafetyWarning]
 ) -> Iterator[ContentProblem]:
-    warnings = [other.model for other in items if isinstance(other.model, models.SafetyWarning)]
-    for warning in warnings:
-        if warning.id == guide.disclaimer_id and warning.kind != "disclaimer":
-            message = f"warning {warning.id!r} is a {warning.kind}, not a disclaimer"
-            yield _at(item, ("disclaimer_id",), message)
+    warning = warnings.get(guide.disclaimer_id)
+    if warning is not None and warning.kind != "disclaimer":
+        message = f"warning {warning.id!r} is a {warning.kind}, not a disclaimer"
+        yield _at(item, ("disclaimer_id",), message)
 
 
 def _at(item: LoadedItem, path: FieldPath, message: str) -> ContentProblem:
