@@ -48,11 +48,7 @@ def find_broken_references(
     warnings = [m for item in items if isinstance(m := item.model, models.SafetyWarning)]
     # The stop warnings that apply to each self-test: a self-test's steps are checked against
     # these alone, so that the check does not grow with the square of the library.
-    stops: dict[str, list[models.SafetyWarning]] = {}
-    for warning in warnings:
-        if warning.severity == "stop":
-            for named in dict.fromkeys(t.self_test for t in warning.applies_to if t.self_test):
-                stops.setdefault(named, []).append(warning)
+    stops = _stops_by_self_test(warnings)
     warnings_by_id = {warning.id: warning for warning in warnings}
     landmarks = {m.id: m for item in items if isinstance(m := item.model, models.Landmark)}
     by_diagram: dict[str, list[models.SelfTest]] = {}
@@ -122,6 +118,17 @@ def _code_source_problems(item: LoadedItem, condition: models.Condition) -> list
             )
             problems.append(_at(item, ("codes", index, "system"), message))
     return problems
+
+
+def _stops_by_self_test(
+    warnings: list[models.SafetyWarning],
+) -> dict[str, list[models.SafetyWarning]]:
+    stops: dict[str, list[models.SafetyWarning]] = {}
+    for warning in warnings:
+        if warning.severity == "stop":
+            for named in dict.fromkeys(t.self_test for t in warning.applies_to if t.self_test):
+                stops.setdefault(named, []).append(warning)
+    return stops
 
 
 def _default_variant_problems(item: LoadedItem, self_test: models.SelfTest) -> list[ContentProblem]:
